@@ -1,0 +1,182 @@
+//! The commands behind the binary: each returns the process exit code (0 ok, 1 invalid content,
+//! 2 usage or tool failure) and writes to the given streams.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{self, Diagnostic, HumanRenderer};
+use crate::format::{FormatDef, EDITIONS};
+use crate::site::{self, LoadOptions};
+use crate::source;
+
+/// Exit codes of cli.md.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const INVALID: u8 = 1;
+    pub const USAGE: u8 = 2;
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Whether to colour output written to a stream.
+pub fn use_color(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn fail(err: &mut dyn Write, msg: impl std::fmt::Display) -> u8 {
+    let _ = writeln!(err, "错误：{msg}");
+    exit::USAGE
+}
+
+/// Prints diagnostics in the chosen format.
+pub fn print_diagnostics(out: &mut dyn Write, root: &Path, diags: &[Diagnostic], color: bool) {
+    let mut r = HumanRenderer::new(root, color);
+    for d in diags {
+        let _ = out.write_all(r.render(d).as_bytes());
+    }
+}
+
+/// Prints notes about files left out.
+pub fn print_ignored(err: &mut dyn Write, ignored: &[(String, &'static str)]) {
+    for (file, why) in ignored {
+        let _ = writeln!(err, "提示：已忽略 {file}（{why}）");
+    }
+}
+
+/// Resolves user-given paths to site-relative prefixes.
+fn site_relative(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> {
+    let root_abs = root.canonicalize().map_err(|e| e.to_string())?;
+    paths
+        .iter()
+        .map(|p| {
+            let abs = p.canonicalize().map_err(|e| format!("{}：{e}", p.display()))?;
+            abs.strip_prefix(&root_abs)
+                .map(|r| source::rel(Path::new(""), r))
+                .map_err(|_| format!("{} 不在站点 {} 中", p.display(), root.display()))
+        })
+        .collect()
+}
+
+/// `nianbao check`.
+pub fn check(
+    root: Option<&Path>,
+    strict: bool,
+    format: OutputFormat,
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> u8 {
+    let root = match source::find_root(root) {
+        Ok(r) => r,
+        Err(e) => return fail(err, e),
+    };
+    let only = match site_relative(&root, paths) {
+        Ok(v) => v,
+        Err(e) => return fail(err, e),
+    };
+    let site = match site::load(&root, LoadOptions { strict, ..Default::default() }) {
+        Ok(s) => s,
+        Err(e) => return fail(err, e),
+    };
+    let selected = |file: &str| {
+        only.is_empty()
+            || only.iter().any(|p| p.is_empty() || file == p || file.starts_with(&format!("{p}/")))
+    };
+    let diags: Vec<Diagnostic> = site.diagnostics.iter().filter(|d| selected(&d.file)).cloned().collect();
+    match format {
+        OutputFormat::Json => {
+            let _ = out.write_all(diagnostic::to_json(&diags).as_bytes());
+        }
+        OutputFormat::Human => {
+            print_ignored(err, &site.ignored);
+            print_diagnostics(out, &root, &diags, color);
+            let files = if only.is_empty() {
+                site.report_files
+            } else {
+                site.reports.iter().filter(|r| selected(&r.file)).count()
+            };
+            let _ = writeln!(out, "{}", diagnostic::summary(files, &diags));
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        exit::INVALID
+    } else {
+        exit::OK
+    }
+}
+
+/// `nianbao new`.
+pub fn new_report(
+    root: Option<&Path>,
+    slug: &str,
+    year: u16,
+    agency: Option<&str>,
+    format: Option<u16>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let root = match source::find_root(root) {
+        Ok(r) => r,
+        Err(e) => return fail(err, e),
+    };
+    if !source::is_valid_slug(slug) {
+        return fail(err, format!("机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头"));
+    }
+    let this_year = LoadOptions::default().this_year;
+    if !(2008..=this_year).contains(&i32::from(year)) {
+        return fail(err, format!("报告年度 {year} 不在 2008 至 {this_year} 年之间"));
+    }
+    let f = match format {
+        Some(id) => match FormatDef::by_id(id) {
+            Some(f) => f,
+            None => {
+                let ids: Vec<String> = EDITIONS.iter().map(|f| f.id.to_string()).collect();
+                return fail(err, format!("--format 只能是 {}", ids.join(" 或 ")));
+            }
+        },
+        None => FormatDef::for_year(year),
+    };
+    let dir = root.join("content").join(slug);
+    let path = dir.join(format!("{year}.md"));
+    let rel = source::rel(&root, &path);
+    let name = agency.map(str::to_string).or_else(|| agency_name(&root, slug)).unwrap_or_else(|| "（请填写机关名称）".into());
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return fail(err, format!("无法创建 {}：{e}", dir.display()));
+    }
+    let text = crate::format::scaffold::scaffold(f, &name, year);
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+    match file.and_then(|mut f| f.write_all(text.as_bytes())) {
+        Ok(()) => {
+            let _ = writeln!(out, "已创建 {rel}（{} 版格式）：填写表格和各章节后运行 nianbao check", f.id);
+            exit::OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => fail(err, format!("{rel} 已存在，不会覆盖")),
+        Err(e) => fail(err, format!("无法写入 {rel}：{e}")),
+    }
+}
+
+/// The `name` of an agency file, if there is one.
+fn agency_name(root: &Path, slug: &str) -> Option<String> {
+    let file = format!("content/{slug}/_index.md");
+    let text = source::read(root, &file).ok()?.ok()?;
+    crate::validate::check_agency_file(&file, &text).0.name
+}
+
+/// `nianbao schema`.
+pub fn schema(format: Option<u16>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let f = match format.map(FormatDef::by_id) {
+        None => None,
+        Some(Some(f)) => Some(f),
+        Some(None) => return fail(err, "--format 只能是 2019 或 2021"),
+    };
+    let s = crate::format::schema::schema(f);
+    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+    exit::OK
+}

@@ -1,0 +1,187 @@
+//! Config: reads `site.toml`.
+//!
+//! In: the site root. Out: a typed [`Config`], N003 diagnostics for unknown keys, or a tool
+//! error (exit 2) when the file is missing or is not valid TOML.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Code, Detail, Diagnostic, Pos};
+
+/// `site.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL of the published site; its path is the sub-path every link starts with.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub output_dir: PathBuf,
+    pub portal: Portal,
+    pub build: BuildConfig,
+}
+
+/// Footer items a government website shows (政府网站发展指引).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, serde::Serialize)]
+#[serde(default)]
+pub struct Portal {
+    /// 主办单位
+    pub organizer: Option<String>,
+    /// 网站标识码
+    pub site_code: Option<String>,
+    pub icp: Option<String>,
+    pub public_security: Option<String>,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct BuildConfig {
+    pub strict: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "政府信息公开工作年度报告".into(),
+            base_url: "/".into(),
+            language: "zh-CN".into(),
+            theme: "default".into(),
+            output_dir: PathBuf::from("public"),
+            portal: Portal::default(),
+            build: BuildConfig::default(),
+        }
+    }
+}
+
+/// The keys `site.toml` may hold, per table ("" is the top level).
+const KEYS: &[(&str, &[&str])] = &[
+    ("", &["title", "base_url", "language", "theme", "output_dir", "portal", "build"]),
+    ("portal", &["organizer", "site_code", "icp", "public_security", "contact"]),
+    ("build", &["strict"]),
+];
+
+pub const FILE: &str = "site.toml";
+
+impl Config {
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        base_path(&self.base_url)
+    }
+}
+
+/// `https://x.gov.cn/zfxxgk/ndbg` → `/zfxxgk/ndbg/`; `/` when there is none.
+pub fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = if url.contains("://") {
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    } else {
+        after_scheme
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// The closest known key, for "did you mean".
+pub fn suggest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(unknown, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn pos_of(text: &str, offset: usize, len: usize) -> Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    let width = text.get(offset..offset + len).map_or(1, |s| s.chars().count()) as u32;
+    Pos::new(line, col, width)
+}
+
+/// Loads `site.toml` from `root`.
+pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), String> {
+    let path = root.join(FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+    parse(&text)
+}
+
+/// Parses the text of `site.toml`.
+pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
+    let text = crate::source::normalize(text);
+    let doc = toml_edit::ImDocument::parse(text.as_ref()).map_err(|e| {
+        let pos = e.span().map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
+        format!("{FILE}:{}:{}: 不是有效的 TOML：{}", pos.line, pos.column, e.message())
+    })?;
+    let mut diags = Vec::new();
+    for (table, known) in KEYS {
+        let t = if table.is_empty() {
+            Some(doc.as_table())
+        } else {
+            doc.as_table().get(table).and_then(|i| i.as_table())
+        };
+        let Some(t) = t else { continue };
+        for (key, _) in t.iter() {
+            if known.contains(&key) {
+                continue;
+            }
+            let pos = t
+                .key(key)
+                .and_then(|k| k.span())
+                .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
+            let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
+            let mut message = format!("site.toml 中有未知的键“{full}”");
+            if let Some(s) = suggest(key, known.iter().copied()) {
+                message.push_str(&format!("，是否应为“{s}”？"));
+            }
+            let mut d = Diagnostic::new(Code::N003, FILE, pos, message);
+            d.found(full).label("未知的键");
+            diags.push(d);
+        }
+    }
+    let config: Config = toml_edit::de::from_str(&text).map_err(|e| {
+        let pos = e.span().map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
+        format!("{FILE}:{}:{}: {}", pos.line, pos.column, e.message())
+    })?;
+    Ok((config, diags))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://www.example.gov.cn/zfxxgk/ndbg/"), "/zfxxgk/ndbg/");
+        assert_eq!(base_path("https://www.example.gov.cn/zfxxgk/ndbg"), "/zfxxgk/ndbg/");
+        assert_eq!(base_path("https://www.example.gov.cn"), "/");
+        assert_eq!(base_path("/"), "/");
+        assert_eq!(base_path("/a/b"), "/a/b/");
+    }
+
+    #[test]
+    fn unknown_keys_are_n003_with_a_suggestion() {
+        let (c, d) = parse("titel = \"x\"\n[portal]\norganiser = \"y\"\n[build]\nstrict = true\n").unwrap();
+        assert!(c.build.strict);
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].code, d[0].line, d[0].column), (Code::N003, 1, 1));
+        assert!(d[0].message.contains("title"), "{}", d[0].message);
+        assert_eq!(d[1].line, 3);
+        assert!(d[1].message.contains("organizer"));
+    }
+
+    #[test]
+    fn bad_toml_is_a_tool_error_with_a_position() {
+        let e = parse("title = \n").unwrap_err();
+        assert!(e.starts_with("site.toml:1:"), "{e}");
+    }
+}

@@ -1,0 +1,349 @@
+//! Diagnostics: problems found in the user's files, as data.
+//!
+//! In: what the validators found. Out: sorted lists printed as compiler-style text (with the source
+//! line and a marker) or as the JSON array that rules.md defines.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($code:ident = $sev:ident, $what:literal;)+) => {
+        /// The stable rule codes of rules.md.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($code,)+ }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$code,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$code => stringify!($code),)+ }
+            }
+
+            /// The severity the catalogue gives the rule.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$code => Severity::$sev,)+ }
+            }
+
+            /// What the rule checks, in one line.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$code => $what,)+ }
+            }
+        }
+    };
+}
+
+codes! {
+    N001 = Error, "文件以 --- 开头，前置数据以 --- 行结束";
+    N002 = Error, "前置数据是有效的 YAML";
+    N003 = Error, "没有未知的键";
+    N004 = Error, "必填的键和表格的每一行都已填写";
+    N005 = Error, "每一行的数值个数符合格式";
+    N006 = Error, "每个数值有效";
+    N007 = Error, "报告年度与文件名一致，发布日期有效";
+    N008 = Error, "机关目录名有效，报告不重复";
+    N009 = Error, "文件是 UTF-8 编码";
+    N010 = Error, "章节齐全、有内容、顺序正确";
+    N011 = Error, "格式版本有效，所用的键属于该版本";
+    R001 = Error, "第一项加第二项之和，等于第三项加第四项之和";
+    R002 = Error, "（七）总计等于各项办理结果之和";
+    R003 = Error, "每行总计等于各申请人数值之和";
+    R004 = Error, "行政复议、行政诉讼总计等于各结果之和";
+    W001 = Warning, "上年结转等于上一年度报告的结转下年度继续办理";
+    W002 = Warning, "本年新公开数量不超过对外公开总数量";
+    W003 = Warning, "按时发布";
+    W004 = Warning, "格式版本与报告年度相符";
+    W005 = Warning, "2021 版报告信息处理费";
+    W006 = Warning, "乡镇、街道没有规章";
+    W007 = Warning, "草稿";
+    W008 = Warning, "缺少发布日期";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A place in a file: 1-based line and column (in characters), and the marker width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    pub width: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1, width: 0 };
+
+    pub fn new(line: u32, column: u32, width: u32) -> Pos {
+        Pos { line, column, width }
+    }
+
+    /// The start of a line.
+    pub fn line(line: u32) -> Pos {
+        Pos { line, column: 1, width: 0 }
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Path relative to the folder of `site.toml`, with `/` separators.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// Official label of the row concerned.
+    pub row: Option<String>,
+    /// Official label of the column concerned.
+    pub column_label: Option<String>,
+    pub expected: Option<serde_json::Value>,
+    pub found: Option<serde_json::Value>,
+    /// Text under the marker in human output.
+    #[serde(skip)]
+    pub label: Option<String>,
+    /// A closing `= …` line in human output (e.g. the 勾稽关系).
+    #[serde(skip)]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub width: u32,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: impl Into<String>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            file: file.into(),
+            line: pos.line.max(1),
+            column: pos.column.max(1),
+            message: message.into(),
+            row: None,
+            column_label: None,
+            expected: None,
+            found: None,
+            label: None,
+            note: None,
+            width: pos.width,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, u32, u32, Code) {
+        (&self.file, self.line, self.column, self.code)
+    }
+}
+
+/// Details of a diagnostic, set in place (`sink.add(..).row(..).expected(..)`).
+pub trait Detail {
+    fn row(&mut self, s: impl Into<String>) -> &mut Self;
+    fn col(&mut self, s: impl Into<String>) -> &mut Self;
+    fn expected(&mut self, v: impl Into<serde_json::Value>) -> &mut Self;
+    fn found(&mut self, v: impl Into<serde_json::Value>) -> &mut Self;
+    fn label(&mut self, s: impl Into<String>) -> &mut Self;
+    fn note(&mut self, s: impl Into<String>) -> &mut Self;
+}
+
+impl Detail for Diagnostic {
+    fn row(&mut self, s: impl Into<String>) -> &mut Self {
+        self.row = Some(s.into());
+        self
+    }
+    fn col(&mut self, s: impl Into<String>) -> &mut Self {
+        self.column_label = Some(s.into());
+        self
+    }
+    fn expected(&mut self, v: impl Into<serde_json::Value>) -> &mut Self {
+        self.expected = Some(v.into());
+        self
+    }
+    fn found(&mut self, v: impl Into<serde_json::Value>) -> &mut Self {
+        self.found = Some(v.into());
+        self
+    }
+    fn label(&mut self, s: impl Into<String>) -> &mut Self {
+        self.label = Some(s.into());
+        self
+    }
+    fn note(&mut self, s: impl Into<String>) -> &mut Self {
+        self.note = Some(s.into());
+        self
+    }
+}
+
+/// Sorts by file, line, column and code, and drops exact repeats.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.message.cmp(&b.message)));
+    diags.dedup();
+}
+
+/// Turns warnings into errors (`--strict`, `[build] strict = true`).
+pub fn make_strict(diags: &mut [Diagnostic]) {
+    for d in diags {
+        d.severity = Severity::Error;
+    }
+}
+
+/// Counts of errors and warnings.
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+/// JSON output: one array of objects with exactly the fields of rules.md.
+pub fn to_json(diags: &[Diagnostic]) -> String {
+    let mut s = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// Renders diagnostics as a compiler does, reading source lines from the site root.
+pub struct HumanRenderer<'a> {
+    root: &'a Path,
+    color: bool,
+    cache: BTreeMap<String, Option<String>>,
+}
+
+impl<'a> HumanRenderer<'a> {
+    pub fn new(root: &'a Path, color: bool) -> Self {
+        HumanRenderer { root, color, cache: BTreeMap::new() }
+    }
+
+    fn source_line(&mut self, file: &str, line: u32) -> Option<String> {
+        let root = self.root;
+        let text = self
+            .cache
+            .entry(file.to_string())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(root.join(file)).ok()?;
+                let text = String::from_utf8(bytes).ok()?;
+                Some(crate::source::normalize(&text).into_owned())
+            })
+            .as_deref()?;
+        text.lines().nth(line.checked_sub(1)? as usize).map(str::to_string)
+    }
+
+    /// One diagnostic, ending with a blank line.
+    pub fn render(&mut self, d: &Diagnostic) -> String {
+        use annotate_snippets::{Level, Renderer, Snippet};
+        let level = match d.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let renderer = if self.color { Renderer::styled() } else { Renderer::plain() };
+        let id = d.code.as_str();
+        let note = d.note.clone().unwrap_or_default();
+        let mut message = level.title(&d.message).id(id);
+        if !note.is_empty() {
+            message = message.footer(Level::Note.title(&note));
+        }
+        let label = d.label.clone().unwrap_or_default();
+        let origin;
+        let out = match self.source_line(&d.file, d.line) {
+            Some(line) => {
+                let start = char_to_byte(&line, d.column as usize - 1);
+                let end = char_to_byte(&line, d.column as usize - 1 + (d.width.max(1) as usize));
+                // An empty line still needs something to point at.
+                let src = if line.is_empty() { " ".to_string() } else { line };
+                let (start, end) = if start >= src.len() {
+                    (src.len().saturating_sub(1), src.len())
+                } else {
+                    (start, end.max(start + 1).min(src.len()))
+                };
+                let end = (start..=end).rev().find(|i| src.is_char_boundary(*i)).unwrap_or(end);
+                let end = if end <= start { next_boundary(&src, start) } else { end };
+                let snippet = Snippet::source(&src)
+                    .line_start(d.line as usize)
+                    .origin(&d.file)
+                    .annotation(level.span(start..end).label(&label));
+                format!("{}", renderer.render(message.snippet(snippet)))
+            }
+            None => {
+                origin = format!("{}:{}:{}", d.file, d.line, d.column);
+                let text = format!("{}", renderer.render(message));
+                format!("{text}\n  --> {origin}")
+            }
+        };
+        format!("{out}\n\n")
+    }
+}
+
+fn char_to_byte(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(s.len())
+}
+
+fn next_boundary(s: &str, at: usize) -> usize {
+    (at + 1..=s.len()).find(|i| s.is_char_boundary(*i)).unwrap_or(s.len())
+}
+
+/// The closing summary line of `check`.
+pub fn summary(files: usize, diags: &[Diagnostic]) -> String {
+    let (errors, warnings) = counts(diags);
+    format!("检查了 {files} 份报告：{errors} 个错误，{warnings} 个警告")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_has_exactly_the_fields_of_the_spec() {
+        let mut d = Diagnostic::new(Code::R001, "content/a/2020.md", Pos::new(14, 17, 2), "不平衡");
+        d.row("一、本年新收政府信息公开申请数量").col("自然人").expected(12).found(11).label("x");
+        let v: serde_json::Value = serde_json::from_str(&to_json(&[d])).unwrap();
+        let obj = v[0].as_object().unwrap();
+        let keys: Vec<_> = obj.keys().map(String::as_str).collect();
+        let mut want = vec![
+            "code", "severity", "file", "line", "column", "message", "row", "column_label",
+            "expected", "found",
+        ];
+        want.sort();
+        let mut got = keys.clone();
+        got.sort();
+        assert_eq!(got, want);
+        assert_eq!(obj["severity"], "error");
+        assert_eq!(obj["code"], "R001");
+        assert_eq!(obj["line"], 14);
+    }
+
+    #[test]
+    fn codes_have_the_catalogue_severities() {
+        assert_eq!(Code::ALL.len(), 11 + 4 + 8);
+        for c in Code::ALL {
+            let want = if c.as_str().starts_with('W') { Severity::Warning } else { Severity::Error };
+            assert_eq!(c.severity(), want, "{c}");
+        }
+    }
+
+    #[test]
+    fn sorting_is_by_file_then_line() {
+        let mk = |f: &str, l| Diagnostic::new(Code::N006, f, Pos::line(l), "m");
+        let mut v = vec![mk("b", 1), mk("a", 9), mk("a", 2), mk("a", 2)];
+        sort(&mut v);
+        let got: Vec<_> = v.iter().map(|d| (d.file.as_str(), d.line)).collect();
+        assert_eq!(got, vec![("a", 2), ("a", 9), ("b", 1)]);
+    }
+}

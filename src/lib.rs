@@ -1,0 +1,18 @@
+//! nianbao (年报): a static site generator for government information-disclosure annual reports.
+//!
+//! The pipeline, one module per stage:
+//! `config` (site.toml) → `source` (content tree, decoding) → `frontmatter` + `markdown` (parse)
+//! → `validate` (every rule, building the `report` model) → `site` (the whole load stage) →
+//! render and write (next stages). `format` holds the official editions as data; `diagnostic`
+//! prints what the validators found; `cli` runs the commands.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod format;
+pub mod frontmatter;
+pub mod markdown;
+pub mod report;
+pub mod site;
+pub mod source;
+pub mod validate;

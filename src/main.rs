@@ -1,0 +1,83 @@
+//! The `nianbao` binary: parses arguments and maps each command's outcome to an exit code.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use nianbao::cli::{self, OutputFormat};
+
+/// Static site generator for government information-disclosure annual reports (政府信息公开工作年度报告).
+#[derive(Debug, Parser)]
+#[command(name = "nianbao", version, about)]
+struct Args {
+    /// The folder of site.toml (default: found upwards from the current folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate the site, or only the given report files.
+    Check {
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Report files or folders to report on (cross-report rules still see the whole site).
+        paths: Vec<PathBuf>,
+    },
+    /// Write a report scaffold: content/<agency-slug>/<year>.md.
+    New {
+        agency_slug: String,
+        year: u16,
+        /// The agency's name (机关名称).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Edition of the official format (default: from the year).
+        #[arg(long, value_parser = ["2019", "2021"])]
+        format: Option<String>,
+    },
+    /// Print the JSON Schema of the front matter.
+    Schema {
+        #[arg(long, value_parser = ["2019", "2021"])]
+        format: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let root = args.root.as_deref();
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    let color = cli::use_color(std::io::stdout().is_terminal());
+    let code = match args.command {
+        Command::Check { strict, format, paths } => {
+            let format = match format {
+                Format::Human => OutputFormat::Human,
+                Format::Json => OutputFormat::Json,
+            };
+            cli::check(root, strict, format, &paths, &mut out, &mut err, color)
+        }
+        Command::New { agency_slug, year, agency, format } => cli::new_report(
+            root,
+            &agency_slug,
+            year,
+            agency.as_deref(),
+            format.and_then(|f| f.parse().ok()),
+            &mut out,
+            &mut err,
+        ),
+        Command::Schema { format } => cli::schema(format.and_then(|f| f.parse().ok()), &mut out, &mut err),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,237 @@
+//! Source: finds and reads the files of a site.
+//!
+//! In: the site root. Out: the agency folders with their report files, agency files and
+//! attachments; file text decoded as UTF-8 (N009 when it is not), BOM and CR removed.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Code, Detail, Diagnostic, Pos};
+
+/// One agency folder under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct AgencyDir {
+    pub slug: String,
+    /// `content/<slug>/_index.md`, relative to the root.
+    pub index: Option<String>,
+    /// Report files (`*.md` other than `_index.md`), relative to the root, sorted.
+    pub reports: Vec<String>,
+    /// Other files, relative to the agency folder, copied beside the reports.
+    pub attachments: Vec<String>,
+}
+
+/// What `content/` holds.
+#[derive(Debug, Clone, Default)]
+pub struct ContentTree {
+    pub agencies: Vec<AgencyDir>,
+    /// Markdown files in the wrong place (directly in `content/` or nested too deep).
+    pub misplaced: Vec<String>,
+    /// Files left out, with the reason, for a warning on the terminal.
+    pub ignored: Vec<(String, &'static str)>,
+}
+
+/// Path relative to the root with `/` separators.
+pub fn rel(root: &Path, path: &Path) -> String {
+    let p = path.strip_prefix(root).unwrap_or(path);
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Editor swap, backup and hidden files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Whether an agency slug is valid: `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_slug(slug: &str) -> bool {
+    let mut chars = slug.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Walks `content/` (a missing folder is an empty site).
+pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
+    let content = root.join("content");
+    let mut tree = ContentTree::default();
+    if !content.is_dir() {
+        return Ok(tree);
+    }
+    let root_real = root.canonicalize()?;
+    let mut agencies: std::collections::BTreeMap<String, AgencyDir> = Default::default();
+    let walker = WalkDir::new(&content)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()) || e.depth() == 0);
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        let relpath = rel(root, path);
+        let mut is_file = entry.file_type().is_file();
+        let mut is_dir = entry.file_type().is_dir();
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Ok(real) if real.starts_with(&root_real) => {
+                    is_file = real.is_file();
+                    is_dir = false; // linked folders are not followed
+                    if real.is_dir() {
+                        tree.ignored.push((relpath, "指向文件夹的符号链接"));
+                        continue;
+                    }
+                }
+                _ => {
+                    tree.ignored.push((relpath, "符号链接指向站点之外"));
+                    continue;
+                }
+            }
+        }
+        let depth = entry.depth();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_md = name.ends_with(".md");
+        if depth == 1 && is_dir {
+            agencies.entry(name.clone()).or_insert_with(|| AgencyDir { slug: name, ..Default::default() });
+            continue;
+        }
+        if !is_file {
+            continue;
+        }
+        if depth == 1 {
+            if is_md {
+                tree.misplaced.push(relpath);
+            } else {
+                tree.ignored.push((relpath, "content/ 下只放机关目录"));
+            }
+            continue;
+        }
+        let slug = path
+            .strip_prefix(&content)
+            .ok()
+            .and_then(|p| p.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let agency = agencies
+            .entry(slug.clone())
+            .or_insert_with(|| AgencyDir { slug: slug.clone(), ..Default::default() });
+        if depth == 2 && name == "_index.md" {
+            agency.index = Some(relpath);
+        } else if depth == 2 && is_md {
+            agency.reports.push(relpath);
+        } else if is_md {
+            tree.misplaced.push(relpath);
+        } else {
+            let inside = rel(&content.join(&slug), path);
+            agency.attachments.push(inside);
+        }
+    }
+    tree.agencies = agencies.into_values().collect();
+    Ok(tree)
+}
+
+/// Strips a BOM and turns CRLF into LF; lines keep their numbers.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Decodes a file as UTF-8, or says what it is instead (N009).
+pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(normalize(&text).into_owned()),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let bad = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
+            let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let what = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                "UTF-16 编码".to_string()
+            } else if encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(&bytes)
+                .is_some()
+            {
+                "GB18030（GBK）编码".to_string()
+            } else {
+                "无法识别的编码".to_string()
+            };
+            let enc = if what.starts_with("UTF-16") { "UTF-16" } else { "GB18030" };
+            let message = format!("文件不是 UTF-8 编码，而是{what}；请转换为 UTF-8 后保存");
+            let note = format!("转换命令：iconv -f {enc} -t UTF-8 {file} -o {file}.utf8 && mv {file}.utf8 {file}");
+            let mut d = Diagnostic::new(Code::N009, file, Pos::line(line), message);
+            d.found(what).expected("UTF-8").note(note);
+            Err(Box::new(d))
+        }
+    }
+}
+
+/// Reads and decodes one file of the site.
+pub fn read(root: &Path, file: &str) -> std::io::Result<Result<String, Box<Diagnostic>>> {
+    let bytes = std::fs::read(root.join(file))?;
+    Ok(decode(file, bytes))
+}
+
+/// The folder holding `site.toml`: `--root` if given, else the first ancestor of the current
+/// folder that has one.
+pub fn find_root(explicit: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(dir) = explicit {
+        if dir.join("site.toml").is_file() {
+            return Ok(dir.to_path_buf());
+        }
+        return Err(format!("{} 中没有 site.toml", dir.display()));
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("无法读取当前目录：{e}"))?;
+    cwd.ancestors()
+        .find(|d| d.join("site.toml").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| format!("在 {} 及其上级目录中找不到 site.toml", cwd.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("shequ-ban"));
+        assert!(is_valid_slug("2nd-office"));
+        assert!(!is_valid_slug("-a"));
+        assert!(!is_valid_slug("Shequ"));
+        assert!(!is_valid_slug("社区办"));
+        assert!(!is_valid_slug("a_b"));
+        assert!(!is_valid_slug(""));
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for n in [".2020.md.swp", "2020.md~", "#2020.md#", ".DS_Store", "2020.md.swp"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("2020.md"));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        assert_eq!(decode("f", b"\xef\xbb\xbf---\r\na: 1\r\n".to_vec()).unwrap(), "---\na: 1\n");
+    }
+
+    #[test]
+    fn gb18030_is_named() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("---\nagency: 汤原县\n");
+        let d = decode("content/a/2020.md", bytes.into_owned()).unwrap_err();
+        assert_eq!(d.code, Code::N009);
+        assert_eq!(d.line, 2);
+        assert!(d.message.contains("GB18030"));
+        assert!(d.note.unwrap().contains("iconv"));
+    }
+}

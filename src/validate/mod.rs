@@ -1,0 +1,60 @@
+//! Validate: every rule of rules.md, one file per rule family.
+//!
+//! In: the text of a report or agency file, and then the whole set of checked reports. Out: the
+//! typed [`Report`](crate::report::Report) where the file could be read, and diagnostics.
+//!
+//! | file | rules |
+//! |---|---|
+//! | `structure.rs` | N001–N007, N011: reading the front matter into the model |
+//! | `sections.rs` | N010: the body's sections |
+//! | `arithmetic.rs` | R001–R004: 勾稽关系 |
+//! | `compliance.rs` | W002, W004, W005, W007, W008: one report on its own |
+//! | `site.rs` | N008, W001, W003, W006 and agency files: rules that look across files |
+
+mod arithmetic;
+mod compliance;
+mod numbers;
+mod sections;
+mod site;
+mod structure;
+
+pub use site::{check_agency_file, check_site, AgencyFile};
+pub use structure::{read_report, FileContext};
+
+pub use crate::diagnostic::Detail;
+use crate::diagnostic::{Code, Diagnostic, Pos};
+
+/// Collects the diagnostics of one file.
+#[derive(Debug)]
+pub struct Sink<'a> {
+    pub file: &'a str,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(file: &'a str) -> Self {
+        Sink { file, diags: Vec::new() }
+    }
+
+    /// Adds a diagnostic and returns it for further details.
+    pub fn add(&mut self, code: Code, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(code, self.file, pos, message));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Every single-report rule on one report file: structure, sections, arithmetic, compliance.
+pub fn check_report(ctx: &FileContext, text: &str) -> (Option<crate::report::Report>, Vec<Diagnostic>) {
+    let (report, diags) = read_report(ctx, text);
+    let mut sink = Sink { file: ctx.file, diags };
+    if let Some(r) = &report {
+        sections::check(r, &mut sink);
+        arithmetic::check(r, &mut sink);
+        compliance::check(r, &mut sink);
+    }
+    (report, sink.diags)
+}
