@@ -55,7 +55,9 @@ fn site_relative(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> 
     paths
         .iter()
         .map(|p| {
-            let abs = p.canonicalize().map_err(|e| format!("{}：{e}", p.display()))?;
+            let abs = p
+                .canonicalize()
+                .map_err(|e| format!("{}：{e}", p.display()))?;
             abs.strip_prefix(&root_abs)
                 .map(|r| source::rel(Path::new(""), r))
                 .map_err(|_| format!("{} 不在站点 {} 中", p.display(), root.display()))
@@ -81,15 +83,28 @@ pub fn check(
         Ok(v) => v,
         Err(e) => return fail(err, e),
     };
-    let site = match site::load(&root, LoadOptions { strict, ..Default::default() }) {
+    let site = match site::load(
+        &root,
+        LoadOptions {
+            strict,
+            ..Default::default()
+        },
+    ) {
         Ok(s) => s,
         Err(e) => return fail(err, e),
     };
     let selected = |file: &str| {
         only.is_empty()
-            || only.iter().any(|p| p.is_empty() || file == p || file.starts_with(&format!("{p}/")))
+            || only
+                .iter()
+                .any(|p| p.is_empty() || file == p || file.starts_with(&format!("{p}/")))
     };
-    let diags: Vec<Diagnostic> = site.diagnostics.iter().filter(|d| selected(&d.file)).cloned().collect();
+    let diags: Vec<Diagnostic> = site
+        .diagnostics
+        .iter()
+        .filter(|d| selected(&d.file))
+        .cloned()
+        .collect();
     match format {
         OutputFormat::Json => {
             let _ = out.write_all(diagnostic::to_json(&diags).as_bytes());
@@ -127,11 +142,19 @@ pub fn new_report(
         Err(e) => return fail(err, e),
     };
     if !source::is_valid_slug(slug) {
-        return fail(err, format!("机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头"));
+        return fail(
+            err,
+            format!(
+                "机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头"
+            ),
+        );
     }
     let this_year = LoadOptions::default().this_year;
     if !(2008..=this_year).contains(&i32::from(year)) {
-        return fail(err, format!("报告年度 {year} 不在 2008 至 {this_year} 年之间"));
+        return fail(
+            err,
+            format!("报告年度 {year} 不在 2008 至 {this_year} 年之间"),
+        );
     }
     let f = match format {
         Some(id) => match FormatDef::by_id(id) {
@@ -146,18 +169,30 @@ pub fn new_report(
     let dir = root.join("content").join(slug);
     let path = dir.join(format!("{year}.md"));
     let rel = source::rel(&root, &path);
-    let name = agency.map(str::to_string).or_else(|| agency_name(&root, slug)).unwrap_or_else(|| "（请填写机关名称）".into());
+    let name = agency
+        .map(str::to_string)
+        .or_else(|| agency_name(&root, slug))
+        .unwrap_or_else(|| "（请填写机关名称）".into());
     if let Err(e) = std::fs::create_dir_all(&dir) {
         return fail(err, format!("无法创建 {}：{e}", dir.display()));
     }
     let text = crate::format::scaffold::scaffold(f, &name, year);
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
     match file.and_then(|mut f| f.write_all(text.as_bytes())) {
         Ok(()) => {
-            let _ = writeln!(out, "已创建 {rel}（{} 版格式）：填写表格和各章节后运行 nianbao check", f.id);
+            let _ = writeln!(
+                out,
+                "已创建 {rel}（{} 版格式）：填写表格和各章节后运行 nianbao check",
+                f.id
+            );
             exit::OK
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => fail(err, format!("{rel} 已存在，不会覆盖")),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fail(err, format!("{rel} 已存在，不会覆盖"))
+        }
         Err(e) => fail(err, format!("无法写入 {rel}：{e}")),
     }
 }
@@ -177,6 +212,59 @@ pub fn schema(format: Option<u16>, out: &mut dyn Write, err: &mut dyn Write) -> 
         Some(None) => return fail(err, "--format 只能是 2019 或 2021"),
     };
     let s = crate::format::schema::schema(f);
-    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&s).unwrap_or_default()
+    );
     exit::OK
+}
+
+/// `nianbao build`.
+pub fn build(
+    root: Option<&Path>,
+    opts: crate::build::BuildOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> u8 {
+    let started = std::time::Instant::now();
+    let root = match source::find_root(root) {
+        Ok(r) => r,
+        Err(e) => return fail(err, e),
+    };
+    let site = match site::load(&root, LoadOptions::default()) {
+        Ok(s) => s,
+        Err(e) => return fail(err, e),
+    };
+    print_ignored(err, &site.ignored);
+    if site.has_errors() {
+        print_diagnostics(err, &root, &site.diagnostics, color);
+        let (errors, warnings) = diagnostic::counts(&site.diagnostics);
+        let _ = writeln!(
+            err,
+            "构建已取消：{errors} 个错误，{warnings} 个警告；先前的输出保持不变"
+        );
+        return exit::INVALID;
+    }
+    let warnings = site.diagnostics.len();
+    match crate::build::build(&site, &opts) {
+        Ok(stats) => {
+            let shown = stats
+                .output
+                .strip_prefix(&root)
+                .unwrap_or(&stats.output)
+                .display()
+                .to_string();
+            let _ = writeln!(
+                out,
+                "已生成 {} 个页面（{} 份报告）到 {shown}，{warnings} 个警告，用时 {:.2} 秒",
+                stats.pages,
+                stats.reports,
+                started.elapsed().as_secs_f64()
+            );
+            exit::OK
+        }
+        Err(e) => fail(err, format!("{e}；先前的输出保持不变")),
+    }
 }

@@ -58,8 +58,28 @@ impl Default for Config {
 
 /// The keys `site.toml` may hold, per table ("" is the top level).
 const KEYS: &[(&str, &[&str])] = &[
-    ("", &["title", "base_url", "language", "theme", "output_dir", "portal", "build"]),
-    ("portal", &["organizer", "site_code", "icp", "public_security", "contact"]),
+    (
+        "",
+        &[
+            "title",
+            "base_url",
+            "language",
+            "theme",
+            "output_dir",
+            "portal",
+            "build",
+        ],
+    ),
+    (
+        "portal",
+        &[
+            "organizer",
+            "site_code",
+            "icp",
+            "public_security",
+            "contact",
+        ],
+    ),
     ("build", &["strict"]),
 ];
 
@@ -103,15 +123,17 @@ fn pos_of(text: &str, offset: usize, len: usize) -> Pos {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-    let width = text.get(offset..offset + len).map_or(1, |s| s.chars().count()) as u32;
+    let width = text
+        .get(offset..offset + len)
+        .map_or(1, |s| s.chars().count()) as u32;
     Pos::new(line, col, width)
 }
 
 /// Loads `site.toml` from `root`.
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), String> {
     let path = root.join(FILE);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
     parse(&text)
 }
 
@@ -119,8 +141,15 @@ pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), String> {
 pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
     let text = crate::source::normalize(text);
     let doc = toml_edit::ImDocument::parse(text.as_ref()).map_err(|e| {
-        let pos = e.span().map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
-        format!("{FILE}:{}:{}: 不是有效的 TOML：{}", pos.line, pos.column, e.message())
+        let pos = e
+            .span()
+            .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
+        format!(
+            "{FILE}:{}:{}: 不是有效的 TOML：{}",
+            pos.line,
+            pos.column,
+            e.message()
+        )
     })?;
     let mut diags = Vec::new();
     for (table, known) in KEYS {
@@ -138,7 +167,11 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
                 .key(key)
                 .and_then(|k| k.span())
                 .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
-            let full = if table.is_empty() { key.to_string() } else { format!("{table}.{key}") };
+            let full = if table.is_empty() {
+                key.to_string()
+            } else {
+                format!("{table}.{key}")
+            };
             let mut message = format!("site.toml 中有未知的键“{full}”");
             if let Some(s) = suggest(key, known.iter().copied()) {
                 message.push_str(&format!("，是否应为“{s}”？"));
@@ -149,7 +182,9 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
         }
     }
     let config: Config = toml_edit::de::from_str(&text).map_err(|e| {
-        let pos = e.span().map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
+        let pos = e
+            .span()
+            .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
         format!("{FILE}:{}:{}: {}", pos.line, pos.column, e.message())
     })?;
     Ok((config, diags))
@@ -161,8 +196,14 @@ mod tests {
 
     #[test]
     fn base_paths() {
-        assert_eq!(base_path("https://www.example.gov.cn/zfxxgk/ndbg/"), "/zfxxgk/ndbg/");
-        assert_eq!(base_path("https://www.example.gov.cn/zfxxgk/ndbg"), "/zfxxgk/ndbg/");
+        assert_eq!(
+            base_path("https://www.example.gov.cn/zfxxgk/ndbg/"),
+            "/zfxxgk/ndbg/"
+        );
+        assert_eq!(
+            base_path("https://www.example.gov.cn/zfxxgk/ndbg"),
+            "/zfxxgk/ndbg/"
+        );
         assert_eq!(base_path("https://www.example.gov.cn"), "/");
         assert_eq!(base_path("/"), "/");
         assert_eq!(base_path("/a/b"), "/a/b/");
@@ -170,7 +211,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_n003_with_a_suggestion() {
-        let (c, d) = parse("titel = \"x\"\n[portal]\norganiser = \"y\"\n[build]\nstrict = true\n").unwrap();
+        let (c, d) =
+            parse("titel = \"x\"\n[portal]\norganiser = \"y\"\n[build]\nstrict = true\n").unwrap();
         assert!(c.build.strict);
         assert_eq!(d.len(), 2);
         assert_eq!((d[0].code, d[0].line, d[0].column), (Code::N003, 1, 1));

@@ -91,15 +91,27 @@ pub struct Pos {
 }
 
 impl Pos {
-    pub const START: Pos = Pos { line: 1, column: 1, width: 0 };
+    pub const START: Pos = Pos {
+        line: 1,
+        column: 1,
+        width: 0,
+    };
 
     pub fn new(line: u32, column: u32, width: u32) -> Pos {
-        Pos { line, column, width }
+        Pos {
+            line,
+            column,
+            width,
+        }
     }
 
     /// The start of a line.
     pub fn line(line: u32) -> Pos {
-        Pos { line, column: 1, width: 0 }
+        Pos {
+            line,
+            column: 1,
+            width: 0,
+        }
     }
 }
 
@@ -196,7 +208,11 @@ impl Detail for Diagnostic {
 
 /// Sorts by file, line, column and code, and drops exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.message.cmp(&b.message)));
+    diags.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then(a.message.cmp(&b.message))
+    });
     diags.dedup();
 }
 
@@ -229,7 +245,11 @@ pub struct HumanRenderer<'a> {
 
 impl<'a> HumanRenderer<'a> {
     pub fn new(root: &'a Path, color: bool) -> Self {
-        HumanRenderer { root, color, cache: BTreeMap::new() }
+        HumanRenderer {
+            root,
+            color,
+            cache: BTreeMap::new(),
+        }
     }
 
     fn source_line(&mut self, file: &str, line: u32) -> Option<String> {
@@ -243,7 +263,9 @@ impl<'a> HumanRenderer<'a> {
                 Some(crate::source::normalize(&text).into_owned())
             })
             .as_deref()?;
-        text.lines().nth(line.checked_sub(1)? as usize).map(str::to_string)
+        text.lines()
+            .nth(line.checked_sub(1)? as usize)
+            .map(str::to_string)
     }
 
     /// One diagnostic, ending with a blank line.
@@ -253,7 +275,11 @@ impl<'a> HumanRenderer<'a> {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
-        let renderer = if self.color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let id = d.code.as_str();
         let note = d.note.clone().unwrap_or_default();
         let mut message = level.title(&d.message).id(id);
@@ -267,14 +293,25 @@ impl<'a> HumanRenderer<'a> {
                 let start = char_to_byte(&line, d.column as usize - 1);
                 let end = char_to_byte(&line, d.column as usize - 1 + (d.width.max(1) as usize));
                 // An empty line still needs something to point at.
-                let src = if line.is_empty() { " ".to_string() } else { line };
+                let src = if line.is_empty() {
+                    " ".to_string()
+                } else {
+                    line
+                };
                 let (start, end) = if start >= src.len() {
                     (src.len().saturating_sub(1), src.len())
                 } else {
                     (start, end.max(start + 1).min(src.len()))
                 };
-                let end = (start..=end).rev().find(|i| src.is_char_boundary(*i)).unwrap_or(end);
-                let end = if end <= start { next_boundary(&src, start) } else { end };
+                let end = (start..=end)
+                    .rev()
+                    .find(|i| src.is_char_boundary(*i))
+                    .unwrap_or(end);
+                let end = if end <= start {
+                    next_boundary(&src, start)
+                } else {
+                    end
+                };
                 let snippet = Snippet::source(&src)
                     .line_start(d.line as usize)
                     .origin(&d.file)
@@ -292,11 +329,16 @@ impl<'a> HumanRenderer<'a> {
 }
 
 fn char_to_byte(s: &str, chars: usize) -> usize {
-    s.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(s.len())
+    s.char_indices()
+        .nth(chars)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len())
 }
 
 fn next_boundary(s: &str, at: usize) -> usize {
-    (at + 1..=s.len()).find(|i| s.is_char_boundary(*i)).unwrap_or(s.len())
+    (at + 1..=s.len())
+        .find(|i| s.is_char_boundary(*i))
+        .unwrap_or(s.len())
 }
 
 /// The closing summary line of `check`.
@@ -311,14 +353,31 @@ mod tests {
 
     #[test]
     fn json_has_exactly_the_fields_of_the_spec() {
-        let mut d = Diagnostic::new(Code::R001, "content/a/2020.md", Pos::new(14, 17, 2), "不平衡");
-        d.row("一、本年新收政府信息公开申请数量").col("自然人").expected(12).found(11).label("x");
+        let mut d = Diagnostic::new(
+            Code::R001,
+            "content/a/2020.md",
+            Pos::new(14, 17, 2),
+            "不平衡",
+        );
+        d.row("一、本年新收政府信息公开申请数量")
+            .col("自然人")
+            .expected(12)
+            .found(11)
+            .label("x");
         let v: serde_json::Value = serde_json::from_str(&to_json(&[d])).unwrap();
         let obj = v[0].as_object().unwrap();
         let keys: Vec<_> = obj.keys().map(String::as_str).collect();
         let mut want = vec![
-            "code", "severity", "file", "line", "column", "message", "row", "column_label",
-            "expected", "found",
+            "code",
+            "severity",
+            "file",
+            "line",
+            "column",
+            "message",
+            "row",
+            "column_label",
+            "expected",
+            "found",
         ];
         want.sort();
         let mut got = keys.clone();
@@ -333,7 +392,11 @@ mod tests {
     fn codes_have_the_catalogue_severities() {
         assert_eq!(Code::ALL.len(), 11 + 4 + 8);
         for c in Code::ALL {
-            let want = if c.as_str().starts_with('W') { Severity::Warning } else { Severity::Error };
+            let want = if c.as_str().starts_with('W') {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             assert_eq!(c.severity(), want, "{c}");
         }
     }

@@ -174,7 +174,10 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
             .map(|l| Pos::new(first_line + l.line() as u32 - 1, l.column() as u32, 1))
             .or_else(|| tree.as_ref().err().map(|t| t.error.pos))
             .unwrap_or(Pos::line(first_line));
-        return Err(YamlError { pos, message: translate(&e.to_string()) });
+        return Err(YamlError {
+            pos,
+            message: translate(&e.to_string()),
+        });
     }
     tree.map_err(|t| t.error)
 }
@@ -257,7 +260,13 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                         _ => Style::Block,
                     }
                 };
-                Some((Node { kind: Kind::Scalar(text.into_owned(), style), pos }, Some(anchor)))
+                Some((
+                    Node {
+                        kind: Kind::Scalar(text.into_owned(), style),
+                        pos,
+                    },
+                    Some(anchor),
+                ))
             }
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
@@ -274,13 +283,23 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                 None
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(p, items, anchor)) => Some((Node { kind: Kind::Seq(items), pos: p }, anchor)),
+                Some(Frame::Seq(p, items, anchor)) => Some((
+                    Node {
+                        kind: Kind::Seq(items),
+                        pos: p,
+                    },
+                    anchor,
+                )),
                 _ => return Err(err(pos, "YAML 结构错误".into(), false)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(p, entries, _, anchor)) => {
-                    Some((Node { kind: Kind::Map(entries), pos: p }, anchor))
-                }
+                Some(Frame::Map(p, entries, _, anchor)) => Some((
+                    Node {
+                        kind: Kind::Map(entries),
+                        pos: p,
+                    },
+                    anchor,
+                )),
                 _ => return Err(err(pos, "YAML 结构错误".into(), false)),
             },
             Event::Alias(id) => {
@@ -298,7 +317,9 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
             }
             _ => None,
         };
-        let Some((node, anchor)) = complete else { continue };
+        let Some((node, anchor)) = complete else {
+            continue;
+        };
         if let Some(a) = anchor.filter(|a| *a > 0) {
             anchors.insert(a, node.clone());
         }
@@ -312,7 +333,11 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
             Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
                 None => {
                     let Some((key, _)) = node.scalar() else {
-                        return Err(err(node.pos, "YAML 的键必须是文字，不能是列表或映射".into(), true));
+                        return Err(err(
+                            node.pos,
+                            "YAML 的键必须是文字，不能是列表或映射".into(),
+                            true,
+                        ));
                     };
                     let key = key.to_string();
                     if entries.iter().any(|e| e.key == key) {
@@ -320,7 +345,11 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                     }
                     *pending = Some((key, node.pos));
                 }
-                Some((key, key_pos)) => entries.push(Entry { key, key_pos, value: node }),
+                Some((key, key_pos)) => entries.push(Entry {
+                    key,
+                    key_pos,
+                    value: node,
+                }),
             },
         }
     }
@@ -357,7 +386,10 @@ mod tests {
         let new = apps.value.get("new").unwrap();
         assert_eq!((new.key_pos.line, new.key_pos.column), (4, 3));
         let cells = new.value.as_seq().unwrap();
-        assert_eq!((cells[0].pos.line, cells[0].pos.column, cells[0].pos.width), (4, 11, 2));
+        assert_eq!(
+            (cells[0].pos.line, cells[0].pos.column, cells[0].pos.width),
+            (4, 11, 2)
+        );
         assert_eq!(cells[1].scalar(), Some(("00", Style::Plain)));
         assert_eq!(cells[2].scalar(), Some(("3", Style::Quoted)));
         assert_eq!(cells[2].pos.column, 19);
@@ -381,7 +413,11 @@ mod tests {
     fn alias_bombs_and_deep_nesting_are_refused() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("a{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a{}", i - 1)
+            };
             bomb.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let t = std::time::Instant::now();
@@ -389,7 +425,9 @@ mod tests {
         assert!(t.elapsed().as_secs() < 5);
         let deep = "[".repeat(100_000);
         assert!(parse(&deep, 2).is_err());
-        let deep_map = (0..200).map(|i| format!("{}k:\n", "  ".repeat(i))).collect::<String>();
+        let deep_map = (0..200)
+            .map(|i| format!("{}k:\n", "  ".repeat(i)))
+            .collect::<String>();
         assert!(parse(&deep_map, 2).is_err());
     }
 

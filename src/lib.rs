@@ -3,15 +3,21 @@
 //! The pipeline, one module per stage:
 //! `config` (site.toml) → `source` (content tree, decoding) → `frontmatter` + `markdown` (parse)
 //! → `validate` (every rule, building the `report` model) → `site` (the whole load stage) →
-//! render and write (next stages). `format` holds the official editions as data; `diagnostic`
-//! prints what the validators found; `cli` runs the commands.
+//! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
+//! feeds) → `output` (atomic write). `format` holds the official editions as data;
+//! `diagnostic` prints what the validators found; `cli` runs the commands.
 
+pub mod build;
 pub mod cli;
 pub mod config;
+pub mod data;
 pub mod diagnostic;
 pub mod format;
 pub mod frontmatter;
+pub mod index;
 pub mod markdown;
+pub mod output;
+pub mod render;
 pub mod report;
 pub mod site;
 pub mod source;

@@ -37,6 +37,18 @@ enum Command {
         /// Report files or folders to report on (cross-report rules still see the whole site).
         paths: Vec<PathBuf>,
     },
+    /// Validate, then render the site into the output folder.
+    Build {
+        /// Include draft reports.
+        #[arg(long)]
+        drafts: bool,
+        /// Output folder (default: output_dir of site.toml).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Base URL, overriding site.toml (may include a sub-path).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Write a report scaffold: content/<agency-slug>/<year>.md.
     New {
         agency_slug: String,
@@ -61,14 +73,43 @@ fn main() -> ExitCode {
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let color = cli::use_color(std::io::stdout().is_terminal());
     let code = match args.command {
-        Command::Check { strict, format, paths } => {
+        Command::Check {
+            strict,
+            format,
+            paths,
+        } => {
             let format = match format {
                 Format::Human => OutputFormat::Human,
                 Format::Json => OutputFormat::Json,
             };
             cli::check(root, strict, format, &paths, &mut out, &mut err, color)
         }
-        Command::New { agency_slug, year, agency, format } => cli::new_report(
+        Command::Build {
+            drafts,
+            output,
+            base_url,
+        } => {
+            let opts = nianbao::build::BuildOptions {
+                drafts,
+                output,
+                base_url,
+                inject_html: String::new(),
+                progress: std::io::stderr().is_terminal(),
+            };
+            cli::build(
+                root,
+                opts,
+                &mut out,
+                &mut err,
+                cli::use_color(std::io::stderr().is_terminal()),
+            )
+        }
+        Command::New {
+            agency_slug,
+            year,
+            agency,
+            format,
+        } => cli::new_report(
             root,
             &agency_slug,
             year,
@@ -77,7 +118,9 @@ fn main() -> ExitCode {
             &mut out,
             &mut err,
         ),
-        Command::Schema { format } => cli::schema(format.and_then(|f| f.parse().ok()), &mut out, &mut err),
+        Command::Schema { format } => {
+            cli::schema(format.and_then(|f| f.parse().ok()), &mut out, &mut err)
+        }
     };
     ExitCode::from(code)
 }

@@ -42,9 +42,18 @@ pub fn sections(body: &str, first_line: u32) -> Body {
     let mut current: Option<Heading> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
                 let line = first_line + body[..range.start].matches('\n').count() as u32;
-                current = Some(Heading { numeral: None, text: String::new(), line, start: range.start, end: range.end });
+                current = Some(Heading {
+                    numeral: None,
+                    text: String::new(),
+                    line,
+                    start: range.start,
+                    end: range.end,
+                });
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
                 if let Some(mut h) = current.take() {
@@ -61,9 +70,15 @@ pub fn sections(body: &str, first_line: u32) -> Body {
             _ => {}
         }
     }
-    let headings: Vec<Heading> = headings.into_iter().filter(|h| h.numeral.is_some()).collect();
+    let headings: Vec<Heading> = headings
+        .into_iter()
+        .filter(|h| h.numeral.is_some())
+        .collect();
     let preamble_end = headings.first().map_or(body.len(), |h| h.start);
-    let mut out = Body { preamble: body[..preamble_end].to_string(), sections: Vec::new() };
+    let mut out = Body {
+        preamble: body[..preamble_end].to_string(),
+        sections: Vec::new(),
+    };
     for (i, h) in headings.iter().enumerate() {
         let next = headings.get(i + 1).map_or(body.len(), |n| n.start);
         let content_start = h.end.min(next);
@@ -123,5 +138,209 @@ mod tests {
     fn setext_and_code_are_not_sections() {
         let b = sections("```\n## 一、总体情况\n```\n", 1);
         assert!(b.sections.is_empty());
+    }
+}
+
+/// Renders Markdown to sanitised HTML.
+///
+/// `link_base` is prefixed to relative links and images (so that `签章版.pdf` in a report file
+/// points at the agency folder the attachment is copied to). Raw HTML is sanitised: scripts,
+/// event handlers and `javascript:` URLs never reach the output. Tables get `th scope="col"`,
+/// a caption taken from a short paragraph starting with 表 right before them, and a scroll
+/// container.
+pub fn to_html(markdown: &str, link_base: &str) -> String {
+    use pulldown_cmark::{html, CowStr};
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut table_no = 0;
+    for event in Parser::new_ext(markdown, options()) {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: rebase(dest_url, link_base),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: rebase(dest_url, link_base),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Table(align)) => {
+                table_no += 1;
+                let caption = take_caption(&mut events);
+                let label = caption
+                    .clone()
+                    .unwrap_or_else(|| format!("表格 {table_no}"));
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
+                    escape(&label)
+                ))));
+                events.push(Event::Start(Tag::Table(align)));
+                if let Some(c) = caption {
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<caption>{}</caption>",
+                        escape(&c)
+                    ))));
+                }
+                continue;
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::from("</div>")));
+                continue;
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, events.into_iter());
+    let raw = raw
+        .replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=");
+    sanitizer().clean(&raw).to_string()
+}
+
+/// A paragraph of one short line starting with 表 just before a table becomes its caption.
+fn take_caption(events: &mut Vec<Event>) -> Option<String> {
+    let n = events.len();
+    if n < 3 || !matches!(events[n - 1], Event::End(TagEnd::Paragraph)) {
+        return None;
+    }
+    let start = events[..n - 1]
+        .iter()
+        .rposition(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let mut text = String::new();
+    for e in &events[start + 1..n - 1] {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Start(Tag::Strong | Tag::Emphasis)
+            | Event::End(TagEnd::Strong | TagEnd::Emphasis) => {}
+            _ => return None,
+        }
+    }
+    let text = text.trim().to_string();
+    if text.starts_with('表') && text.chars().count() <= 80 {
+        events.truncate(start);
+        Some(text)
+    } else {
+        None
+    }
+}
+
+fn rebase<'a>(url: pulldown_cmark::CowStr<'a>, base: &str) -> pulldown_cmark::CowStr<'a> {
+    let u = url.as_ref();
+    let is_relative = !u.is_empty()
+        && !u.starts_with('/')
+        && !u.starts_with('#')
+        && !u.starts_with('?')
+        && !u.contains("://")
+        && !u.split(['/', '?', '#']).next().unwrap_or("").contains(':');
+    if is_relative && !base.is_empty() {
+        pulldown_cmark::CowStr::from(format!("{base}{u}"))
+    } else {
+        url
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static B: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["caption", "div"])
+            .add_tag_attributes("th", ["scope", "colspan", "rowspan", "style"])
+            .add_tag_attributes("td", ["colspan", "rowspan", "style"])
+            .add_tag_attributes("div", ["class", "role", "aria-label", "tabindex"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("sup", ["id"])
+            .add_tag_attributes("a", ["id"])
+            .add_tag_attributes("div", ["id"])
+            .link_rel(Some("noopener noreferrer"))
+            .id_prefix(None);
+        b.attribute_filter(|element, attribute, value| {
+            // Only alignment from Markdown tables; no author CSS.
+            if attribute == "style" {
+                let ok = matches!(element, "th" | "td")
+                    && matches!(
+                        value,
+                        "text-align: left" | "text-align: center" | "text-align: right"
+                    );
+                return ok.then(|| value.into());
+            }
+            if attribute == "class" && element == "div" {
+                return (value == "table-scroll" || value == "footnote-definition")
+                    .then(|| value.into());
+            }
+            Some(value.into())
+        });
+        b
+    })
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn hostile_html_is_inert() {
+        let h = to_html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<a href=\"JaVaScRiPt:alert(1)\">y</a>\n", "/a/");
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("onerror"), "{h}");
+        assert!(!h.to_lowercase().contains("javascript:"), "{h}");
+    }
+
+    #[test]
+    fn tables_get_scope_caption_and_a_scroll_container() {
+        let h = to_html(
+            "表1 收费情况\n\n| 项目 | 金额 |\n|---|--:|\n| 甲 | 1 |\n",
+            "",
+        );
+        assert!(h.contains("<caption>表1 收费情况</caption>"), "{h}");
+        assert!(h.contains("<th scope=\"col\">项目</th>"), "{h}");
+        assert!(h.contains("role=\"region\""), "{h}");
+        assert!(h.contains("tabindex=\"0\""), "{h}");
+        assert!(h.contains("text-align: right"), "{h}");
+    }
+
+    #[test]
+    fn relative_links_point_at_the_agency_folder() {
+        let h = to_html(
+            "[签章版](签章版.pdf) [站内](/x/) [外](https://e.gov.cn/) [锚](#s1)",
+            "/ndbg/a/",
+        );
+        assert!(
+            h.contains("href=\"/ndbg/a/%E7%AD%BE") || h.contains("href=\"/ndbg/a/签章版.pdf\""),
+            "{h}"
+        );
+        assert!(h.contains("href=\"/x/\""));
+        assert!(h.contains("href=\"#s1\""));
     }
 }

@@ -34,7 +34,8 @@ impl Num {
         match self {
             Num::Int(i) => i.into(),
             Num::Dec(d) if d % Self::SCALE == 0 => (d / Self::SCALE).into(),
-            Num::Dec(_) => serde_json::Number::from_f64(self.as_f64()).map_or(serde_json::Value::Null, Into::into),
+            Num::Dec(_) => serde_json::Number::from_f64(self.as_f64())
+                .map_or(serde_json::Value::Null, Into::into),
         }
     }
 
@@ -196,18 +197,20 @@ pub struct Report {
 }
 
 impl Report {
-    /// （七）总计 computed from the result rows, per column (7 columns, 总计 last).
+    /// （七）总计 computed from the result rows, per column (7 columns, 总计 last). The 总计
+    /// column sums the cells, not the rows' written totals: a wrong one is R003's to report.
     pub fn computed_results_total(&self) -> [u64; 7] {
         let mut sum = [0u64; 7];
         for row in self.format.applications.rows {
             if row.role == AppRole::Result {
                 if let Some(c) = self.applications.get(row.path) {
-                    for (s, v) in sum.iter_mut().zip(c.with_total()) {
+                    for (s, v) in sum.iter_mut().zip(c.cells) {
                         *s += v;
                     }
                 }
             }
         }
+        sum[6] = sum[..6].iter().sum();
         sum
     }
 
@@ -228,7 +231,12 @@ impl Report {
 
     /// Values of the row with a given role (一, 二, 四), 总计 computed.
     pub fn row_by_role(&self, role: AppRole) -> Option<[u64; 7]> {
-        let def = self.format.applications.rows.iter().find(|r| r.role == role)?;
+        let def = self
+            .format
+            .applications
+            .rows
+            .iter()
+            .find(|r| r.role == role)?;
         self.application_row(def.path)
     }
 
@@ -358,7 +366,13 @@ mod tests {
 
     #[test]
     fn deadlines() {
-        assert_eq!(AgencyKind::Department.deadline(2020), NaiveDate::from_ymd_opt(2021, 1, 31));
-        assert_eq!(AgencyKind::Government.deadline(2020), NaiveDate::from_ymd_opt(2021, 3, 31));
+        assert_eq!(
+            AgencyKind::Department.deadline(2020),
+            NaiveDate::from_ymd_opt(2021, 1, 31)
+        );
+        assert_eq!(
+            AgencyKind::Government.deadline(2020),
+            NaiveDate::from_ymd_opt(2021, 3, 31)
+        );
     }
 }

@@ -53,7 +53,10 @@ pub struct LoadOptions {
 impl Default for LoadOptions {
     fn default() -> Self {
         use chrono::Datelike;
-        LoadOptions { strict: false, this_year: chrono::Local::now().year() }
+        LoadOptions {
+            strict: false,
+            this_year: chrono::Local::now().year(),
+        }
     }
 }
 
@@ -63,17 +66,27 @@ pub enum LoadError {
     #[error("{0}")]
     Config(String),
     #[error("无法读取 {path}：{source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Loads and checks the site at `root`.
 pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
     let (config, mut diags) = config::load(root).map_err(LoadError::Config)?;
-    let tree: ContentTree = source::scan(root).map_err(|e| LoadError::Io { path: "content/".into(), source: e })?;
+    let tree: ContentTree = source::scan(root).map_err(|e| LoadError::Io {
+        path: "content/".into(),
+        source: e,
+    })?;
 
     for file in &tree.misplaced {
-        diags.push(Diagnostic::new(Code::N008, file.clone(), Pos::START,
-            "报告文件应直接放在机关目录中：content/<机关目录>/<年度>.md"));
+        diags.push(Diagnostic::new(
+            Code::N008,
+            file.clone(),
+            Pos::START,
+            "报告文件应直接放在机关目录中：content/<机关目录>/<年度>.md",
+        ));
     }
 
     let jobs: Vec<(&str, &str)> = tree
@@ -87,9 +100,18 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
             let text = match source::read(root, file) {
                 Ok(Ok(t)) => t,
                 Ok(Err(d)) => return Ok((None, vec![*d])),
-                Err(e) => return Err(LoadError::Io { path: file.to_string(), source: e }),
+                Err(e) => {
+                    return Err(LoadError::Io {
+                        path: file.to_string(),
+                        source: e,
+                    })
+                }
             };
-            let ctx = FileContext { file, slug, this_year: opts.this_year };
+            let ctx = FileContext {
+                file,
+                slug,
+                this_year: opts.this_year,
+            };
             Ok(validate::check_report(&ctx, &text))
         })
         .collect();
@@ -120,7 +142,12 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
                     agency.intro = a.intro;
                 }
                 Ok(Err(d)) => diags.push(*d),
-                Err(e) => return Err(LoadError::Io { path: file.clone(), source: e }),
+                Err(e) => {
+                    return Err(LoadError::Io {
+                        path: file.clone(),
+                        source: e,
+                    })
+                }
             }
         }
         if agency.name.is_empty() {
@@ -140,8 +167,17 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
     }
     diagnostic::sort(&mut diags);
 
-    let mut agencies: Vec<Agency> = agencies.into_values().filter(|a| reports.iter().any(|r| r.slug == a.slug) || a.index_file.is_some()).collect();
-    agencies.sort_by(|a, b| (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(b.order.unwrap_or(i64::MAX), &b.name, &b.slug)));
+    let mut agencies: Vec<Agency> = agencies
+        .into_values()
+        .filter(|a| reports.iter().any(|r| r.slug == a.slug) || a.index_file.is_some())
+        .collect();
+    agencies.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(
+            b.order.unwrap_or(i64::MAX),
+            &b.name,
+            &b.slug,
+        ))
+    });
     Ok(Site {
         root: root.to_path_buf(),
         config,

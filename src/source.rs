@@ -99,7 +99,10 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_md = name.ends_with(".md");
         if depth == 1 && is_dir {
-            agencies.entry(name.clone()).or_insert_with(|| AgencyDir { slug: name, ..Default::default() });
+            agencies.entry(name.clone()).or_insert_with(|| AgencyDir {
+                slug: name,
+                ..Default::default()
+            });
             continue;
         }
         if !is_file {
@@ -119,9 +122,10 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
             .and_then(|p| p.components().next())
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .unwrap_or_default();
-        let agency = agencies
-            .entry(slug.clone())
-            .or_insert_with(|| AgencyDir { slug: slug.clone(), ..Default::default() });
+        let agency = agencies.entry(slug.clone()).or_insert_with(|| AgencyDir {
+            slug: slug.clone(),
+            ..Default::default()
+        });
         if depth == 2 && name == "_index.md" {
             agency.index = Some(relpath);
         } else if depth == 2 && is_md {
@@ -153,7 +157,9 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
         Ok(text) => Ok(normalize(&text).into_owned()),
         Err(e) => {
             let bytes = e.into_bytes();
-            let bad = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
+            let bad = std::str::from_utf8(&bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
             let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() as u32 + 1;
             let what = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
                 "UTF-16 编码".to_string()
@@ -165,9 +171,15 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             } else {
                 "无法识别的编码".to_string()
             };
-            let enc = if what.starts_with("UTF-16") { "UTF-16" } else { "GB18030" };
+            let enc = if what.starts_with("UTF-16") {
+                "UTF-16"
+            } else {
+                "GB18030"
+            };
             let message = format!("文件不是 UTF-8 编码，而是{what}；请转换为 UTF-8 后保存");
-            let note = format!("转换命令：iconv -f {enc} -t UTF-8 {file} -o {file}.utf8 && mv {file}.utf8 {file}");
+            let note = format!(
+                "转换命令：iconv -f {enc} -t UTF-8 {file} -o {file}.utf8 && mv {file}.utf8 {file}"
+            );
             let mut d = Diagnostic::new(Code::N009, file, Pos::line(line), message);
             d.found(what).expected("UTF-8").note(note);
             Err(Box::new(d))
@@ -214,7 +226,13 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for n in [".2020.md.swp", "2020.md~", "#2020.md#", ".DS_Store", "2020.md.swp"] {
+        for n in [
+            ".2020.md.swp",
+            "2020.md~",
+            "#2020.md#",
+            ".DS_Store",
+            "2020.md.swp",
+        ] {
             assert!(is_ignored_name(n), "{n}");
         }
         assert!(!is_ignored_name("2020.md"));
@@ -222,7 +240,10 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_accepted() {
-        assert_eq!(decode("f", b"\xef\xbb\xbf---\r\na: 1\r\n".to_vec()).unwrap(), "---\na: 1\n");
+        assert_eq!(
+            decode("f", b"\xef\xbb\xbf---\r\na: 1\r\n".to_vec()).unwrap(),
+            "---\na: 1\n"
+        );
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! The two editions, transcribed from 国办公开办函〔2019〕60号 and 国办公开办函〔2021〕30号.
 
 use super::{
-    ActiveBlock, ActiveRow, ActiveTable, AppRole, AppRowDef, AppRowKind, AppealGroup,
-    AppealsTable, ApplicationsTable, ColumnDef, FeesDef, FormatDef, SectionDef, SectionKind,
-    TableId, ValueKind,
+    ActiveBlock, ActiveRow, ActiveTable, AppRole, AppRowDef, AppRowKind, AppealGroup, AppealsTable,
+    ApplicationsTable, ColumnDef, FeesDef, FormatDef, SectionDef, SectionKind, TableId, ValueKind,
 };
 
 /// Every edition, oldest first.
@@ -15,7 +14,12 @@ const fn section(
     kind: SectionKind,
     guidance: &'static str,
 ) -> SectionDef {
-    SectionDef { numeral, title, kind, guidance }
+    SectionDef {
+        numeral,
+        title,
+        kind,
+        guidance,
+    }
 }
 
 const SECTIONS: [SectionDef; 6] = [
@@ -34,7 +38,11 @@ const SECTIONS: [SectionDef; 6] = [
 ];
 
 const fn col(label: &'static str, kind: ValueKind) -> ColumnDef {
-    ColumnDef { label, kind, unit: None }
+    ColumnDef {
+        label,
+        kind,
+        unit: None,
+    }
 }
 
 const fn row(key: &'static str, label: &'static str) -> ActiveRow {
@@ -42,7 +50,12 @@ const fn row(key: &'static str, label: &'static str) -> ActiveRow {
 }
 
 const fn data(path: &'static str, label: &'static str, role: AppRole) -> AppRowDef {
-    AppRowDef { path, label, kind: AppRowKind::Data, role }
+    AppRowDef {
+        path,
+        label,
+        kind: AppRowKind::Data,
+        role,
+    }
 }
 
 const fn result(path: &'static str, label: &'static str) -> AppRowDef {
@@ -50,14 +63,26 @@ const fn result(path: &'static str, label: &'static str) -> AppRowDef {
 }
 
 const fn group(path: &'static str, label: &'static str) -> AppRowDef {
-    AppRowDef { path, label, kind: AppRowKind::Group, role: AppRole::None }
+    AppRowDef {
+        path,
+        label,
+        kind: AppRowKind::Group,
+        role: AppRole::None,
+    }
 }
 
 const APPLICATIONS_CAPTION: &str = "收到和处理政府信息公开申请情况";
-const APPLICATIONS_NOTE: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+const APPLICATIONS_NOTE: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 const APPLICATIONS_RULE: &str = "第一项加第二项之和，等于第三项加第四项之和";
-const APPLICANT_COLUMNS: [&str; 6] =
-    ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"];
+const APPLICANT_COLUMNS: [&str; 6] = [
+    "自然人",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+];
 
 /// Rows shared by both editions up to （五）不予处理, then the edition's （六）, then the tail.
 macro_rules! application_rows {
@@ -96,10 +121,20 @@ macro_rules! application_rows {
 
 const APPEALS: AppealsTable = AppealsTable {
     caption: "政府信息公开行政复议、行政诉讼情况",
+    unit: "单位：件",
     groups: &[
-        AppealGroup { key: "reconsideration", headers: &["行政复议"] },
-        AppealGroup { key: "litigation", headers: &["行政诉讼", "未经复议直接起诉"] },
-        AppealGroup { key: "litigation_after_reconsideration", headers: &["行政诉讼", "复议后起诉"] },
+        AppealGroup {
+            key: "reconsideration",
+            headers: &["行政复议"],
+        },
+        AppealGroup {
+            key: "litigation",
+            headers: &["行政诉讼", "未经复议直接起诉"],
+        },
+        AppealGroup {
+            key: "litigation_after_reconsideration",
+            headers: &["行政诉讼", "复议后起诉"],
+        },
     ],
     columns: ["结果维持", "结果纠正", "其他结果", "尚未审结"],
     total_label: "总计",
@@ -115,33 +150,59 @@ pub static F2019: FormatDef = FormatDef {
     sections: SECTIONS,
     active: ActiveTable {
         caption: "主动公开政府信息情况",
+        unit: "单位：件（项）；金额单位：万元",
         content_header: "信息内容",
         blocks: &[
             ActiveBlock {
                 title: "第二十条第（一）项",
-                columns: &[col("本年新制作数量", COUNT), col("本年新公开数量", COUNT), col("对外公开总数量", COUNT)],
-                rows: &[row("rules", "规章"), row("normative_documents", "规范性文件")],
+                columns: &[
+                    col("本年新制作数量", COUNT),
+                    col("本年新公开数量", COUNT),
+                    col("对外公开总数量", COUNT),
+                ],
+                rows: &[
+                    row("rules", "规章"),
+                    row("normative_documents", "规范性文件"),
+                ],
             },
             ActiveBlock {
                 title: "第二十条第（五）项",
-                columns: &[col("上一年项目数量", COUNT), col("本年增/减", ValueKind::Signed), col("处理决定数量", COUNT)],
-                rows: &[row("licensing", "行政许可"), row("other_services", "其他对外管理服务事项")],
+                columns: &[
+                    col("上一年项目数量", COUNT),
+                    col("本年增/减", ValueKind::Signed),
+                    col("处理决定数量", COUNT),
+                ],
+                rows: &[
+                    row("licensing", "行政许可"),
+                    row("other_services", "其他对外管理服务事项"),
+                ],
             },
             ActiveBlock {
                 title: "第二十条第（六）项",
-                columns: &[col("上一年项目数量", COUNT), col("本年增/减", ValueKind::Signed), col("处理决定数量", COUNT)],
+                columns: &[
+                    col("上一年项目数量", COUNT),
+                    col("本年增/减", ValueKind::Signed),
+                    col("处理决定数量", COUNT),
+                ],
                 rows: &[row("penalty", "行政处罚"), row("coercion", "行政强制")],
             },
             ActiveBlock {
                 title: "第二十条第（八）项",
-                columns: &[col("上一年项目数量", COUNT), col("本年增/减", ValueKind::Signed)],
+                columns: &[
+                    col("上一年项目数量", COUNT),
+                    col("本年增/减", ValueKind::Signed),
+                ],
                 rows: &[row("fees", "行政事业性收费")],
             },
             ActiveBlock {
                 title: "第二十条第（九）项",
                 columns: &[
                     col("采购项目数量", COUNT),
-                    ColumnDef { label: "采购总金额", kind: ValueKind::Amount { decimals: 4 }, unit: Some("万元") },
+                    ColumnDef {
+                        label: "采购总金额",
+                        kind: ValueKind::Amount { decimals: 4 },
+                        unit: Some("万元"),
+                    },
                 ],
                 rows: &[row("procurement", "政府集中采购")],
             },
@@ -149,6 +210,7 @@ pub static F2019: FormatDef = FormatDef {
     },
     applications: ApplicationsTable {
         caption: APPLICATIONS_CAPTION,
+        unit: "单位：件",
         note: APPLICATIONS_NOTE,
         rule: APPLICATIONS_RULE,
         applicant_header: "申请人情况",
@@ -169,12 +231,20 @@ pub static F2021: FormatDef = FormatDef {
     sections: SECTIONS,
     active: ActiveTable {
         caption: "主动公开政府信息情况",
+        unit: "单位：件（项）；金额单位：万元",
         content_header: "信息内容",
         blocks: &[
             ActiveBlock {
                 title: "第二十条第（一）项",
-                columns: &[col("本年制发件数", COUNT), col("本年废止件数", COUNT), col("现行有效件数", COUNT)],
-                rows: &[row("rules", "规章"), row("normative_documents", "行政规范性文件")],
+                columns: &[
+                    col("本年制发件数", COUNT),
+                    col("本年废止件数", COUNT),
+                    col("现行有效件数", COUNT),
+                ],
+                rows: &[
+                    row("rules", "规章"),
+                    row("normative_documents", "行政规范性文件"),
+                ],
             },
             ActiveBlock {
                 title: "第二十条第（五）项",
@@ -188,13 +258,17 @@ pub static F2021: FormatDef = FormatDef {
             },
             ActiveBlock {
                 title: "第二十条第（八）项",
-                columns: &[col("本年收费金额（单位：万元）", ValueKind::Amount { decimals: 4 })],
+                columns: &[col(
+                    "本年收费金额（单位：万元）",
+                    ValueKind::Amount { decimals: 4 },
+                )],
                 rows: &[row("fees", "行政事业性收费")],
             },
         ],
     },
     applications: ApplicationsTable {
         caption: APPLICATIONS_CAPTION,
+        unit: "单位：件",
         note: APPLICATIONS_NOTE,
         rule: APPLICATIONS_RULE,
         applicant_header: "申请人情况",
@@ -203,8 +277,14 @@ pub static F2021: FormatDef = FormatDef {
         total_label: "总计",
         rows: application_rows!(
             group("results.other", "（六）其他处理"),
-            result("results.other.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-            result("results.other.fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+            result(
+                "results.other.no_correction",
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+            ),
+            result(
+                "results.other.fee_unpaid",
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+            ),
             result("results.other.other", "3.其他"),
         ),
     },
@@ -214,5 +294,6 @@ pub static F2021: FormatDef = FormatDef {
         notices_label: "发出收费通知的件数",
         amount_label: "收取信息处理费（元）",
         amount_decimals: 4,
+        sentence: "本年度共发出收费通知 {notices} 件，收取信息处理费 {amount} 元。",
     }),
 };

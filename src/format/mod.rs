@@ -4,6 +4,7 @@
 //! JSON Schema all walk. A label string appears here once and nowhere else in the code.
 
 mod defs;
+pub mod layout;
 pub mod scaffold;
 pub mod schema;
 
@@ -108,6 +109,8 @@ impl ColumnDef {
 #[derive(Debug)]
 pub struct ActiveTable {
     pub caption: &'static str,
+    /// Units, printed in the caption.
+    pub unit: &'static str,
     /// Header of the first column of every block (信息内容).
     pub content_header: &'static str,
     pub blocks: &'static [ActiveBlock],
@@ -131,6 +134,7 @@ pub struct ActiveRow {
 #[derive(Debug)]
 pub struct ApplicationsTable {
     pub caption: &'static str,
+    pub unit: &'static str,
     /// 本列数据的勾稽关系… printed in the top-left header cell.
     pub note: &'static str,
     /// The rule in words, for R001 hints.
@@ -201,6 +205,7 @@ impl AppRowDef {
 #[derive(Debug)]
 pub struct AppealsTable {
     pub caption: &'static str,
+    pub unit: &'static str,
     pub groups: &'static [AppealGroup],
     /// 结果维持 · 结果纠正 · 其他结果 · 尚未审结
     pub columns: [&'static str; 4],
@@ -228,6 +233,8 @@ pub struct FeesDef {
     pub notices_label: &'static str,
     pub amount_label: &'static str,
     pub amount_decimals: u8,
+    /// The sentence opening section 六; `{notices}` and `{amount}` are replaced.
+    pub sentence: &'static str,
 }
 
 impl FormatDef {
@@ -331,7 +338,12 @@ mod tests {
                 if let Some(p) = r.parent() {
                     let parent = f.app_row(p).expect("parent defined");
                     assert_eq!(parent.kind, AppRowKind::Group, "{}", r.path);
-                    let pi = f.applications.rows.iter().position(|x| x.path == p).unwrap();
+                    let pi = f
+                        .applications
+                        .rows
+                        .iter()
+                        .position(|x| x.path == p)
+                        .unwrap();
                     assert!(pi < i);
                 }
             }
@@ -340,9 +352,18 @@ mod tests {
 
     #[test]
     fn labels_are_official() {
-        assert_eq!(F2021.app_row("results.withheld.security").unwrap().label, "3.危及“三安全一稳定”");
-        assert_eq!(F2019.active_row("normative_documents").unwrap().1.label, "规范性文件");
-        assert_eq!(F2021.active_row("normative_documents").unwrap().1.label, "行政规范性文件");
+        assert_eq!(
+            F2021.app_row("results.withheld.security").unwrap().label,
+            "3.危及“三安全一稳定”"
+        );
+        assert_eq!(
+            F2019.active_row("normative_documents").unwrap().1.label,
+            "规范性文件"
+        );
+        assert_eq!(
+            F2021.active_row("normative_documents").unwrap().1.label,
+            "行政规范性文件"
+        );
         assert!(F2021.active_row("procurement").is_none());
         assert_eq!(F2021.sections[5].heading(), "六、其他需要报告的事项");
     }

@@ -22,26 +22,63 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
     let mut o = String::new();
     let c = 40;
     let _ = writeln!(o, "---");
-    let _ = writeln!(o, "{}# 机关名称（该年度的名称）", pad(&format!("agency: {}", yaml_string(agency)), c));
-    let _ = writeln!(o, "{}# 报告年度，与文件名一致", pad(&format!("year: {year}"), c));
-    let _ = writeln!(o, "{}# 发布日期，发布时填写（去掉行首的 #）", pad(&format!("# published: {}-01-20", year + 1), c));
-    let _ = writeln!(o, "{}# 格式版本：{}", pad(&format!("format: {}", f.id), c), f.document);
-    let _ = writeln!(o, "# 以下表格每一行都必须填写，没有的写 0；数字不加引号，不以 0 开头。");
+    let _ = writeln!(
+        o,
+        "{}# 机关名称（该年度的名称）",
+        pad(&format!("agency: {}", yaml_string(agency)), c)
+    );
+    let _ = writeln!(
+        o,
+        "{}# 报告年度，与文件名一致",
+        pad(&format!("year: {year}"), c)
+    );
+    let _ = writeln!(
+        o,
+        "{}# 发布日期，发布时填写（去掉行首的 #）",
+        pad(&format!("# published: {}-01-20", year + 1), c)
+    );
+    let _ = writeln!(
+        o,
+        "{}# 格式版本：{}",
+        pad(&format!("format: {}", f.id), c),
+        f.document
+    );
+    let _ = writeln!(
+        o,
+        "# 以下表格每一行都必须填写，没有的写 0；数字不加引号，不以 0 开头。"
+    );
 
     let s2 = f.table_section(super::TableId::Active);
     let _ = writeln!(o, "{}# {}", pad("active:", c), s2.heading());
     for b in f.active.blocks {
         let cols: Vec<String> = b.columns.iter().map(|c| c.header()).collect();
-        let _ = writeln!(o, "  # {}（{}：{}）", b.title, f.active.content_header, cols.join("、"));
+        let _ = writeln!(
+            o,
+            "  # {}（{}：{}）",
+            b.title,
+            f.active.content_header,
+            cols.join("、")
+        );
         for r in b.rows {
-            let _ = writeln!(o, "{}# {}：{}", pad(&format!("  {}: {}", r.key, zeros(b.columns.len())), c), r.label, cols.join("、"));
+            let _ = writeln!(
+                o,
+                "{}# {}：{}",
+                pad(&format!("  {}: {}", r.key, zeros(b.columns.len())), c),
+                r.label,
+                cols.join("、")
+            );
         }
     }
 
     let t = &f.applications;
     let s3 = f.table_section(super::TableId::Applications);
     let _ = writeln!(o, "{}# {}", pad("applications:", c), s3.heading());
-    let _ = writeln!(o, "  # 每行 6 个数值：{}；可再加第 7 个“{}”（会被核对）", t.columns.join("、"), t.total_label);
+    let _ = writeln!(
+        o,
+        "  # 每行 6 个数值：{}；可再加第 7 个“{}”（会被核对）",
+        t.columns.join("、"),
+        t.total_label
+    );
     let _ = writeln!(o, "  # {}", t.note);
     for r in t.rows {
         if r.kind == AppRowKind::Total {
@@ -58,12 +95,29 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
     let a = &f.appeals;
     let s4 = f.table_section(super::TableId::Appeals);
     let _ = writeln!(o, "{}# {}", pad("appeals:", c), s4.heading());
-    let _ = writeln!(o, "  # 每行 4 个数值：{}；可再加第 5 个“{}”", a.columns.join("、"), a.total_label);
+    let _ = writeln!(
+        o,
+        "  # 每行 4 个数值：{}；可再加第 5 个“{}”",
+        a.columns.join("、"),
+        a.total_label
+    );
     for g in a.groups {
-        let _ = writeln!(o, "{}# {}：{}", pad(&format!("  {}: {}", g.key, zeros(4)), c), g.label(), a.columns.join("、"));
+        let _ = writeln!(
+            o,
+            "{}# {}：{}",
+            pad(&format!("  {}: {}", g.key, zeros(4)), c),
+            g.label(),
+            a.columns.join("、")
+        );
     }
     if let Some(fees) = &f.processing_fees {
-        let _ = writeln!(o, "{}# {}（在“六、{}”中报告）", pad("processing_fees:", c), fees.label, f.sections[5].title);
+        let _ = writeln!(
+            o,
+            "{}# {}（在“六、{}”中报告）",
+            pad("processing_fees:", c),
+            fees.label,
+            f.sections[5].title
+        );
         let _ = writeln!(o, "{}# {}", pad("  notices: 0", c), fees.notices_label);
         let _ = writeln!(o, "{}# {}", pad("  amount: 0", c), fees.amount_label);
     }
@@ -87,8 +141,17 @@ mod tests {
                 assert!(s.contains(&format!("  {}: [", r.key)), "{}", r.key);
                 assert!(s.contains(r.label));
             }
-            for r in f.applications.rows.iter().filter(|r| r.kind != AppRowKind::Total) {
-                assert!(s.contains(&format!("{}:", r.key())) && s.contains(r.label), "{}", r.path);
+            for r in f
+                .applications
+                .rows
+                .iter()
+                .filter(|r| r.kind != AppRowKind::Total)
+            {
+                assert!(
+                    s.contains(&format!("{}:", r.key())) && s.contains(r.label),
+                    "{}",
+                    r.path
+                );
             }
             for sec in &f.sections {
                 assert!(s.contains(&format!("## {}", sec.heading())));

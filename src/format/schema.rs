@@ -7,8 +7,12 @@ use super::{AppRowKind, FormatDef, ValueKind, EDITIONS};
 
 fn number(kind: ValueKind, title: &str) -> Value {
     match kind {
-        ValueKind::Count => json!({"title": title, "type": "integer", "minimum": 0, "maximum": 1_000_000_000}),
-        ValueKind::Signed => json!({"title": title, "type": "integer", "minimum": -1_000_000_000, "maximum": 1_000_000_000}),
+        ValueKind::Count => {
+            json!({"title": title, "type": "integer", "minimum": 0, "maximum": 1_000_000_000})
+        }
+        ValueKind::Signed => {
+            json!({"title": title, "type": "integer", "minimum": -1_000_000_000, "maximum": 1_000_000_000})
+        }
         ValueKind::Amount { decimals } => json!({
             "title": title, "type": "number", "minimum": 0, "maximum": 1_000_000_000,
             "description": format!("最多 {decimals} 位小数")
@@ -47,17 +51,30 @@ fn object(title: &str, props: Map<String, Value>) -> Value {
 fn edition(f: &FormatDef) -> Value {
     let mut active = Map::new();
     for b in f.active.blocks {
-        let cols: Vec<(ValueKind, String)> = b.columns.iter().map(|c| (c.kind, c.header())).collect();
+        let cols: Vec<(ValueKind, String)> =
+            b.columns.iter().map(|c| (c.kind, c.header())).collect();
         for r in b.rows {
-            active.insert(r.key.into(), row(&format!("{} · {}", b.title, r.label), &cols, None));
+            active.insert(
+                r.key.into(),
+                row(&format!("{} · {}", b.title, r.label), &cols, None),
+            );
         }
     }
     let t = &f.applications;
-    let cols: Vec<(ValueKind, String)> = t.columns.iter().map(|c| (ValueKind::Count, c.to_string())).collect();
+    let cols: Vec<(ValueKind, String)> = t
+        .columns
+        .iter()
+        .map(|c| (ValueKind::Count, c.to_string()))
+        .collect();
     // Build nested objects bottom-up from the flat row list.
     fn group(f: &FormatDef, prefix: &str, cols: &[(ValueKind, String)]) -> Map<String, Value> {
         let mut m = Map::new();
-        for r in f.applications.rows.iter().filter(|r| r.parent().unwrap_or("") == prefix) {
+        for r in f
+            .applications
+            .rows
+            .iter()
+            .filter(|r| r.parent().unwrap_or("") == prefix)
+        {
             let v = match r.kind {
                 AppRowKind::Group => object(r.label, group(f, r.path, cols)),
                 _ => row(r.label, cols, Some(f.applications.total_label)),
@@ -68,7 +85,10 @@ fn edition(f: &FormatDef) -> Value {
     }
     fn with_optional_total(mut v: Value, f: &FormatDef) -> Value {
         // （七）总计 is optional: computed when absent.
-        if let Some(req) = v.pointer_mut("/properties/results/required").and_then(Value::as_array_mut) {
+        if let Some(req) = v
+            .pointer_mut("/properties/results/required")
+            .and_then(Value::as_array_mut)
+        {
             req.retain(|k| k != "total");
         }
         let _ = f;
@@ -76,7 +96,11 @@ fn edition(f: &FormatDef) -> Value {
     }
     let apps = with_optional_total(object(t.caption, group(f, "", &cols)), f);
     let a = &f.appeals;
-    let acols: Vec<(ValueKind, String)> = a.columns.iter().map(|c| (ValueKind::Count, c.to_string())).collect();
+    let acols: Vec<(ValueKind, String)> = a
+        .columns
+        .iter()
+        .map(|c| (ValueKind::Count, c.to_string()))
+        .collect();
     let mut appeals = Map::new();
     for g in a.groups {
         appeals.insert(g.key.into(), row(&g.label(), &acols, Some(a.total_label)));
@@ -87,8 +111,19 @@ fn edition(f: &FormatDef) -> Value {
     props.insert("appeals".into(), object(&f.sections[3].heading(), appeals));
     if let Some(fees) = &f.processing_fees {
         let mut m = Map::new();
-        m.insert("notices".into(), number(ValueKind::Count, fees.notices_label));
-        m.insert("amount".into(), number(ValueKind::Amount { decimals: fees.amount_decimals }, fees.amount_label));
+        m.insert(
+            "notices".into(),
+            number(ValueKind::Count, fees.notices_label),
+        );
+        m.insert(
+            "amount".into(),
+            number(
+                ValueKind::Amount {
+                    decimals: fees.amount_decimals,
+                },
+                fees.amount_label,
+            ),
+        );
         props.insert("processing_fees".into(), object(fees.label, m));
     }
     json!({
@@ -157,10 +192,23 @@ mod tests {
     fn schema_names_rows_by_official_label() {
         let s = schema(Some(&F2021));
         let apps = &s["$defs"]["edition2021"]["properties"]["applications"];
-        assert_eq!(apps["properties"]["new"]["title"], "一、本年新收政府信息公开申请数量");
-        assert_eq!(apps["properties"]["results"]["properties"]["withheld"]["properties"]["state_secret"]["prefixItems"][0]["title"], "自然人");
-        assert!(!apps["properties"]["results"]["required"].as_array().unwrap().contains(&json!("total")));
+        assert_eq!(
+            apps["properties"]["new"]["title"],
+            "一、本年新收政府信息公开申请数量"
+        );
+        assert_eq!(
+            apps["properties"]["results"]["properties"]["withheld"]["properties"]["state_secret"]
+                ["prefixItems"][0]["title"],
+            "自然人"
+        );
+        assert!(!apps["properties"]["results"]["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("total")));
         let both = schema(None);
-        assert!(both["$defs"]["edition2019"]["properties"]["active"]["properties"]["procurement"].is_object());
+        assert!(
+            both["$defs"]["edition2019"]["properties"]["active"]["properties"]["procurement"]
+                .is_object()
+        );
     }
 }

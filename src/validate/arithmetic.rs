@@ -13,6 +13,9 @@ pub fn check(report: &Report, sink: &mut Sink) {
     let f = report.format;
     let t = &f.applications;
     let rule_note = format!("勾稽关系：{}", t.rule);
+    let section = f
+        .table_section(crate::format::TableId::Applications)
+        .heading();
 
     // R003: a row's written 总计 equals the sum of its six cells.
     for def in t.rows {
@@ -23,7 +26,11 @@ pub fn check(report: &Report, sink: &mut Sink) {
                     sink.add(
                         crate::diagnostic::Code::R003,
                         report.locations.cell(&path, 6),
-                        format!("“{}”的总计 = {total}，但六个申请人数值之和 = {}", def.label, c.sum()),
+                        format!(
+                            "“{}”的总计 = {total}，但六个申请人数值之和 = {}",
+                            def.label,
+                            c.sum()
+                        ),
                     )
                     .row(def.label)
                     .col(t.total_label)
@@ -36,23 +43,34 @@ pub fn check(report: &Report, sink: &mut Sink) {
         }
     }
 
-    let results: Vec<_> = t.rows.iter().filter(|r| r.role == AppRole::Result).collect();
-    let all_results = results.iter().all(|r| report.applications.contains_key(r.path));
+    let results: Vec<_> = t
+        .rows
+        .iter()
+        .filter(|r| r.role == AppRole::Result)
+        .collect();
+    let all_results = results
+        .iter()
+        .all(|r| report.applications.contains_key(r.path));
     let computed = report.computed_results_total();
     let total_def = t.rows.iter().find(|r| r.kind == AppRowKind::Total);
 
     // R002: a written （七）总计 equals the sum of the results.
     if let (Some(total_def), true) = (total_def, all_results) {
-        if let Some(given) = report.applications.get(total_def.path) {
-            let given = given.with_total();
-            for i in 0..7 {
+        if let Some(written) = report.applications.get(total_def.path) {
+            let given = written.with_total();
+            // Only the cells the author wrote: an unwritten 总计 is computed, not checked.
+            let columns = if written.total.is_some() { 7 } else { 6 };
+            for i in 0..columns {
                 if given[i] != computed[i] {
                     let path = format!("applications.{}", total_def.path);
                     let col = column_label(report, i);
                     sink.add(
                         crate::diagnostic::Code::R002,
                         report.locations.cell(&path, i),
-                        format!("“{}”的“{col}”列 = {}，但（一）至（六）各项办理结果之和 = {}", total_def.label, given[i], computed[i]),
+                        format!(
+                            "“{}”的“{col}”列 = {}，但（一）至（六）各项办理结果之和 = {}",
+                            total_def.label, given[i], computed[i]
+                        ),
                     )
                     .row(total_def.label)
                     .col(col)
@@ -67,7 +85,9 @@ pub fn check(report: &Report, sink: &mut Sink) {
 
     // R001: 一 + 二 = （七）总计 + 四, per applicant column.
     let row = |role| report.row_by_role(role);
-    let total = total_def.and_then(|d| report.applications.get(d.path)).map(|c| c.with_total());
+    let total = total_def
+        .and_then(|d| report.applications.get(d.path))
+        .map(|c| c.with_total());
     let total = total.or(all_results.then_some(computed));
     if let (Some(new), Some(co), Some(cf), Some(total)) = (
         row(AppRole::New),
@@ -75,7 +95,12 @@ pub fn check(report: &Report, sink: &mut Sink) {
         row(AppRole::CarriedForward),
         total,
     ) {
-        let label = |role| t.rows.iter().find(|r| r.role == role).map_or("", |r| r.label);
+        let label = |role| {
+            t.rows
+                .iter()
+                .find(|r| r.role == role)
+                .map_or("", |r| r.label)
+        };
         let new_path = format!("applications.{}", report.role_path(AppRole::New));
         for i in 0..6 {
             let (left, right) = (new[i] + co[i], total[i] + cf[i]);
@@ -84,7 +109,10 @@ pub fn check(report: &Report, sink: &mut Sink) {
                 sink.add(
                     crate::diagnostic::Code::R001,
                     report.locations.cell(&new_path, i),
-                    format!("{} — {col} 列不平衡：一 + 二 = {left}，（七）总计 + 四 = {right}", t.caption),
+                    format!(
+                        "{} — {col} 列不平衡：一 + 二 = {left}，（七）总计 + 四 = {right}",
+                        section
+                    ),
                 )
                 .row(label(AppRole::New))
                 .col(col)
@@ -105,7 +133,12 @@ pub fn check(report: &Report, sink: &mut Sink) {
                     sink.add(
                         crate::diagnostic::Code::R004,
                         report.locations.cell(&path, 4),
-                        format!("“{}”的总计 = {total}，但{}之和 = {}", g.label(), f.appeals.columns.join(" + "), c.sum()),
+                        format!(
+                            "“{}”的总计 = {total}，但{}之和 = {}",
+                            g.label(),
+                            f.appeals.columns.join(" + "),
+                            c.sum()
+                        ),
                     )
                     .row(g.label())
                     .col(f.appeals.total_label)

@@ -16,13 +16,16 @@ pub fn check(report: &Report, sink: &mut Sink) {
                     if let (Some(new), Some(all)) = (v.get(1), v.get(2)) {
                         if new > all {
                             let (nl, al) = (block.columns[1].label, block.columns[2].label);
-                            sink.add(Code::W002, loc.cell(&format!("active.{}", row.key), 1),
-                                format!("“{}”的“{nl}” {new} 大于“{al}” {all}", row.label))
-                                .row(row.label)
-                                .col(nl)
-                                .expected(format!("≤ {all}"))
-                                .found(new.to_json())
-                                .label(nl);
+                            sink.add(
+                                Code::W002,
+                                loc.cell(&format!("active.{}", row.key), 1),
+                                format!("“{}”的“{nl}” {new} 大于“{al}” {all}", row.label),
+                            )
+                            .row(row.label)
+                            .col(nl)
+                            .expected(format!("≤ {all}"))
+                            .found(new.to_json())
+                            .label(nl);
                         }
                     }
                 }
@@ -33,12 +36,22 @@ pub fn check(report: &Report, sink: &mut Sink) {
     // W004: the edition written does not fit the year.
     if report.format_explicit && report.year != 0 && !f.fits_year(report.year) {
         let right = crate::format::FormatDef::for_year(report.year);
-        let why = if f.id < right.id { "已被取代" } else { "当年尚未施行" };
-        sink.add(Code::W004, loc.cell("format", 0),
-            format!("{} 年的报告使用了 {} 版格式（{}），{why}；应使用 {} 版格式（{}）", report.year, f.id, f.document, right.id, right.document))
-            .expected(right.id)
-            .found(f.id)
-            .label("格式版本");
+        let why = if f.id < right.id {
+            "已被取代"
+        } else {
+            "当年尚未施行"
+        };
+        sink.add(
+            Code::W004,
+            loc.cell("format", 0),
+            format!(
+                "{} 年的报告使用了 {} 版格式（{}），{why}；应使用 {} 版格式（{}）",
+                report.year, f.id, f.document, right.id, right.document
+            ),
+        )
+        .expected(right.id)
+        .found(f.id)
+        .label("格式版本");
     }
 
     // W005: 2021 edition without 信息处理费.
@@ -53,11 +66,33 @@ pub fn check(report: &Report, sink: &mut Sink) {
 
     // W007 / W008.
     if report.draft {
-        sink.add(Code::W007, loc.key("draft"), "本报告是草稿（draft: true），build 时不发布".to_string())
-            .label("草稿");
-    } else if report.published.is_none() {
-        sink.add(Code::W008, Pos::new(1, 1, 3),
-            "没有发布日期（published）：无法检查是否按时发布，页面也不显示日期".to_string())
-            .label("前置数据中缺少 published");
+        sink.add(
+            Code::W007,
+            loc.key("draft"),
+            "本报告是草稿（draft: true），build 时不发布".to_string(),
+        )
+        .label("草稿");
+    } else if report.published.is_none() && !published_refused(report, sink) {
+        sink.add(
+            Code::W008,
+            Pos::new(1, 1, 3),
+            "没有发布日期（published）：无法检查是否按时发布，页面也不显示日期".to_string(),
+        )
+        .label("前置数据中缺少 published");
     }
+}
+
+/// Whether `published` was written but refused (N007 already says so; W008 would repeat it).
+fn published_refused(report: &Report, sink: &Sink) -> bool {
+    let Some(at) = report
+        .locations
+        .cells
+        .get("published")
+        .and_then(|c| c.first())
+    else {
+        return false;
+    };
+    sink.diags
+        .iter()
+        .any(|d| d.code == Code::N007 && (d.line, d.column) == (at.line, at.column))
 }

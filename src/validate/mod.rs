@@ -33,12 +33,16 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     pub fn new(file: &'a str) -> Self {
-        Sink { file, diags: Vec::new() }
+        Sink {
+            file,
+            diags: Vec::new(),
+        }
     }
 
     /// Adds a diagnostic and returns it for further details.
     pub fn add(&mut self, code: Code, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::new(code, self.file, pos, message));
+        self.diags
+            .push(Diagnostic::new(code, self.file, pos, message));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -48,9 +52,15 @@ impl<'a> Sink<'a> {
 }
 
 /// Every single-report rule on one report file: structure, sections, arithmetic, compliance.
-pub fn check_report(ctx: &FileContext, text: &str) -> (Option<crate::report::Report>, Vec<Diagnostic>) {
+pub fn check_report(
+    ctx: &FileContext,
+    text: &str,
+) -> (Option<crate::report::Report>, Vec<Diagnostic>) {
     let (report, diags) = read_report(ctx, text);
-    let mut sink = Sink { file: ctx.file, diags };
+    let mut sink = Sink {
+        file: ctx.file,
+        diags,
+    };
     if let Some(r) = &report {
         sections::check(r, &mut sink);
         arithmetic::check(r, &mut sink);

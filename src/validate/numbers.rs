@@ -25,7 +25,10 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
         });
     }
     let lower = t.to_ascii_lowercase();
-    if matches!(lower.trim_start_matches(['+', '-']), ".nan" | ".inf" | "nan" | "inf" | "infinity") {
+    if matches!(
+        lower.trim_start_matches(['+', '-']),
+        ".nan" | ".inf" | "nan" | "inf" | "infinity"
+    ) {
         return Err(format!("不能是 NaN 或无穷大：{t}"));
     }
     let unsigned = t.strip_prefix('-').unwrap_or(t);
@@ -44,11 +47,16 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(int) || frac.is_some_and(|f| !digits(f)) {
-        return Err(if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off") {
-            format!("应为数字，实为“{t}”")
-        } else {
-            format!("不是有效的十进制数字：{t}")
-        });
+        return Err(
+            if matches!(
+                lower.as_str(),
+                "true" | "false" | "yes" | "no" | "on" | "off"
+            ) {
+                format!("应为数字，实为“{t}”")
+            } else {
+                format!("不是有效的十进制数字：{t}")
+            },
+        );
     }
     let negative = t.starts_with('-');
     let int_value: i64 = match int.parse::<i64>() {
@@ -74,7 +82,12 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
                 return Err(format!("最多 {decimals} 位小数，实为 {t}"));
             }
             let scaled_frac: i64 = format!("{frac:0<4}")[..4].parse().unwrap_or(0);
-            Ok(Num::Dec(int_value * Num::SCALE + scaled_frac))
+            let value = int_value * Num::SCALE + scaled_frac;
+            // The integer part alone may be at the bound while its decimals pass it.
+            if value > MAX * Num::SCALE {
+                return Err(format!("数值过大：{t}（上限为 {MAX}）"));
+            }
+            Ok(Num::Dec(value))
         }
     }
 }
@@ -110,8 +123,14 @@ mod tests {
         assert_eq!(first("0", ValueKind::Count), Ok(Num::Int(0)));
         assert_eq!(first("12", ValueKind::Count), Ok(Num::Int(12)));
         assert_eq!(first("-3", ValueKind::Signed), Ok(Num::Int(-3)));
-        assert_eq!(first("12.35", ValueKind::Amount { decimals: 4 }), Ok(Num::Dec(123_500)));
-        assert_eq!(first("7", ValueKind::Amount { decimals: 4 }), Ok(Num::Dec(70_000)));
+        assert_eq!(
+            first("12.35", ValueKind::Amount { decimals: 4 }),
+            Ok(Num::Dec(123_500))
+        );
+        assert_eq!(
+            first("7", ValueKind::Amount { decimals: 4 }),
+            Ok(Num::Dec(70_000))
+        );
         assert_eq!(first("1000000000", ValueKind::Count), Ok(Num::Int(MAX)));
     }
 
@@ -129,6 +148,8 @@ mod tests {
             (".nan", ValueKind::Amount { decimals: 4 }, "NaN"),
             (".inf", ValueKind::Count, "无穷"),
             ("1000000001", ValueKind::Count, "过大"),
+            ("1000000000.5", ValueKind::Amount { decimals: 4 }, "过大"),
+            ("-1000000001", ValueKind::Signed, "过大"),
             ("99999999999999999999999", ValueKind::Count, "过大"),
             ("0x10", ValueKind::Count, "十进制"),
             ("1e3", ValueKind::Count, "十进制"),

@@ -23,25 +23,42 @@ pub fn check(report: &Report, sink: &mut Sink) {
         let i = index(s.numeral);
         if let Some((li, ln)) = last {
             if i < li {
-                sink.add(Code::N010, pos, format!("章节顺序错误：“{}”不应在“{ln}”之后", s.heading))
-                    .label("顺序错误");
+                sink.add(
+                    Code::N010,
+                    pos,
+                    format!("章节顺序错误：“{}”不应在“{ln}”之后", s.heading),
+                )
+                .label("顺序错误");
             }
         }
         if last.is_none_or(|(li, _)| i > li) {
             last = Some((i, s.heading.as_str()));
         }
     }
-    let body_pos = report.locations.keys.get("$body").copied().unwrap_or(Pos::START);
+    let body_pos = report
+        .locations
+        .keys
+        .get("$body")
+        .copied()
+        .unwrap_or(Pos::START);
     for def in &f.sections {
         if def.kind != SectionKind::Narrative {
             continue;
         }
         match report.body.section(def.numeral) {
             None => {
-                sink.add(Code::N010, body_pos, format!("缺少章节“{}”：正文中应有二级标题 ## {}", def.heading(), def.heading()))
-                    .row(def.heading())
-                    .expected(format!("## {}", def.heading()))
-                    .label("正文从这里开始");
+                sink.add(
+                    Code::N010,
+                    body_pos,
+                    format!(
+                        "缺少章节“{}”：正文中应有二级标题 ## {}",
+                        def.heading(),
+                        def.heading()
+                    ),
+                )
+                .row(def.heading())
+                .expected(format!("## {}", def.heading()))
+                .label("正文从这里开始");
             }
             Some(s) if is_blank(&s.markdown) => {
                 let pos = Pos::new(s.line, 1, s.heading.chars().count() as u32 + 3);

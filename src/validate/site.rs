@@ -34,7 +34,11 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
             return (out, sink.diags);
         }
         Err(SplitError::NotClosed) => {
-            sink.add(Code::N001, Pos::new(1, 1, 3), "前置数据没有结束：需要一行 --- 把它与正文分开");
+            sink.add(
+                Code::N001,
+                Pos::new(1, 1, 3),
+                "前置数据没有结束：需要一行 --- 把它与正文分开",
+            );
             return (out, sink.diags);
         }
     };
@@ -50,15 +54,27 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
         return (out, sink.diags);
     }
     let Some(map) = root.as_map() else {
-        sink.add(Code::N002, root.pos, format!("前置数据必须是“键: 值”的映射，实为{}", root.describe()));
+        sink.add(
+            Code::N002,
+            root.pos,
+            format!("前置数据必须是“键: 值”的映射，实为{}", root.describe()),
+        );
         return (out, sink.diags);
     };
     for e in map {
-        let text = e.value.scalar().filter(|_| !e.value.is_null()).map(|(s, _)| s.trim().to_string());
+        let text = e
+            .value
+            .scalar()
+            .filter(|_| !e.value.is_null())
+            .map(|(s, _)| s.trim().to_string());
         match e.key.as_str() {
             "name" | "region" => match text {
                 Some(s) if !s.is_empty() => {
-                    if e.key == "name" { out.name = Some(s) } else { out.region = Some(s) }
+                    if e.key == "name" {
+                        out.name = Some(s)
+                    } else {
+                        out.region = Some(s)
+                    }
                 }
                 _ if e.value.is_null() => {}
                 _ => {
@@ -75,7 +91,9 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
                     if let Some(s) = suggest(&found, names.iter().copied()) {
                         m.push_str(&format!("，是否应为“{s}”？"));
                     }
-                    sink.add(Code::N006, e.value.pos, m).found(found).label("机关类型");
+                    sink.add(Code::N006, e.value.pos, m)
+                        .found(found)
+                        .label("机关类型");
                 }
             },
             "order" => match super::numbers::read(&e.value, crate::format::ValueKind::Signed) {
@@ -90,9 +108,16 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
                 if let Some(s) = suggest(other, AGENCY_KEYS.iter().copied()) {
                     m.push_str(&format!("，是否应为“{s}”？"));
                 }
-                sink.add(Code::N003, Pos { width: other.chars().count() as u32, ..e.key_pos }, m)
-                    .found(other)
-                    .label("未知的键");
+                sink.add(
+                    Code::N003,
+                    Pos {
+                        width: other.chars().count() as u32,
+                        ..e.key_pos
+                    },
+                    m,
+                )
+                .found(other)
+                .label("未知的键");
             }
         }
     }
@@ -102,10 +127,19 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
 /// Cross-report rules. `agencies` by slug; `reports` every report that could be read.
 pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    // The first report of each agency and year; later ones are duplicates.
+    // The report of each agency and year; any other is a duplicate. Where two claim the same
+    // year, the one whose file name is that year wins, so that the stray copy is flagged.
+    let named_for_year = |r: &Report| r.file.ends_with(&format!("/{}.md", r.year));
     let mut first: std::collections::HashMap<(&str, u16), &Report> = Default::default();
+    let mut by_name: std::collections::HashMap<(&str, u16), &Report> = Default::default();
     for r in reports {
-        first.entry((r.slug.as_str(), r.year)).or_insert(r);
+        let kept = first.entry((r.slug.as_str(), r.year)).or_insert(r);
+        if !named_for_year(kept) && named_for_year(r) {
+            *kept = r;
+        }
+        if !r.agency.is_empty() {
+            by_name.entry((r.agency.as_str(), r.year)).or_insert(r);
+        }
     }
     for r in reports {
         let mut sink = Sink::new(&r.file);
@@ -118,10 +152,32 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
         if r.year != 0 {
             match first.get(&(r.slug.as_str(), r.year)) {
                 Some(f) if !std::ptr::eq(*f, r) => {
-                    sink.add(Code::N008, r.locations.key("year"), format!(
-                        "{} 年的报告重复：{} 已是该机关的 {} 年报告", r.year, f.file, r.year))
-                        .found(r.file.clone())
-                        .label("重复的报告");
+                    sink.add(
+                        Code::N008,
+                        r.locations.key("year"),
+                        format!(
+                            "{} 年的报告重复：{} 已是该机关的 {} 年报告",
+                            r.year, f.file, r.year
+                        ),
+                    )
+                    .found(r.file.clone())
+                    .label("重复的报告");
+                }
+                _ => {}
+            }
+            // The same agency (by name) filed again under another folder.
+            match by_name.get(&(r.agency.as_str(), r.year)) {
+                Some(f) if f.slug != r.slug => {
+                    sink.add(
+                        Code::N008,
+                        r.locations.key("agency"),
+                        format!(
+                            "“{}”{} 年的报告重复：{} 已是该机关的 {} 年报告",
+                            r.agency, r.year, f.file, r.year
+                        ),
+                    )
+                    .found(r.file.clone())
+                    .label("重复的报告");
                 }
                 _ => {}
             }
@@ -130,52 +186,88 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
         let kind = agency.map(|a| a.kind).unwrap_or_default();
 
         // W001: carried over = last year's carried forward.
-        if let Some(prev) = r.year.checked_sub(1).and_then(|y| first.get(&(r.slug.as_str(), y))) {
-            if let (Some(now), Some(before)) = (r.row_by_role(AppRole::CarriedOver), prev.row_by_role(AppRole::CarriedForward)) {
+        if let Some(prev) = r
+            .year
+            .checked_sub(1)
+            .and_then(|y| first.get(&(r.slug.as_str(), y)))
+        {
+            if let (Some(now), Some(before)) = (
+                r.row_by_role(AppRole::CarriedOver),
+                prev.row_by_role(AppRole::CarriedForward),
+            ) {
                 let t = &r.format.applications;
-                let co = t.rows.iter().find(|x| x.role == AppRole::CarriedOver).map_or("", |x| x.label);
-                let cf = t.rows.iter().find(|x| x.role == AppRole::CarriedForward).map_or("", |x| x.label);
+                let co = t
+                    .rows
+                    .iter()
+                    .find(|x| x.role == AppRole::CarriedOver)
+                    .map_or("", |x| x.label);
+                let cf = t
+                    .rows
+                    .iter()
+                    .find(|x| x.role == AppRole::CarriedForward)
+                    .map_or("", |x| x.label);
                 let path = format!("applications.{}", r.role_path(AppRole::CarriedOver));
                 for i in 0..6 {
                     if now[i] != before[i] {
                         let col = t.columns[i];
-                        sink.add(Code::W001, r.locations.cell(&path, i), format!(
-                            "“{co}”的“{col}” = {}，但 {} 年报告的“{cf}” = {}", now[i], prev.year, before[i]))
-                            .row(co)
-                            .col(col)
-                            .expected(before[i])
-                            .found(now[i])
-                            .label(format!("{} 年结转为 {}", prev.year, before[i]))
-                            .note(format!("上一年度报告：{}", prev.file));
+                        sink.add(
+                            Code::W001,
+                            r.locations.cell(&path, i),
+                            format!(
+                                "“{co}”的“{col}” = {}，但 {} 年报告的“{cf}” = {}",
+                                now[i], prev.year, before[i]
+                            ),
+                        )
+                        .row(co)
+                        .col(col)
+                        .expected(before[i])
+                        .found(now[i])
+                        .label(format!("{} 年结转为 {}", prev.year, before[i]))
+                        .note(format!("上一年度报告：{}", prev.file));
                     }
                 }
             }
         }
 
         // W003: published on time.
-        if let (Some(date), Some(deadline)) = (r.published, (r.year != 0).then(|| kind.deadline(r.year)).flatten()) {
+        if let (Some(date), Some(deadline)) = (
+            r.published,
+            (r.year != 0).then(|| kind.deadline(r.year)).flatten(),
+        ) {
             if date > deadline {
                 let rule = if kind == AgencyKind::Government {
                     "人民政府的年度报告应于次年 3 月 31 日前公布"
                 } else {
                     "政府部门的年度报告应于次年 1 月 31 日前公布"
                 };
-                sink.add(Code::W003, r.locations.cell("published", 0), format!(
-                    "发布日期 {date} 晚于截止日期 {deadline}（{rule}，条例第四十九条）"))
-                    .expected(deadline.to_string())
-                    .found(date.to_string())
-                    .label("逾期发布");
+                sink.add(
+                    Code::W003,
+                    r.locations.cell("published", 0),
+                    format!("发布日期 {date} 晚于截止日期 {deadline}（{rule}，条例第四十九条）"),
+                )
+                .expected(deadline.to_string())
+                .found(date.to_string())
+                .label("逾期发布");
             }
         }
 
         // W006: a township makes no 规章.
         if kind == AgencyKind::Township {
             if let Some((_, row)) = r.format.active_rows().next() {
-                if r.active.get(row.key).is_some_and(|v| v.iter().any(|n| n.is_positive())) {
-                    sink.add(Code::W006, r.locations.key(&format!("active.{}", row.key)), format!(
-                        "乡镇、街道没有制定{}的权限，但“{}”一行不为 0", row.label, row.label))
-                        .row(row.label)
-                        .label(row.label);
+                if r.active
+                    .get(row.key)
+                    .is_some_and(|v| v.iter().any(|n| n.is_positive()))
+                {
+                    sink.add(
+                        Code::W006,
+                        r.locations.key(&format!("active.{}", row.key)),
+                        format!(
+                            "乡镇、街道没有制定{}的权限，但“{}”一行不为 0",
+                            row.label, row.label
+                        ),
+                    )
+                    .row(row.label)
+                    .label(row.label);
                 }
             }
         }
@@ -183,4 +275,3 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
     }
     diags
 }
-

@@ -60,14 +60,22 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     let split = match frontmatter::split(text) {
         Ok(s) => s,
         Err(SplitError::NoOpening) => {
-            sink.add(Code::N001, Pos::new(1, 1, 3), "文件必须以一行 --- 开始，其后是前置数据（YAML）")
-                .expected("---")
-                .label("此处应为 ---");
+            sink.add(
+                Code::N001,
+                Pos::new(1, 1, 3),
+                "文件必须以一行 --- 开始，其后是前置数据（YAML）",
+            )
+            .expected("---")
+            .label("此处应为 ---");
             return None;
         }
         Err(SplitError::NotClosed) => {
-            sink.add(Code::N001, Pos::new(1, 1, 3), "前置数据没有结束：在表格数据之后、正文之前需要一行 ---")
-                .label("前置数据从这里开始，但没有结束的 ---");
+            sink.add(
+                Code::N001,
+                Pos::new(1, 1, 3),
+                "前置数据没有结束：在表格数据之后、正文之前需要一行 ---",
+            )
+            .label("前置数据从这里开始，但没有结束的 ---");
             return None;
         }
     };
@@ -85,11 +93,18 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     } else if let Some(m) = root.as_map() {
         m
     } else {
-        sink.add(Code::N002, root.pos, format!("前置数据必须是“键: 值”的映射，实为{}", root.describe()));
+        sink.add(
+            Code::N002,
+            root.pos,
+            format!("前置数据必须是“键: 值”的映射，实为{}", root.describe()),
+        );
         return None;
     };
 
-    let mut r = Reader { sink, loc: Locations::default() };
+    let mut r = Reader {
+        sink,
+        loc: Locations::default(),
+    };
     let get = |k: &str| entries.iter().find(|e| e.key == k);
 
     // Year and edition first: the edition decides which keys are valid.
@@ -103,12 +118,24 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     }
     let year_for_edition = year.or(file_year).unwrap_or(2021);
     let (format, format_explicit) = match get("format") {
-        Some(e) if !e.value.is_null() => match numbers::count(&e.value).ok().and_then(|v| u16::try_from(v).ok()).and_then(FormatDef::by_id) {
+        Some(e) if !e.value.is_null() => match numbers::count(&e.value)
+            .ok()
+            .and_then(|v| u16::try_from(v).ok())
+            .and_then(FormatDef::by_id)
+        {
             Some(f) => (f, true),
             None => {
                 let ids: Vec<String> = EDITIONS.iter().map(|f| f.id.to_string()).collect();
                 r.sink
-                    .add(Code::N011, e.value.pos, format!("format 只能是 {}，实为“{}”", ids.join(" 或 "), scalar_text(&e.value)))
+                    .add(
+                        Code::N011,
+                        e.value.pos,
+                        format!(
+                            "format 只能是 {}，实为“{}”",
+                            ids.join(" 或 "),
+                            scalar_text(&e.value)
+                        ),
+                    )
                     .found(scalar_text(&e.value))
                     .label("未知的格式版本");
                 (FormatDef::for_year(year_for_edition), false)
@@ -161,7 +188,10 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
                 if let Some(s) = suggest(other, TOP_KEYS.iter().copied()) {
                     m.push_str(&format!("，是否应为“{s}”？"));
                 }
-                r.sink.add(Code::N003, e.key_pos.with_width(other), m).found(other).label("未知的键");
+                r.sink
+                    .add(Code::N003, e.key_pos.with_width(other), m)
+                    .found(other)
+                    .label("未知的键");
             }
         }
     }
@@ -173,14 +203,19 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
                 k => {
                     let t = match k {
                         "active" => format.table_section(crate::format::TableId::Active),
-                        "applications" => format.table_section(crate::format::TableId::Applications),
+                        "applications" => {
+                            format.table_section(crate::format::TableId::Applications)
+                        }
                         _ => format.table_section(crate::format::TableId::Appeals),
                     };
                     format!("表格“{}”（{k}）", t.heading())
                 }
             };
             let pos = get(key).map_or(Pos::new(1, 1, 3), |e| e.key_pos);
-            r.sink.add(Code::N004, pos, format!("缺少{what}")).found(serde_json::Value::Null).row(what.clone());
+            r.sink
+                .add(Code::N004, pos, format!("缺少{what}"))
+                .found(serde_json::Value::Null)
+                .row(what.clone());
         }
     }
     if report.title.is_empty() && !report.agency.is_empty() {
@@ -189,12 +224,16 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     report.body = crate::markdown::sections(split.body, split.body_line);
     report.locations = r.loc;
     // Where the body is reported as missing a section, point at the body's first line.
-    report.locations.keys.insert("$body".into(), Pos::line(split.close_line));
+    report
+        .locations
+        .keys
+        .insert("$body".into(), Pos::line(split.close_line));
     Some(report)
 }
 
 fn scalar_text(n: &Node) -> String {
-    n.scalar().map_or_else(|| n.describe().to_string(), |(s, _)| s.to_string())
+    n.scalar()
+        .map_or_else(|| n.describe().to_string(), |(s, _)| s.to_string())
 }
 
 trait PosExt {
@@ -203,7 +242,10 @@ trait PosExt {
 
 impl PosExt for Pos {
     fn with_width(self, s: &str) -> Pos {
-        Pos { width: s.chars().count() as u32, ..self }
+        Pos {
+            width: s.chars().count() as u32,
+            ..self
+        }
     }
 }
 
@@ -217,14 +259,21 @@ impl Reader<'_, '_> {
         let y = match numbers::count(&e.value) {
             Ok(y) => y,
             Err(m) => {
-                self.sink.add(Code::N006, e.value.pos, format!("报告年度（year）{m}")).row("报告年度").label("应为四位年份");
+                self.sink
+                    .add(Code::N006, e.value.pos, format!("报告年度（year）{m}"))
+                    .row("报告年度")
+                    .label("应为四位年份");
                 return None;
             }
         };
         let this_year = ctx.this_year.max(2008) as u64;
         if !(2008..=this_year).contains(&y) {
             self.sink
-                .add(Code::N007, e.value.pos, format!("报告年度 {y} 不在 2008 至 {this_year} 年之间"))
+                .add(
+                    Code::N007,
+                    e.value.pos,
+                    format!("报告年度 {y} 不在 2008 至 {this_year} 年之间"),
+                )
                 .found(y)
                 .label("报告年度");
             return None;
@@ -233,7 +282,11 @@ impl Reader<'_, '_> {
         if let Some(fy) = file_year {
             if fy != y {
                 self.sink
-                    .add(Code::N007, e.value.pos, format!("报告年度 year: {y} 与文件名 {fy}.md 不一致"))
+                    .add(
+                        Code::N007,
+                        e.value.pos,
+                        format!("报告年度 year: {y} 与文件名 {fy}.md 不一致"),
+                    )
                     .expected(fy)
                     .found(y)
                     .label("与文件名不一致");
@@ -249,11 +302,19 @@ impl Reader<'_, '_> {
         match e.value.scalar() {
             Some((s, _)) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Some(_) => {
-                self.sink.add(Code::N006, e.value.pos, format!("{what}（{}）不能为空", e.key));
+                self.sink.add(
+                    Code::N006,
+                    e.value.pos,
+                    format!("{what}（{}）不能为空", e.key),
+                );
                 None
             }
             None => {
-                self.sink.add(Code::N006, e.value.pos, format!("{what}（{}）应为文字，实为{}", e.key, e.value.describe()));
+                self.sink.add(
+                    Code::N006,
+                    e.value.pos,
+                    format!("{what}（{}）应为文字，实为{}", e.key, e.value.describe()),
+                );
                 None
             }
         }
@@ -261,12 +322,21 @@ impl Reader<'_, '_> {
 
     fn boolean(&mut self, e: &Entry) -> bool {
         match e.value.scalar() {
-            Some(("true", Style::Plain)) => true,
-            Some(("false", Style::Plain)) => false,
+            // The booleans of the YAML 1.2 core schema; `yes`/`on` (YAML 1.1) are refused.
+            Some(("true" | "True" | "TRUE", Style::Plain)) => true,
+            Some(("false" | "False" | "FALSE", Style::Plain)) => false,
             _ if e.value.is_null() => false,
             _ => {
                 self.sink
-                    .add(Code::N006, e.value.pos, format!("{} 只能是 true 或 false，实为“{}”", e.key, scalar_text(&e.value)))
+                    .add(
+                        Code::N006,
+                        e.value.pos,
+                        format!(
+                            "{} 只能是 true 或 false，实为“{}”",
+                            e.key,
+                            scalar_text(&e.value)
+                        ),
+                    )
                     .found(scalar_text(&e.value));
                 false
             }
@@ -280,11 +350,17 @@ impl Reader<'_, '_> {
         let text = scalar_text(&e.value);
         let date = e.value.scalar().and_then(|(s, _)| {
             let s = s.trim();
-            (s.len() == 10).then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).flatten()
+            (s.len() == 10)
+                .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                .flatten()
         });
         let Some(date) = date else {
             self.sink
-                .add(Code::N007, e.value.pos, format!("发布日期（published）不是有效的日期：“{text}”，应写作 YYYY-MM-DD"))
+                .add(
+                    Code::N007,
+                    e.value.pos,
+                    format!("发布日期（published）不是有效的日期：“{text}”，应写作 YYYY-MM-DD"),
+                )
                 .expected("YYYY-MM-DD")
                 .found(text)
                 .label("发布日期");
@@ -294,7 +370,13 @@ impl Reader<'_, '_> {
             let earliest = NaiveDate::from_ymd_opt(i32::from(y) + 1, 1, 1)?;
             if date < earliest {
                 self.sink
-                    .add(Code::N007, e.value.pos, format!("发布日期 {date} 早于报告年度结束：{y} 年报告最早于 {earliest} 发布"))
+                    .add(
+                        Code::N007,
+                        e.value.pos,
+                        format!(
+                            "发布日期 {date} 早于报告年度结束：{y} 年报告最早于 {earliest} 发布"
+                        ),
+                    )
                     .expected(earliest.to_string())
                     .found(date.to_string())
                     .label("发布日期");
@@ -314,26 +396,47 @@ impl Reader<'_, '_> {
 
     fn record_cells(&mut self, path: &str, key_pos: Pos, cells: &[&Node]) {
         self.loc.keys.insert(path.to_string(), key_pos);
-        self.loc.cells.insert(path.to_string(), cells.iter().map(|c| c.pos).collect());
+        self.loc
+            .cells
+            .insert(path.to_string(), cells.iter().map(|c| c.pos).collect());
     }
 
     fn not_a_map(&mut self, e: &Entry, what: &str) {
         self.sink
-            .add(Code::N005, e.value.pos, format!("{what}（{}）应为映射，每行一个键，实为{}", e.key, e.value.describe()))
+            .add(
+                Code::N005,
+                e.value.pos,
+                format!(
+                    "{what}（{}）应为映射，每行一个键，实为{}",
+                    e.key,
+                    e.value.describe()
+                ),
+            )
             .row(what)
             .found(e.value.describe());
     }
 
     fn missing_row(&mut self, parent: &Entry, path: &str, label: &str) {
         self.sink
-            .add(Code::N004, parent.key_pos.with_width(&parent.key), format!("缺少“{label}”这一行（{path}）；没有的请写 0"))
+            .add(
+                Code::N004,
+                parent.key_pos.with_width(&parent.key),
+                format!("缺少“{label}”这一行（{path}）；没有的请写 0"),
+            )
             .row(label)
-            .label(format!("此处缺少 {}", path.rsplit('.').next().unwrap_or(path)));
+            .label(format!(
+                "此处缺少 {}",
+                path.rsplit('.').next().unwrap_or(path)
+            ));
     }
 
     fn null_row(&mut self, e: &Entry, path: &str, label: &str) {
         self.sink
-            .add(Code::N004, e.key_pos.with_width(&e.key), format!("“{label}”这一行（{path}）没有填写数值；没有的请写 0"))
+            .add(
+                Code::N004,
+                e.key_pos.with_width(&e.key),
+                format!("“{label}”这一行（{path}）没有填写数值；没有的请写 0"),
+            )
             .row(label)
             .label("未填写");
     }
@@ -344,12 +447,21 @@ impl Reader<'_, '_> {
             return; // reported as missing
         }
         let Some(map) = e.value.as_map() else {
-            return self.not_a_map(e, &f.table_section(crate::format::TableId::Active).heading());
+            return self.not_a_map(
+                e,
+                &f.table_section(crate::format::TableId::Active).heading(),
+            );
         };
         for row_e in map {
             let path = format!("active.{}", row_e.key);
             let Some((block, row)) = f.active_row(&row_e.key) else {
-                self.unknown_key(f, &row_e.key, row_e.key_pos, "active", f.active_rows().map(|(_, r)| r.key).collect());
+                self.unknown_key(
+                    f,
+                    &row_e.key,
+                    row_e.key_pos,
+                    "active",
+                    f.active_rows().map(|(_, r)| r.key).collect(),
+                );
                 continue;
             };
             if row_e.value.is_null() {
@@ -360,7 +472,16 @@ impl Reader<'_, '_> {
             let want: Vec<&str> = block.columns.iter().map(|c| c.label).collect();
             let Some(cells) = self.row_cells(&row_e.value, n == 1) else {
                 self.sink
-                    .add(Code::N005, row_e.value.pos, format!("“{}”应为 {n} 个数值的列表（{}），实为{}", row.label, want.join("、"), row_e.value.describe()))
+                    .add(
+                        Code::N005,
+                        row_e.value.pos,
+                        format!(
+                            "“{}”应为 {n} 个数值的列表（{}），实为{}",
+                            row.label,
+                            want.join("、"),
+                            row_e.value.describe()
+                        ),
+                    )
                     .row(row.label)
                     .expected(n)
                     .label(row.label);
@@ -369,7 +490,16 @@ impl Reader<'_, '_> {
             self.record_cells(&path, row_e.key_pos, &cells);
             if cells.len() != n {
                 self.sink
-                    .add(Code::N005, row_e.value.pos, format!("“{}”应有 {n} 个数值（{}），实有 {} 个", row.label, want.join("、"), cells.len()))
+                    .add(
+                        Code::N005,
+                        row_e.value.pos,
+                        format!(
+                            "“{}”应有 {n} 个数值（{}），实有 {} 个",
+                            row.label,
+                            want.join("、"),
+                            cells.len()
+                        ),
+                    )
                     .row(row.label)
                     .expected(n)
                     .found(cells.len())
@@ -382,7 +512,11 @@ impl Reader<'_, '_> {
                     Ok(v) => values.push(v),
                     Err(m) => {
                         self.sink
-                            .add(Code::N006, cell.pos, format!("“{}”的“{}”{m}", row.label, col.header()))
+                            .add(
+                                Code::N006,
+                                cell.pos,
+                                format!("“{}”的“{}”{m}", row.label, col.header()),
+                            )
                             .row(row.label)
                             .col(col.header())
                             .expected(numbers::expectation(col.kind))
@@ -405,11 +539,20 @@ impl Reader<'_, '_> {
     /// A key this edition does not know: N011 when another edition has it, else N003.
     fn unknown_key(&mut self, f: &FormatDef, key: &str, pos: Pos, parent: &str, known: Vec<&str>) {
         let path = format!("{parent}.{key}");
-        let elsewhere = EDITIONS.iter().find(|other| other.id != f.id && edition_has(other, &path));
+        let elsewhere = EDITIONS
+            .iter()
+            .find(|other| other.id != f.id && edition_has(other, &path));
         if let Some(other) = elsewhere {
             let label = edition_label(other, &path).unwrap_or_default();
             self.sink
-                .add(Code::N011, pos.with_width(key), format!("“{label}”（{key}）属于 {} 版格式，本报告使用 {} 版格式（{}）", other.id, f.id, f.document))
+                .add(
+                    Code::N011,
+                    pos.with_width(key),
+                    format!(
+                        "“{label}”（{key}）属于 {} 版格式，本报告使用 {} 版格式（{}）",
+                        other.id, f.id, f.document
+                    ),
+                )
                 .row(label)
                 .expected(f.id)
                 .found(other.id)
@@ -420,7 +563,10 @@ impl Reader<'_, '_> {
         if let Some(s) = suggest(key, known.iter().copied()) {
             m.push_str(&format!("，是否应为“{s}”？"));
         }
-        self.sink.add(Code::N003, pos.with_width(key), m).found(key).label("未知的键");
+        self.sink
+            .add(Code::N003, pos.with_width(key), m)
+            .found(key)
+            .label("未知的键");
     }
 
     /// Table 三.
@@ -429,7 +575,11 @@ impl Reader<'_, '_> {
             return;
         }
         if e.value.as_map().is_none() {
-            return self.not_a_map(e, &f.table_section(crate::format::TableId::Applications).heading());
+            return self.not_a_map(
+                e,
+                &f.table_section(crate::format::TableId::Applications)
+                    .heading(),
+            );
         }
         self.app_group(f, e, "", report);
     }
@@ -444,10 +594,24 @@ impl Reader<'_, '_> {
             .filter(|r| r.parent().unwrap_or("") == prefix)
             .collect();
         for child in map {
-            let path = if prefix.is_empty() { child.key.clone() } else { format!("{prefix}.{}", child.key) };
+            let path = if prefix.is_empty() {
+                child.key.clone()
+            } else {
+                format!("{prefix}.{}", child.key)
+            };
             let Some(def) = children.iter().find(|d| d.key() == child.key) else {
-                let parent = if prefix.is_empty() { "applications".to_string() } else { format!("applications.{prefix}") };
-                self.unknown_key(f, &child.key, child.key_pos, &parent, children.iter().map(|d| d.key()).collect());
+                let parent = if prefix.is_empty() {
+                    "applications".to_string()
+                } else {
+                    format!("applications.{prefix}")
+                };
+                self.unknown_key(
+                    f,
+                    &child.key,
+                    child.key_pos,
+                    &parent,
+                    children.iter().map(|d| d.key()).collect(),
+                );
                 continue;
             };
             let full = format!("applications.{path}");
@@ -473,9 +637,16 @@ impl Reader<'_, '_> {
                     let cols = &f.applications.columns;
                     if cells.len() != 6 && cells.len() != 7 {
                         self.sink
-                            .add(Code::N005, child.value.pos, format!(
-                                "“{}”应有 6 个数值（{}），或再加总计共 7 个，实有 {} 个",
-                                def.label, cols.join("、"), cells.len()))
+                            .add(
+                                Code::N005,
+                                child.value.pos,
+                                format!(
+                                    "“{}”应有 6 个数值（{}），或再加总计共 7 个，实有 {} 个",
+                                    def.label,
+                                    cols.join("、"),
+                                    cells.len()
+                                ),
+                            )
                             .row(def.label)
                             .expected("6 或 7")
                             .found(cells.len())
@@ -491,7 +662,11 @@ impl Reader<'_, '_> {
                             Err(m) => {
                                 ok = false;
                                 self.sink
-                                    .add(Code::N006, cell.pos, format!("“{}”的“{col}”{m}", def.label))
+                                    .add(
+                                        Code::N006,
+                                        cell.pos,
+                                        format!("“{}”的“{col}”{m}", def.label),
+                                    )
                                     .row(def.label)
                                     .col(col)
                                     .expected(numbers::expectation(ValueKind::Count))
@@ -504,7 +679,9 @@ impl Reader<'_, '_> {
                         let mut six = [0; 6];
                         six.copy_from_slice(&values[..6]);
                         let total = (cells.len() == 7).then_some(values[6]);
-                        report.applications.insert(def.path, AppCells { cells: six, total });
+                        report
+                            .applications
+                            .insert(def.path, AppCells { cells: six, total });
                     }
                 }
             }
@@ -517,21 +694,56 @@ impl Reader<'_, '_> {
     }
 
     /// A row written as a list where the edition has a group, or the reverse.
-    fn shape_mismatch(&mut self, f: &FormatDef, e: &Entry, path: &str, label: &str, want_group: bool) {
+    fn shape_mismatch(
+        &mut self,
+        f: &FormatDef,
+        e: &Entry,
+        path: &str,
+        label: &str,
+        want_group: bool,
+    ) {
         let other = EDITIONS.iter().find(|o| {
             o.id != f.id
-                && o.app_row(path).is_some_and(|d| (d.kind == AppRowKind::Group) != want_group)
+                && o.app_row(path)
+                    .is_some_and(|d| (d.kind == AppRowKind::Group) != want_group)
         });
         if let Some(o) = other {
-            let how = if want_group { "分为若干项，应写成映射" } else { "是一行 6 个数值" };
-            let m = format!("“{label}”在本报告所用的 {} 版格式中{how}；现在的写法属于 {} 版格式", f.id, o.id);
-            self.sink.add(Code::N011, e.value.pos, m).row(label).expected(f.id).found(o.id).label(label);
+            let how = if want_group {
+                "分为若干项，应写成映射"
+            } else {
+                "是一行 6 个数值"
+            };
+            let m = format!(
+                "“{label}”在本报告所用的 {} 版格式中{how}；现在的写法属于 {} 版格式",
+                f.id, o.id
+            );
+            self.sink
+                .add(Code::N011, e.value.pos, m)
+                .row(label)
+                .expected(f.id)
+                .found(o.id)
+                .label(label);
         } else if want_group {
-            let m = format!("“{label}”是分组，应写成映射并列出其下各项，实为{}", e.value.describe());
-            self.sink.add(Code::N005, e.value.pos, m).row(label).found(e.value.describe()).label(label);
+            let m = format!(
+                "“{label}”是分组，应写成映射并列出其下各项，实为{}",
+                e.value.describe()
+            );
+            self.sink
+                .add(Code::N005, e.value.pos, m)
+                .row(label)
+                .found(e.value.describe())
+                .label(label);
         } else {
-            let m = format!("“{label}”应为 6 或 7 个数值的列表，实为{}", e.value.describe());
-            self.sink.add(Code::N005, e.value.pos, m).row(label).expected("6 或 7").found(e.value.describe()).label(label);
+            let m = format!(
+                "“{label}”应为 6 或 7 个数值的列表，实为{}",
+                e.value.describe()
+            );
+            self.sink
+                .add(Code::N005, e.value.pos, m)
+                .row(label)
+                .expected("6 或 7")
+                .found(e.value.describe())
+                .label(label);
         }
     }
 
@@ -541,13 +753,22 @@ impl Reader<'_, '_> {
             return;
         }
         let Some(map) = e.value.as_map() else {
-            return self.not_a_map(e, &f.table_section(crate::format::TableId::Appeals).heading());
+            return self.not_a_map(
+                e,
+                &f.table_section(crate::format::TableId::Appeals).heading(),
+            );
         };
         let t = &f.appeals;
         for g_e in map {
             let path = format!("appeals.{}", g_e.key);
             let Some(group) = t.groups.iter().find(|g| g.key == g_e.key) else {
-                self.unknown_key(f, &g_e.key, g_e.key_pos, "appeals", t.groups.iter().map(|g| g.key).collect());
+                self.unknown_key(
+                    f,
+                    &g_e.key,
+                    g_e.key_pos,
+                    "appeals",
+                    t.groups.iter().map(|g| g.key).collect(),
+                );
                 continue;
             };
             let label = group.label();
@@ -557,7 +778,15 @@ impl Reader<'_, '_> {
             }
             let Some(cells) = self.row_cells(&g_e.value, false) else {
                 self.sink
-                    .add(Code::N005, g_e.value.pos, format!("“{label}”应为 4 或 5 个数值的列表（{}[、总计]），实为{}", t.columns.join("、"), g_e.value.describe()))
+                    .add(
+                        Code::N005,
+                        g_e.value.pos,
+                        format!(
+                            "“{label}”应为 4 或 5 个数值的列表（{}[、总计]），实为{}",
+                            t.columns.join("、"),
+                            g_e.value.describe()
+                        ),
+                    )
                     .row(label.clone())
                     .expected("4 或 5")
                     .label(label);
@@ -566,7 +795,15 @@ impl Reader<'_, '_> {
             self.record_cells(&path, g_e.key_pos, &cells);
             if cells.len() != 4 && cells.len() != 5 {
                 self.sink
-                    .add(Code::N005, g_e.value.pos, format!("“{label}”应有 4 个数值（{}），或再加总计共 5 个，实有 {} 个", t.columns.join("、"), cells.len()))
+                    .add(
+                        Code::N005,
+                        g_e.value.pos,
+                        format!(
+                            "“{label}”应有 4 个数值（{}），或再加总计共 5 个，实有 {} 个",
+                            t.columns.join("、"),
+                            cells.len()
+                        ),
+                    )
                     .row(label.clone())
                     .expected("4 或 5")
                     .found(cells.len())
@@ -593,7 +830,13 @@ impl Reader<'_, '_> {
             }
             if ok {
                 let [a, b, c, d, total] = values;
-                report.appeals.insert(group.key, AppealCells { cells: [a, b, c, d], total: (cells.len() == 5).then_some(total) });
+                report.appeals.insert(
+                    group.key,
+                    AppealCells {
+                        cells: [a, b, c, d],
+                        total: (cells.len() == 5).then_some(total),
+                    },
+                );
             }
         }
         for g in t.groups {
@@ -606,7 +849,10 @@ impl Reader<'_, '_> {
     /// 信息处理费 (2021).
     fn fees(&mut self, f: &'static FormatDef, e: &Entry, report: &mut Report) {
         let Some(def) = &f.processing_fees else {
-            let other = EDITIONS.iter().find(|o| o.processing_fees.is_some()).map_or(2021, |o| o.id);
+            let other = EDITIONS
+                .iter()
+                .find(|o| o.processing_fees.is_some())
+                .map_or(2021, |o| o.id);
             self.sink
                 .add(Code::N011, e.key_pos.with_width(&e.key), format!("信息处理费（processing_fees）属于 {other} 版格式，本报告使用 {} 版格式（{}）", f.id, f.document))
                 .expected(f.id)
@@ -625,24 +871,40 @@ impl Reader<'_, '_> {
         for x in map {
             let (kind, label) = match x.key.as_str() {
                 "notices" => (ValueKind::Count, def.notices_label),
-                "amount" => (ValueKind::Amount { decimals: def.amount_decimals }, def.amount_label),
+                "amount" => (
+                    ValueKind::Amount {
+                        decimals: def.amount_decimals,
+                    },
+                    def.amount_label,
+                ),
                 other => {
                     let mut m = format!("未知的键“{other}”（在 processing_fees 中）");
                     if let Some(s) = suggest(other, ["notices", "amount"]) {
                         m.push_str(&format!("，是否应为“{s}”？"));
                     }
-                    self.sink.add(Code::N003, x.key_pos.with_width(other), m).found(other).label("未知的键");
+                    self.sink
+                        .add(Code::N003, x.key_pos.with_width(other), m)
+                        .found(other)
+                        .label("未知的键");
                     continue;
                 }
             };
-            self.loc.keys.insert(format!("processing_fees.{}", x.key), x.key_pos);
-            self.loc.cells.insert(format!("processing_fees.{}", x.key), vec![x.value.pos]);
+            self.loc
+                .keys
+                .insert(format!("processing_fees.{}", x.key), x.key_pos);
+            self.loc
+                .cells
+                .insert(format!("processing_fees.{}", x.key), vec![x.value.pos]);
             match numbers::read(&x.value, kind) {
                 Ok(v) if x.key == "notices" => notices = Some(v),
                 Ok(v) => amount = Some(v),
                 Err(m) => {
                     self.sink
-                        .add(Code::N006, x.value.pos, format!("{}的“{label}”{m}", def.label))
+                        .add(
+                            Code::N006,
+                            x.value.pos,
+                            format!("{}的“{label}”{m}", def.label),
+                        )
                         .row(def.label)
                         .col(label)
                         .expected(numbers::expectation(kind))
@@ -651,13 +913,19 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        for (key, label, got) in [("notices", def.notices_label, notices.is_some()), ("amount", def.amount_label, amount.is_some())] {
+        for (key, label, got) in [
+            ("notices", def.notices_label, notices.is_some()),
+            ("amount", def.amount_label, amount.is_some()),
+        ] {
             if !got && !map.iter().any(|x| x.key == key) {
                 self.missing_row(e, &format!("processing_fees.{key}"), label);
             }
         }
         if let (Some(Num::Int(n)), Some(a)) = (notices, amount) {
-            report.processing_fees = Some(ProcessingFees { notices: n.max(0) as u64, amount: a });
+            report.processing_fees = Some(ProcessingFees {
+                notices: n.max(0) as u64,
+                amount: a,
+            });
         }
     }
 }
@@ -671,7 +939,12 @@ fn edition_label(f: &FormatDef, path: &str) -> Option<String> {
     match table {
         "active" => f.active_row(rest).map(|(_, r)| r.label.to_string()),
         "applications" => f.app_row(rest).map(|r| r.label.to_string()),
-        "appeals" => f.appeals.groups.iter().find(|g| g.key == rest).map(|g| g.label()),
+        "appeals" => f
+            .appeals
+            .groups
+            .iter()
+            .find(|g| g.key == rest)
+            .map(|g| g.label()),
         _ => None,
     }
 }

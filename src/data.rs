@@ -1,0 +1,187 @@
+//! Data: the machine-readable outputs — `report.json`, `report.csv`, the whole-site files, the
+//! Atom feed, `sitemap.xml` and `robots.txt`.
+//!
+//! In: checked reports (or their summaries). Out: text. JSON objects keep the official order of
+//! rows; CSV has one line per cell and starts with a BOM so spreadsheet programs read UTF-8.
+
+use serde_json::{json, Map, Value};
+
+use crate::format::{AppRowKind, FormatDef};
+use crate::index::Summary;
+use crate::markdown::escape;
+use crate::report::Report;
+
+/// Byte order mark for CSV files.
+pub const BOM: &str = "\u{feff}";
+/// The CSV header line.
+pub const CSV_HEADER: &str = "agency,year,table,row_key,row_label,column_label,value\n";
+
+fn applications_json(r: &Report, f: &FormatDef, prefix: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    for def in f
+        .applications
+        .rows
+        .iter()
+        .filter(|d| d.parent().unwrap_or("") == prefix)
+    {
+        let v = match def.kind {
+            AppRowKind::Group => Value::Object(applications_json(r, f, def.path)),
+            _ => r
+                .application_row(def.path)
+                .map_or(Value::Null, |v| json!(v)),
+        };
+        m.insert(def.key().into(), v);
+    }
+    m
+}
+
+/// `report.json`: every row by its key, totals computed and included.
+pub fn report_json(r: &Report, url: &str) -> Value {
+    let f = r.format;
+    let mut active = Map::new();
+    for (_, row) in f.active_rows() {
+        let v = r.active.get(row.key).map_or(Value::Null, |v| {
+            Value::Array(v.iter().map(|n| n.to_json()).collect())
+        });
+        active.insert(row.key.into(), v);
+    }
+    let mut appeals = Map::new();
+    for g in f.appeals.groups {
+        appeals.insert(
+            g.key.into(),
+            r.appeals
+                .get(g.key)
+                .map_or(Value::Null, |a| json!(a.with_total())),
+        );
+    }
+    json!({
+        "agency": r.agency,
+        "agency_slug": r.slug,
+        "year": r.year,
+        "format": f.id,
+        "published": r.published.map(|d| d.to_string()),
+        "title": r.title,
+        "active": active,
+        "applications": applications_json(r, f, ""),
+        "appeals": appeals,
+        "processing_fees": r.processing_fees.map(|p| json!({"notices": p.notices, "amount": p.amount.to_json()})),
+        "url": url,
+    })
+}
+
+/// The CSV lines of one report (no header, no BOM).
+pub fn report_csv(r: &Report) -> String {
+    let f = r.format;
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(8 * 1024));
+    let year = r.year.to_string();
+    let mut line = |table: &str, key: &str, row: &str, col: &str, value: String| {
+        let _ = w.write_record([r.agency.as_str(), &year, table, key, row, col, &value]);
+    };
+    for (b, row) in f.active_rows() {
+        for (i, c) in b.columns.iter().enumerate() {
+            let v = r
+                .active
+                .get(row.key)
+                .and_then(|v| v.get(i))
+                .map_or_else(String::new, ToString::to_string);
+            line("active", row.key, row.label, &c.header(), v);
+        }
+    }
+    let t = &f.applications;
+    for def in t.rows.iter().filter(|d| d.kind != AppRowKind::Group) {
+        if let Some(v) = r.application_row(def.path) {
+            for (i, v) in v.iter().enumerate() {
+                line(
+                    "applications",
+                    def.path,
+                    def.label,
+                    t.columns.get(i).copied().unwrap_or(t.total_label),
+                    v.to_string(),
+                );
+            }
+        }
+    }
+    for g in f.appeals.groups {
+        if let Some(a) = r.appeals.get(g.key) {
+            for (i, v) in a.with_total().iter().enumerate() {
+                let col = f
+                    .appeals
+                    .columns
+                    .get(i)
+                    .copied()
+                    .unwrap_or(f.appeals.total_label);
+                line("appeals", g.key, &g.label(), col, v.to_string());
+            }
+        }
+    }
+    if let (Some(def), Some(p)) = (&f.processing_fees, r.processing_fees) {
+        line(
+            "processing_fees",
+            "notices",
+            def.label,
+            def.notices_label,
+            p.notices.to_string(),
+        );
+        line(
+            "processing_fees",
+            "amount",
+            def.label,
+            def.amount_label,
+            p.amount.to_string(),
+        );
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The Atom feed: reports with a publication date, newest first.
+pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> String {
+    let mut dated: Vec<&(&Summary, String)> = entries
+        .iter()
+        .filter(|(s, _)| s.published.is_some())
+        .collect();
+    dated.sort_by(|a, b| {
+        (b.0.published, &a.0.slug, b.0.year).cmp(&(a.0.published, &b.0.slug, a.0.year))
+    });
+    let updated = dated
+        .first()
+        .and_then(|(s, _)| s.published)
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
+    let mut o = String::new();
+    o.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
+    o.push_str(&format!(
+        "<title>{}</title>\n<id>{}</id>\n",
+        escape(title),
+        escape(site_url)
+    ));
+    o.push_str(&format!(
+        "<link rel=\"alternate\" href=\"{0}\"/>\n<link rel=\"self\" href=\"{0}atom.xml\"/>\n",
+        escape(site_url)
+    ));
+    o.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
+    for (s, url) in dated {
+        let date = s.published.map(|d| d.to_string()).unwrap_or_default();
+        o.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n<published>{date}T00:00:00Z</published>\n<updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n</entry>\n",
+            escape(&s.title), escape(url), escape(url), escape(&s.agency)
+        ));
+    }
+    o.push_str("</feed>\n");
+    o
+}
+
+/// `sitemap.xml` of absolute page URLs.
+pub fn sitemap(urls: &[String]) -> String {
+    let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        o.push_str(&format!("<url><loc>{}</loc></url>\n", escape(u)));
+    }
+    o.push_str("</urlset>\n");
+    o
+}
+
+/// `robots.txt`.
+pub fn robots(site_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n")
+}

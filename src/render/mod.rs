@@ -1,0 +1,462 @@
+//! Render: pages as HTML, with Tera templates from the theme.
+//!
+//! In: checked reports, agencies and the index. Out: page HTML strings. Templates come from
+//! `themes/<theme>/templates/` (the default theme is also built into the binary), and a site's
+//! own `templates/` overrides a theme file of the same name. Templates only see the typed views
+//! of [`view`]. The official tables are written by [`table`] from the edition's layout.
+
+pub mod table;
+pub mod view;
+
+use std::path::Path;
+
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::format::layout::grids;
+use crate::format::{SectionKind, TableId};
+use crate::index::{Index, Summary};
+use crate::markdown;
+use crate::report::{Agency, AgencyKind, Report};
+use view::*;
+
+/// The default theme, built in so that a site without a `themes/` folder still builds.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "agencies.html",
+        include_str!("../../themes/default/templates/agencies.html"),
+    ),
+    (
+        "agency.html",
+        include_str!("../../themes/default/templates/agency.html"),
+    ),
+    (
+        "years.html",
+        include_str!("../../themes/default/templates/years.html"),
+    ),
+    (
+        "year.html",
+        include_str!("../../themes/default/templates/year.html"),
+    ),
+    (
+        "report.html",
+        include_str!("../../themes/default/templates/report.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+];
+
+/// Static files of the default theme, by path below the output root.
+pub const DEFAULT_STATIC: &[(&str, &str)] = &[(
+    "assets/nianbao.css",
+    include_str!("../../themes/default/static/assets/nianbao.css"),
+)];
+
+/// Tera's escaper also escapes `/`, which bloats every URL; this one escapes what HTML needs.
+fn escape_html(s: &str) -> String {
+    markdown::escape(s)
+}
+
+/// Renders pages for one site.
+pub struct Renderer {
+    tera: Tera,
+    site: SiteView,
+    /// Sub-path, e.g. `/zfxxgk/ndbg/`.
+    pub base: String,
+    /// Absolute site URL ending in `/`.
+    pub base_url: String,
+    inject_html: String,
+}
+
+/// Reads the `.html` files of a folder, by relative path.
+fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.map_err(|e| format!("无法读取模板目录 {}：{e}", dir.display()))?;
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html") {
+            let name = crate::source::rel(dir, e.path());
+            let text = std::fs::read_to_string(e.path())
+                .map_err(|err| format!("无法读取模板 {}：{err}", e.path().display()))?;
+            out.push((name, text));
+        }
+    }
+    Ok(out)
+}
+
+impl Renderer {
+    /// Loads the templates: built-in default theme, then the theme folder, then the site's own.
+    pub fn new(
+        root: &Path,
+        config: &Config,
+        base_url: &str,
+        inject_html: String,
+    ) -> Result<Renderer, String> {
+        let mut templates: std::collections::BTreeMap<String, String> = Default::default();
+        let theme_dir = root.join("themes").join(&config.theme);
+        if config.theme == "default" {
+            for (n, t) in DEFAULT_TEMPLATES {
+                templates.insert((*n).into(), (*t).into());
+            }
+        } else if !theme_dir.is_dir() {
+            return Err(format!(
+                "找不到主题“{}”：{} 不存在",
+                config.theme,
+                theme_dir.display()
+            ));
+        }
+        for (n, t) in read_templates(&theme_dir.join("templates"))? {
+            templates.insert(n, t);
+        }
+        for (n, t) in read_templates(&root.join("templates"))? {
+            templates.insert(n, t);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| format!("模板错误：{}", error_chain(&e)))?;
+        let base_url = if base_url.ends_with('/') {
+            base_url.to_string()
+        } else {
+            format!("{base_url}/")
+        };
+        let base = crate::config::base_path(&base_url);
+        let site = SiteView {
+            title: config.title.clone(),
+            base: base.clone(),
+            base_url: base_url.clone(),
+            language: config.language.clone(),
+            portal: config.portal.clone(),
+            stylesheet: format!("{base}assets/nianbao.css"),
+            figure_labels: FIGURE_LABELS.to_vec(),
+        };
+        Ok(Renderer {
+            tera,
+            site,
+            base,
+            base_url,
+            inject_html,
+        })
+    }
+
+    /// Root-relative URL of a path below the site root.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Absolute URL of a path below the site root.
+    pub fn abs_url(&self, path: &str) -> String {
+        let origin = self
+            .base_url
+            .strip_suffix(&self.base)
+            .unwrap_or(self.base_url.trim_end_matches('/'));
+        format!("{origin}{}", self.url(path))
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        page: PageView,
+        name: &str,
+        value: impl serde::Serialize,
+    ) -> Result<String, String> {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("page", &page);
+        if !name.is_empty() {
+            ctx.insert(name, &value);
+        }
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| format!("渲染 {template} 失败：{}", error_chain(&e)))
+    }
+
+    fn page(
+        &self,
+        title: impl Into<String>,
+        path: &str,
+        crumbs: Vec<(String, Option<String>)>,
+    ) -> PageView {
+        let mut all = vec![Crumb {
+            title: "首页".into(),
+            url: (!path.is_empty()).then(|| self.url("")),
+        }];
+        all.extend(crumbs.into_iter().map(|(title, url)| Crumb { title, url }));
+        PageView {
+            title: title.into(),
+            crumbs: all,
+            canonical: self.abs_url(path),
+            inject_html: self.inject_html.clone(),
+        }
+    }
+
+    /// A report as listed on index pages.
+    pub fn link(&self, s: &Summary) -> ReportLink {
+        ReportLink {
+            title: s.title.clone(),
+            agency: s.agency.clone(),
+            agency_slug: s.slug.clone(),
+            agency_url: self.url(&format!("{}/", s.slug)),
+            year: s.year,
+            url: self.url(&s.path()),
+            published: s.published.map(|d| d.to_string()).unwrap_or_default(),
+            draft: s.draft,
+            figures: s.figures.into(),
+        }
+    }
+
+    fn year_link(&self, year: u16, count: usize) -> YearLink {
+        YearLink {
+            year,
+            url: self.url(&format!("years/{year}/")),
+            count,
+        }
+    }
+
+    fn agency_link(&self, a: &Agency, reports: &[Summary]) -> AgencyLink {
+        AgencyLink {
+            name: a.name.clone(),
+            slug: a.slug.clone(),
+            url: self.url(&format!("{}/", a.slug)),
+            region: a.region.clone().unwrap_or_default(),
+            years: reports
+                .iter()
+                .map(|r| YearLink {
+                    year: r.year,
+                    url: self.url(&r.path()),
+                    count: 1,
+                })
+                .collect(),
+        }
+    }
+
+    /// The report page.
+    pub fn report_page(&self, r: &Report, agency: &Agency) -> Result<String, String> {
+        let f = r.format;
+        let link_base = self.url(&format!("{}/", r.slug));
+        let grids = grids(f);
+        let mut sections = Vec::new();
+        for (i, def) in f.sections.iter().enumerate() {
+            let written = r.body.section(def.numeral);
+            let generated_html = match def.kind {
+                SectionKind::Table(t) => {
+                    let g = match t {
+                        TableId::Active => &grids[0],
+                        TableId::Applications => &grids[1],
+                        TableId::Appeals => &grids[2],
+                    };
+                    table::table_html(g, r)
+                }
+                SectionKind::Narrative => match (
+                    &f.processing_fees,
+                    r.processing_fees,
+                    i + 1 == f.sections.len(),
+                ) {
+                    (Some(def), Some(fees), true) => format!(
+                        "<p class=\"fees\">{}</p>\n",
+                        markdown::escape(
+                            &def.sentence
+                                .replace("{notices}", &fees.notices.to_string())
+                                .replace("{amount}", &fees.amount.to_string())
+                        )
+                    ),
+                    _ => String::new(),
+                },
+            };
+            let html = written
+                .map(|s| markdown::to_html(&s.markdown, &link_base))
+                .unwrap_or_default();
+            sections.push(SectionView {
+                id: format!("s{}", i + 1),
+                numeral: def.numeral.into(),
+                heading: written.map_or_else(|| def.heading(), |s| s.heading.clone()),
+                generated_html,
+                html,
+            });
+        }
+        let path = format!("{}/{}/", r.slug, r.year);
+        let view = ReportView {
+            title: r.title.clone(),
+            agency: r.agency.clone(),
+            agency_url: self.url(&format!("{}/", r.slug)),
+            year: r.year,
+            published: r.published.map(|d| d.to_string()).unwrap_or_default(),
+            format: f.to_string(),
+            draft: r.draft,
+            json_url: self.url(&format!("{path}report.json")),
+            csv_url: self.url(&format!("{path}report.csv")),
+            preamble_html: if markdown::is_blank(&r.body.preamble) {
+                String::new()
+            } else {
+                markdown::to_html(&r.body.preamble, &link_base)
+            },
+            sections,
+        };
+        let crumbs = vec![
+            (agency.name.clone(), Some(self.url(&format!("{}/", r.slug)))),
+            (format!("{} 年度", r.year), None),
+        ];
+        self.render(
+            "report.html",
+            self.page(r.title.clone(), &path, crumbs),
+            "report",
+            view,
+        )
+    }
+
+    pub fn home(&self, index: &Index) -> Result<String, String> {
+        let newest = index.by_year.first();
+        let view = HomeView {
+            newest_year: newest.map(|(y, v)| self.year_link(*y, v.len())),
+            newest_reports: newest
+                .map(|(_, v)| v.iter().map(|s| self.link(s)).collect())
+                .unwrap_or_default(),
+            years: index
+                .by_year
+                .iter()
+                .map(|(y, v)| self.year_link(*y, v.len()))
+                .collect(),
+            agencies: index
+                .by_agency
+                .iter()
+                .map(|(a, v)| self.agency_link(a, v))
+                .collect(),
+        };
+        self.render(
+            "index.html",
+            self.page(self.site.title.clone(), "", vec![]),
+            "home",
+            view,
+        )
+    }
+
+    pub fn agencies(&self, index: &Index) -> Result<String, String> {
+        let mut groups: Vec<RegionGroup> = Vec::new();
+        for (a, v) in &index.by_agency {
+            let region = a.region.clone().unwrap_or_default();
+            let link = self.agency_link(a, v);
+            match groups.iter_mut().find(|g| g.region == region) {
+                Some(g) => g.agencies.push(link),
+                None => groups.push(RegionGroup {
+                    region,
+                    agencies: vec![link],
+                }),
+            }
+        }
+        // Named regions first, in order of first appearance; agencies without one last.
+        groups.sort_by_key(|g| g.region.is_empty());
+        let view = AgenciesView {
+            count: index.by_agency.len(),
+            groups,
+        };
+        self.render(
+            "agencies.html",
+            self.page("按机关浏览", "agencies/", vec![("按机关浏览".into(), None)]),
+            "agencies",
+            view,
+        )
+    }
+
+    pub fn agency(&self, a: &Agency, reports: &[Summary]) -> Result<String, String> {
+        let kind = match a.kind {
+            AgencyKind::Government => "人民政府",
+            AgencyKind::Department => "政府部门",
+            AgencyKind::Township => "乡镇（街道）",
+            AgencyKind::Other => "其他",
+        };
+        let view = AgencyView {
+            name: a.name.clone(),
+            slug: a.slug.clone(),
+            region: a.region.clone().unwrap_or_default(),
+            kind: kind.into(),
+            intro_html: if markdown::is_blank(&a.intro) {
+                String::new()
+            } else {
+                markdown::to_html(&a.intro, &self.url(&format!("{}/", a.slug)))
+            },
+            reports: reports.iter().map(|s| self.link(s)).collect(),
+        };
+        let path = format!("{}/", a.slug);
+        self.render(
+            "agency.html",
+            self.page(a.name.clone(), &path, vec![(a.name.clone(), None)]),
+            "agency",
+            view,
+        )
+    }
+
+    pub fn years(&self, index: &Index) -> Result<String, String> {
+        let view = YearsView {
+            years: index
+                .by_year
+                .iter()
+                .map(|(y, v)| self.year_link(*y, v.len()))
+                .collect(),
+        };
+        self.render(
+            "years.html",
+            self.page("按年度浏览", "years/", vec![("按年度浏览".into(), None)]),
+            "years",
+            view,
+        )
+    }
+
+    pub fn year(&self, year: u16, reports: &[Summary]) -> Result<String, String> {
+        let view = YearView {
+            year,
+            reports: reports.iter().map(|s| self.link(s)).collect(),
+            totals: Index::totals(reports).into(),
+        };
+        let crumbs = vec![
+            ("按年度浏览".into(), Some(self.url("years/"))),
+            (format!("{year} 年度"), None),
+        ];
+        self.render(
+            "year.html",
+            self.page(
+                format!("{year} 年度报告"),
+                &format!("years/{year}/"),
+                crumbs,
+            ),
+            "year",
+            view,
+        )
+    }
+
+    pub fn not_found(&self) -> Result<String, String> {
+        self.render(
+            "404.html",
+            self.page("页面不存在", "404.html", vec![("页面不存在".into(), None)]),
+            "",
+            (),
+        )
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s.push_str("：");
+        s.push_str(&x.to_string());
+        src = x.source();
+    }
+    s
+}

@@ -1,0 +1,210 @@
+//! The theme's contract: every value a template can use, as typed view structs.
+//!
+//! Every template gets `site` ([`SiteView`]) and `page` ([`PageView`]); each page kind adds
+//! one more variable, named in the table below. Strings are plain text (Tera escapes them);
+//! fields ending in `_html` are sanitised HTML, to be printed with `| safe`. URLs are
+//! root-relative and already start with the site's sub-path.
+//!
+//! | template | variable | struct |
+//! |---|---|---|
+//! | `index.html` | `home` | [`HomeView`] |
+//! | `agencies.html` | `agencies` | [`AgenciesView`] |
+//! | `agency.html` | `agency` | [`AgencyView`] |
+//! | `years.html` | `years` | [`YearsView`] |
+//! | `year.html` | `year` | [`YearView`] |
+//! | `report.html` | `report` | [`ReportView`] |
+//! | `404.html` | — | — |
+//! All extend `base.html`.
+
+use serde::Serialize;
+
+use crate::config::Portal;
+use crate::report::KeyFigures;
+
+/// The site, on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    /// Sub-path every URL starts with, e.g. `/zfxxgk/ndbg/`.
+    pub base: String,
+    /// Absolute URL of the site, ending in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub portal: Portal,
+    /// URL of the stylesheet.
+    pub stylesheet: String,
+    /// Column headers of the key figures, in the order of [`FiguresView::values`].
+    pub figure_labels: Vec<&'static str>,
+}
+
+/// A breadcrumb entry; the last one (the current page) has no URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// The page being rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// `<title>` and `<h1>`.
+    pub title: String,
+    /// Breadcrumb, starting with 首页.
+    pub crumbs: Vec<Crumb>,
+    /// Absolute URL of this page.
+    pub canonical: String,
+    /// Extra HTML for the end of `<body>` (only `serve` sets it: the live-reload script).
+    pub inject_html: String,
+}
+
+/// Key figures of one report or a sum of reports, as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiguresView {
+    /// In the order of [`SiteView::figure_labels`].
+    pub values: Vec<u64>,
+}
+
+impl From<KeyFigures> for FiguresView {
+    fn from(k: KeyFigures) -> Self {
+        FiguresView {
+            values: vec![
+                k.received,
+                k.closed,
+                k.granted,
+                k.carried_forward,
+                k.reconsiderations,
+                k.lawsuits,
+            ],
+        }
+    }
+}
+
+/// The labels of [`FiguresView::values`].
+pub const FIGURE_LABELS: [&str; 6] = [
+    "新收申请",
+    "办结（总计）",
+    "予以公开",
+    "结转下年度",
+    "行政复议",
+    "行政诉讼",
+];
+
+/// A report as listed on index pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportLink {
+    pub title: String,
+    pub agency: String,
+    pub agency_slug: String,
+    pub agency_url: String,
+    pub year: u16,
+    pub url: String,
+    /// `YYYY-MM-DD`, or empty when unknown.
+    pub published: String,
+    pub draft: bool,
+    pub figures: FiguresView,
+}
+
+/// A year with its number of reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearLink {
+    pub year: u16,
+    pub url: String,
+    pub count: usize,
+}
+
+/// An agency as listed on index pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyLink {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    pub region: String,
+    /// Its reports' years, newest first.
+    pub years: Vec<YearLink>,
+}
+
+/// `index.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    /// The newest report year, if any report exists.
+    pub newest_year: Option<YearLink>,
+    pub newest_reports: Vec<ReportLink>,
+    pub years: Vec<YearLink>,
+    pub agencies: Vec<AgencyLink>,
+}
+
+/// Agencies of one region (`region` empty for those without one).
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionGroup {
+    pub region: String,
+    pub agencies: Vec<AgencyLink>,
+}
+
+/// `agencies.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgenciesView {
+    pub groups: Vec<RegionGroup>,
+    pub count: usize,
+}
+
+/// `agency.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyView {
+    pub name: String,
+    pub slug: String,
+    pub region: String,
+    /// 人民政府 / 政府部门 / 乡镇、街道 / 其他.
+    pub kind: String,
+    pub intro_html: String,
+    /// Newest first.
+    pub reports: Vec<ReportLink>,
+}
+
+/// `years.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearsView {
+    /// Newest first.
+    pub years: Vec<YearLink>,
+}
+
+/// `year.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearView {
+    pub year: u16,
+    /// In agency order.
+    pub reports: Vec<ReportLink>,
+    /// Sum of the reports' key figures.
+    pub totals: FiguresView,
+}
+
+/// A section of a report page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Fragment id, e.g. `s1`.
+    pub id: String,
+    pub numeral: String,
+    /// The heading as the author wrote it, or the official one.
+    pub heading: String,
+    /// The generated table (sections 二–四) or the 信息处理费 sentence (六), before the text.
+    pub generated_html: String,
+    /// The author's text.
+    pub html: String,
+}
+
+/// `report.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub title: String,
+    pub agency: String,
+    pub agency_url: String,
+    pub year: u16,
+    /// `YYYY-MM-DD`, or empty when unknown.
+    pub published: String,
+    /// e.g. 2021 版（国办公开办函〔2021〕30号）
+    pub format: String,
+    pub draft: bool,
+    pub json_url: String,
+    pub csv_url: String,
+    pub preamble_html: String,
+    pub sections: Vec<SectionView>,
+}
