@@ -161,6 +161,14 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
                 .err()
                 .map_or(0, |e| e.valid_up_to());
             let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            // The valid prefix is UTF-8: count the characters before the first bad byte.
+            let line_start = bytes[..bad]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = std::str::from_utf8(&bytes[line_start..bad])
+                .map_or(0, |s| s.chars().count()) as u32
+                + 1;
             let what = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
                 "UTF-16 编码".to_string()
             } else if encoding_rs::GB18030
@@ -176,12 +184,13 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
             } else {
                 "GB18030"
             };
-            let message = format!("文件不是 UTF-8 编码，而是{what}；请转换为 UTF-8 后保存");
-            let note = format!(
-                "转换命令：iconv -f {enc} -t UTF-8 {file} -o {file}.utf8 && mv {file}.utf8 {file}"
-            );
-            let mut d = Diagnostic::new(Code::N009, file, Pos::line(line), message);
-            d.found(what).expected("UTF-8").note(note);
+            // The command goes into the message itself, so that JSON output carries it too.
+            let command =
+                format!("iconv -f {enc} -t UTF-8 {file} -o {file}.utf8 && mv {file}.utf8 {file}");
+            let message =
+                format!("文件不是 UTF-8 编码，而是{what}；请转换为 UTF-8 后保存，例如：{command}");
+            let mut d = Diagnostic::new(Code::N009, file, Pos::new(line, column, 1), message);
+            d.found(what).expected("UTF-8").label("此处起不是 UTF-8");
             Err(Box::new(d))
         }
     }
@@ -251,8 +260,10 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("---\nagency: 汤原县\n");
         let d = decode("content/a/2020.md", bytes.into_owned()).unwrap_err();
         assert_eq!(d.code, Code::N009);
-        assert_eq!(d.line, 2);
+        assert_eq!((d.line, d.column), (2, 9));
         assert!(d.message.contains("GB18030"));
-        assert!(d.note.unwrap().contains("iconv"));
+        assert!(d
+            .message
+            .contains("iconv -f GB18030 -t UTF-8 content/a/2020.md"));
     }
 }
