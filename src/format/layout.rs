@@ -127,7 +127,7 @@ fn active(f: &FormatDef) -> Grid {
             b.title,
             width,
             1,
-            Scope::ColGroup,
+            Scope::RowGroup,
         )]];
         let mut head_row = vec![header(
             content_id.clone(),

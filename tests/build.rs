@@ -1,0 +1,425 @@
+//! `nianbao build` on the sample site and on small fixture sites: snapshots of `<main>`, the
+//! `headers` of table 三 against the edition definition, atomicity, determinism, security.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use nianbao::format::{AppRowKind, FormatDef};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the sample site (site.toml, content/, themes/) into a temp dir.
+fn sample_copy() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &t.path().join("content"));
+    copy_dir(&repo().join("themes"), &t.path().join("themes"));
+    std::fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
+    t
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn build(root: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("nianbao")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .arg("--output")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+/// Every file of a folder with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn main_of(html: &str) -> String {
+    let start = html.find("<main").expect("main");
+    let end = html.find("</main>").expect("/main") + "</main>".len();
+    html[start..end].to_string()
+}
+
+fn built_sample() -> (tempfile::TempDir, PathBuf) {
+    let t = sample_copy();
+    let out = t.path().join("public");
+    build(
+        t.path(),
+        &out,
+        &["--base-url", "https://www.example.gov.cn/zfxxgk/ndbg/"],
+    )
+    .success();
+    (t, out)
+}
+
+#[test]
+fn report_main_snapshots_both_editions_and_an_index_page() {
+    let (_t, out) = built_sample();
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    insta::assert_snapshot!(
+        "report_2019_edition_main",
+        main_of(&read("shilixian-zhengfu/2020/index.html"))
+    );
+    insta::assert_snapshot!(
+        "report_2021_edition_main",
+        main_of(&read("shilixian-zhengfu/2023/index.html"))
+    );
+    insta::assert_snapshot!("year_2023_main", main_of(&read("years/2023/index.html")));
+}
+
+#[test]
+fn page_shell_has_landmarks_skip_link_breadcrumb_and_footer() {
+    let (_t, out) = built_sample();
+    let html = std::fs::read_to_string(out.join("shilixian-zhengfu/2023/index.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
+    assert_eq!(html.matches("<h1>").count(), 1);
+    for needle in [
+        "<a class=\"skip-link\" href=\"#main\">",
+        "<header",
+        "<main id=\"main\"",
+        "<footer",
+        "aria-label=\"当前位置\"",
+        "主办单位：",
+        "网站标识码：",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    // No live-reload script outside serve.
+    assert!(!html.contains("<script"));
+}
+
+/// The labels a data cell of table 三 must be announced with, from the edition definition.
+fn expected_labels(f: &FormatDef, path: &str, col: usize) -> Vec<String> {
+    let mut labels = Vec::new();
+    let mut prefix = String::new();
+    for part in path.split('.') {
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(part);
+        labels.push(f.app_row(&prefix).unwrap().label.to_string());
+    }
+    let t = &f.applications;
+    labels.push(t.applicant_header.to_string());
+    match col {
+        0 => labels.push(t.columns[0].to_string()),
+        1..=5 => {
+            labels.push(t.legal_person_header.to_string());
+            labels.push(t.columns[col].to_string());
+        }
+        _ => labels.push(t.total_label.to_string()),
+    }
+    labels
+}
+
+#[test]
+fn every_cell_of_table_three_has_headers_resolving_to_its_row_and_column_labels() {
+    let (_t, out) = built_sample();
+    let pages = [
+        ("shilixian-zhengfu/2020/index.html", 2019),
+        ("shilixian-zhengfu/2023/index.html", 2021),
+    ];
+    for (page, id) in pages {
+        let f = FormatDef::by_id(id).unwrap();
+        let html = scraper::Html::parse_document(&std::fs::read_to_string(out.join(page)).unwrap());
+        let th = scraper::Selector::parse("#t3 th[id]").unwrap();
+        let text: BTreeMap<String, String> = html
+            .select(&th)
+            .map(|e| {
+                (
+                    e.value().id().unwrap().to_string(),
+                    e.text().collect::<String>(),
+                )
+            })
+            .collect();
+        let rows = scraper::Selector::parse("#t3 tbody tr").unwrap();
+        let td = scraper::Selector::parse("td").unwrap();
+        let value_rows: Vec<_> = f
+            .applications
+            .rows
+            .iter()
+            .filter(|r| r.kind != AppRowKind::Group)
+            .collect();
+        let trs: Vec<_> = html.select(&rows).collect();
+        assert_eq!(trs.len(), value_rows.len(), "{page}");
+        for (tr, def) in trs.iter().zip(&value_rows) {
+            let cells: Vec<_> = tr.select(&td).collect();
+            assert_eq!(cells.len(), 7, "{}", def.path);
+            for (col, cell) in cells.iter().enumerate() {
+                let headers = cell
+                    .value()
+                    .attr("headers")
+                    .expect("headers on every data cell");
+                let got: Vec<String> = headers
+                    .split(' ')
+                    .map(|id| {
+                        text.get(id)
+                            .cloned()
+                            .unwrap_or_else(|| panic!("dangling id {id}"))
+                    })
+                    .collect();
+                assert_eq!(
+                    got,
+                    expected_labels(f, def.path, col),
+                    "{page} {} col {col}",
+                    def.path
+                );
+                assert!(
+                    !cell.text().collect::<String>().trim().is_empty(),
+                    "blank cell"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_data_cell_of_every_official_table_has_resolvable_headers() {
+    let (_t, out) = built_sample();
+    let page = std::fs::read_to_string(out.join("tangyuan-shequ-ban/2020/index.html")).unwrap();
+    let html = scraper::Html::parse_document(&page);
+    for table in ["#t2", "#t3", "#t4"] {
+        let td = scraper::Selector::parse(&format!("{table} td[headers]")).unwrap();
+        assert!(html.select(&td).count() > 0, "{table}");
+        for cell in html.select(&td) {
+            for id in cell.value().attr("headers").unwrap().split(' ') {
+                let sel = scraper::Selector::parse(&format!("{table} th#{id}")).unwrap();
+                assert_eq!(html.select(&sel).count(), 1, "{table} {id}");
+            }
+            // The real report is all zeros: printed as 0, never blank.
+            assert_eq!(cell.text().collect::<String>(), "0");
+        }
+    }
+    // Table 四: 15 cells in one row under three header rows.
+    let t4 = scraper::Selector::parse("#t4 tbody td").unwrap();
+    assert_eq!(html.select(&t4).count(), 15);
+    let t4_head = scraper::Selector::parse("#t4 thead tr").unwrap();
+    assert_eq!(html.select(&t4_head).count(), 3);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let t = sample_copy();
+    build(t.path(), &t.path().join("a"), &[]).success();
+    build(t.path(), &t.path().join("b"), &[]).success();
+    let (a, b) = (tree(&t.path().join("a")), tree(&t.path().join("b")));
+    assert!(a.len() > 100);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let t = sample_copy();
+    let out = t.path().join("public");
+    build(t.path(), &out, &[]).success();
+    let before = tree(&out);
+
+    // Invalid content: exit 1, diagnostics, output untouched.
+    let report = t.path().join("content/shilixian-zhengfu/2023.md");
+    let good = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, good.replacen("agency:", "agnecy:", 1)).unwrap();
+    build(t.path(), &out, &[])
+        .code(1)
+        .stderr(predicates::str::contains("N003"));
+    assert_eq!(tree(&out), before);
+
+    // A broken template: exit 2, output untouched, no staging folder left behind.
+    std::fs::write(&report, good).unwrap();
+    std::fs::create_dir_all(t.path().join("templates")).unwrap();
+    std::fs::write(
+        t.path().join("templates/report.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ report.nope | nofilter }}{% endblock content %}",
+    )
+    .unwrap();
+    build(t.path(), &out, &[]).code(2);
+    assert_eq!(tree(&out), before);
+    let leftovers: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".nianbao-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// `href="…"` and `src="…"` values of a page.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn internal_links_carry_the_sub_path_and_resolve() {
+    let (_t, out) = built_sample();
+    let files = tree(&out);
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for link in links(&html) {
+            if link.starts_with("https://") || link.starts_with('#') || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let path = link
+                .strip_prefix("/zfxxgk/ndbg/")
+                .unwrap_or_else(|| panic!("{name}: {link} lacks the sub-path"));
+            let path = path.split('#').next().unwrap();
+            let file = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            assert!(files.contains_key(&file), "{name}: {link} → {file} missing");
+        }
+    }
+}
+
+#[test]
+fn data_files_follow_the_spec() {
+    let (_t, out) = built_sample();
+    let read_json = |p: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join(p)).unwrap()).unwrap()
+    };
+    let json = read_json("shilixian-zhengfu/2023/report.json");
+    for k in [
+        "agency",
+        "agency_slug",
+        "year",
+        "format",
+        "published",
+        "title",
+        "active",
+        "applications",
+        "appeals",
+        "processing_fees",
+        "url",
+    ] {
+        assert!(json.get(k).is_some(), "{k}");
+    }
+    assert_eq!(json["format"], 2021);
+    assert_eq!(
+        json["url"],
+        "https://www.example.gov.cn/zfxxgk/ndbg/shilixian-zhengfu/2023/"
+    );
+    assert_eq!(
+        json["applications"]["results"]["total"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
+    assert_eq!(json["applications"]["new"].as_array().unwrap().len(), 7);
+    let csv = std::fs::read_to_string(out.join("shilixian-zhengfu/2023/report.csv")).unwrap();
+    assert!(csv.starts_with("\u{feff}agency,year,table,row_key,row_label,column_label,value\n"));
+    assert!(csv.contains(
+        "示例县人民政府,2023,applications,results.withheld.state_secret,1.属于国家秘密,自然人,"
+    ));
+    let all = read_json("data/reports.json");
+    // Every report but the draft.
+    assert_eq!(all.as_array().unwrap().len(), 42);
+    let all_csv = std::fs::read_to_string(out.join("data/reports.csv")).unwrap();
+    assert_eq!(all_csv.matches("agency,year,table").count(), 1);
+    for f in [
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "agencies/index.html",
+        "years/index.html",
+        "years/2023/index.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    assert!(
+        !out.join("shilixian-jiaoyuju/2024").exists(),
+        "drafts are left out"
+    );
+}
+
+#[test]
+fn hostile_content_is_inert() {
+    let t = sample_copy();
+    let report = t.path().join("content/shilixian-zhengfu/2023.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    let text = text
+        .replacen(
+            "agency: 示例县人民政府",
+            "agency: \"示例县<script>alert('a')</script>\\\"><img src=x onerror=alert(1)>\"",
+            1,
+        )
+        .replacen(
+            "## 一、总体情况\n",
+            "## 一、总体情况\n\n<script>alert(1)</script>\n\n<img src=\"x\" onerror=\"alert(2)\">\n\n\
+             [点我](javascript:alert(3)) <a href=\"jAvAsCrIpT:alert(4)\">x</a> \
+             <iframe src=\"https://evil.example/\"></iframe>\n\n\
+             <div style=\"background:url(javascript:alert(5))\" onclick=\"alert(6)\">y</div>\n",
+            1,
+        );
+    std::fs::write(&report, text).unwrap();
+    let out = t.path().join("public");
+    build(t.path(), &out, &[]).success();
+    let any = scraper::Selector::parse("*").unwrap();
+    for (name, bytes) in tree(&out) {
+        if !(name.ends_with(".html") || name.ends_with(".xml")) {
+            continue; // data files carry the strings as data
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        // Hostile strings may appear as escaped text, never as markup.
+        let lower = text.to_lowercase();
+        for bad in ["<script", "<img src=x", "<iframe", "<a href=\"javascript"] {
+            assert!(!lower.contains(bad), "{name} contains {bad}");
+        }
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&text);
+        for el in html.select(&any) {
+            for (attr, value) in el.value().attrs() {
+                assert!(
+                    !attr.starts_with("on"),
+                    "{name}: {attr} on <{}>",
+                    el.value().name()
+                );
+                let v = value.trim().to_lowercase();
+                assert!(!v.starts_with("javascript:"), "{name}: {attr}={value}");
+                assert!(
+                    !(attr == "style" && v.contains("url(")),
+                    "{name}: style {value}"
+                );
+            }
+        }
+    }
+}
