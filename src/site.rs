@@ -72,6 +72,9 @@ pub enum LoadError {
     },
 }
 
+/// One report file, checked: the model where it could be read, and its diagnostics.
+type Checked = (Option<Report>, Vec<Diagnostic>);
+
 /// Loads and checks the site at `root`.
 pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
     let (config, mut diags) = config::load(root).map_err(LoadError::Config)?;
@@ -94,7 +97,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
         .iter()
         .flat_map(|a| a.reports.iter().map(move |f| (a.slug.as_str(), f.as_str())))
         .collect();
-    let results: Vec<Result<(Option<Report>, Vec<Diagnostic>), LoadError>> = jobs
+    let results: Vec<Result<Checked, LoadError>> = jobs
         .par_iter()
         .map(|(slug, file)| {
             let text = match source::read(root, file) {

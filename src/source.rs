@@ -109,7 +109,11 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
             continue;
         }
         if depth == 1 {
-            if is_md {
+            if name == "_index.md" {
+                // A site-level intro file, as other generators use: not a report.
+                tree.ignored
+                    .push((relpath, "站点首页不使用 content/_index.md"));
+            } else if is_md {
                 tree.misplaced.push(relpath);
             } else {
                 tree.ignored.push((relpath, "content/ 下只放机关目录"));
@@ -157,33 +161,34 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
         Ok(text) => Ok(normalize(&text).into_owned()),
         Err(e) => {
             let bytes = e.into_bytes();
-            let bad = std::str::from_utf8(&bytes)
-                .err()
-                .map_or(0, |e| e.valid_up_to());
-            let line = bytes[..bad].iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            // The valid prefix is UTF-8: count the characters before the first bad byte.
-            let line_start = bytes[..bad]
+            let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+            let gb18030 = !utf16
+                && encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(&bytes)
+                    .is_some();
+            let (what, enc) = match (utf16, gb18030) {
+                (true, _) => ("UTF-16 编码", "UTF-16"),
+                (_, true) => ("GB18030（GBK）编码", "GB18030"),
+                _ => ("无法识别的编码", "<原编码>"),
+            };
+            // Where the foreign text starts. In a GB18030 file every non-ASCII byte is GB18030,
+            // while the first byte UTF-8 refuses may come a character or a line later (GB18030
+            // pairs such as 示 = CA BE happen to be valid UTF-8).
+            let at = if gb18030 {
+                bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0)
+            } else {
+                std::str::from_utf8(&bytes)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to())
+            };
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let line_start = bytes[..at]
                 .iter()
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |i| i + 1);
-            let column = std::str::from_utf8(&bytes[line_start..bad])
+            let column = std::str::from_utf8(&bytes[line_start..at])
                 .map_or(0, |s| s.chars().count()) as u32
                 + 1;
-            let what = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-                "UTF-16 编码".to_string()
-            } else if encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(&bytes)
-                .is_some()
-            {
-                "GB18030（GBK）编码".to_string()
-            } else {
-                "无法识别的编码".to_string()
-            };
-            let enc = if what.starts_with("UTF-16") {
-                "UTF-16"
-            } else {
-                "GB18030"
-            };
             // The command goes into the message itself, so that JSON output carries it too.
             let command =
                 format!("iconv -f {enc} -t UTF-8 {file} -o {file}.utf8 && mv {file}.utf8 {file}");

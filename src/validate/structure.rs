@@ -112,9 +112,14 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     let year = get("year").and_then(|e| r.year(ctx, e, file_year));
     if file_year.is_none() {
         let pos = get("year").map_or(Pos::START, |e| e.key_pos);
+        let name = ctx.file.rsplit('/').next().unwrap_or(ctx.file);
         r.sink
-            .add(Code::N007, pos, "报告文件名必须是报告年度，例如 2020.md")
-            .found(ctx.file.rsplit('/').next().unwrap_or(ctx.file));
+            .add(
+                Code::N007,
+                pos,
+                format!("报告文件名“{name}”必须是报告年度，例如 2020.md"),
+            )
+            .found(name);
     }
     let year_for_edition = year.or(file_year).unwrap_or(2021);
     let (format, format_explicit) = match get("format") {

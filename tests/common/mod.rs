@@ -10,7 +10,9 @@ use tempfile::TempDir;
 
 /// `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The valid base site: `content/demo-ju/2020.md` (2019 edition), `2021.md` (2021 edition).
@@ -53,7 +55,11 @@ pub fn write(root: &Path, file: &str, text: impl AsRef<[u8]>) {
 /// mutation never silently misses).
 pub fn replace(root: &Path, file: &str, from: &str, to: &str) {
     let text = read(root, file);
-    assert_eq!(text.matches(from).count(), 1, "{file}: {from:?} should occur once");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{file}: {from:?} should occur once"
+    );
     write(root, file, text.replacen(from, to, 1));
 }
 
@@ -70,7 +76,9 @@ pub fn position(root: &Path, file: &str, line_has: &str, col_of: &str) -> (u64, 
     let col = if col_of.is_empty() {
         0
     } else {
-        let at = line.find(col_of).unwrap_or_else(|| panic!("{line:?} has no {col_of:?}"));
+        let at = line
+            .find(col_of)
+            .unwrap_or_else(|| panic!("{line:?} has no {col_of:?}"));
         line[..at].chars().count()
     };
     (i as u64 + 1, col as u64 + 1)
@@ -102,7 +110,11 @@ pub fn run(cmd: &mut Command) -> Run {
 
 /// `nianbao --root ROOT check --format json ARGS…`: the exit code and the diagnostics.
 pub fn check_json(root: &Path, args: &[&str]) -> (i32, Vec<Value>) {
-    let r = run(nianbao().arg("--root").arg(root).args(["check", "--format", "json"]).args(args));
+    let r = run(nianbao()
+        .arg("--root")
+        .arg(root)
+        .args(["check", "--format", "json"])
+        .args(args));
     let diags: Value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr));
     (r.code, diags.as_array().expect("a JSON array").clone())
@@ -112,7 +124,16 @@ pub fn check_json(root: &Path, args: &[&str]) -> (i32, Vec<Value>) {
 pub fn brief(diags: &[Value]) -> String {
     diags
         .iter()
-        .map(|d| format!("{} {}:{}:{} {}", d["code"].as_str().unwrap_or("?"), d["file"], d["line"], d["column"], d["message"]))
+        .map(|d| {
+            format!(
+                "{} {}:{}:{} {}",
+                d["code"].as_str().unwrap_or("?"),
+                d["file"],
+                d["line"],
+                d["column"],
+                d["message"]
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
