@@ -268,3 +268,15 @@ pub fn build(
         Err(e) => fail(err, format!("{e}；先前的输出保持不变")),
     }
 }
+
+/// `nianbao serve`: runs until Ctrl-C or SIGTERM; content errors never end it.
+pub fn serve(root: Option<&Path>, opts: &crate::serve::ServeOptions, err: &mut dyn Write) -> u8 {
+    let root = match source::find_root(root) {
+        Ok(r) => r,
+        Err(e) => return fail(err, e),
+    };
+    match crate::serve::run(&root, opts) {
+        Ok(()) => exit::OK,
+        Err(e) => fail(err, e),
+    }
+}

@@ -5,7 +5,8 @@
 //! → `validate` (every rule, building the `report` model) → `site` (the whole load stage) →
 //! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
 //! feeds) → `output` (atomic write). `format` holds the official editions as data;
-//! `diagnostic` prints what the validators found; `cli` runs the commands.
+//! `diagnostic` prints what the validators found; `serve` previews the site locally (watch,
+//! HTTP, live reload); `cli` runs the commands.
 
 pub mod build;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod validate;

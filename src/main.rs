@@ -49,6 +49,18 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Preview the site locally: rebuild on every save, reload open pages, show errors.
+    Serve {
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (loopback by default; others expose the preview to the network).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Write a report scaffold: content/<agency-slug>/<year>.md.
     New {
         agency_slug: String,
@@ -103,6 +115,17 @@ fn main() -> ExitCode {
                 &mut err,
                 cli::use_color(std::io::stderr().is_terminal()),
             )
+        }
+        Command::Serve { port, bind, open } => {
+            let opts = nianbao::serve::ServeOptions {
+                port,
+                bind,
+                open,
+                color: cli::use_color(std::io::stderr().is_terminal()),
+            };
+            // The builder thread prints too: release the locks this thread holds.
+            drop((out, err));
+            cli::serve(root, &opts, &mut std::io::stderr())
         }
         Command::New {
             agency_slug,

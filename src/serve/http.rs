@@ -1,0 +1,203 @@
+//! HTTP: in, requests and the folder of the last good build; out, its files (with the version
+//! stamp and any error overlay added to HTML), the live-reload event stream, and 400 for any path
+//! that tries to leave the folder.
+//!
+//! The stack is axum over hyper, with tower-http's `ServeDir` for the files. The served folder
+//! changes with every full rebuild, so a `ServeDir` is made per request (it is only a path and
+//! a few flags).
+
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::{Stream, StreamExt};
+use tokio::sync::watch;
+use tokio_stream::wrappers::BroadcastStream;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use super::reload::{self, Hub};
+
+/// Largest HTML page the overlay is added to; larger ones are served as they are.
+const MAX_HTML: usize = 64 << 20;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The folder of the last good build, once there is one.
+    pub site_dir: Arc<RwLock<Option<PathBuf>>>,
+    pub hub: Arc<Hub>,
+    /// Turns true on shutdown: event streams end, so that the server can stop.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The whole application: the event stream, then the files, behind the path guard.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(reload::EVENTS_PATH, get(events))
+        .fallback(files)
+        .layer(middleware::from_fn_with_state(state.clone(), stamp_html))
+        .layer(middleware::from_fn(guard))
+        .with_state(state)
+}
+
+/// Whether a request path (still percent-encoded) stays inside the served folder: no `.` or `..`
+/// segment, no `/` or `\` hidden by encoding, no backslash, no NUL, valid UTF-8.
+pub fn is_safe_path(path: &str) -> bool {
+    if !path.starts_with('/') {
+        return false;
+    }
+    path.split('/').all(|segment| {
+        let Ok(decoded) = percent_encoding::percent_decode_str(segment).decode_utf8() else {
+            return false;
+        };
+        decoded != "."
+            && decoded != ".."
+            && !decoded.contains(['/', '\\', '\0'])
+            && !segment.contains('\\')
+    })
+}
+
+/// Refuses paths that try to leave the folder (400) and methods other than GET and HEAD (405).
+async fn guard(req: Request, next: Next) -> Response {
+    if !is_safe_path(req.uri().path()) {
+        return (
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: path outside the site\n",
+        )
+            .into_response();
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    next.run(req).await
+}
+
+/// The files of the last good build; before the first one, a page that waits for it.
+async fn files(State(state): State<AppState>, req: Request) -> Response {
+    let dir = state.site_dir.read().ok().and_then(|d| d.clone());
+    let Some(dir) = dir else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            reload::placeholder_page(),
+        )
+            .into_response();
+    };
+    let not_found = ServeFile::new(dir.join("404.html"));
+    match ServeDir::new(&dir)
+        .not_found_service(not_found)
+        .oneshot(req)
+        .await
+    {
+        Ok(res) => res.map(Body::new),
+        Err(e) => match e {},
+    }
+}
+
+/// Dev-server headers and the live-reload stamp: nothing is cached (a reload must show the new
+/// build), and every HTML page gets the current version and, after a failed rebuild, the overlay.
+async fn stamp_html(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    for h in [
+        header::IF_MODIFIED_SINCE,
+        header::IF_NONE_MATCH,
+        header::IF_UNMODIFIED_SINCE,
+        header::IF_MATCH,
+        header::IF_RANGE,
+        header::RANGE,
+    ] {
+        req.headers_mut().remove(h);
+    }
+    // Read before the file: a build that lands meanwhile only causes one more reload.
+    let version = state.hub.version();
+    let overlay = state.hub.overlay();
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let is_stream = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    let (mut parts, body) = res.into_parts();
+    if !is_stream {
+        parts
+            .headers
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if !is_html {
+        return Response::from_parts(parts, body);
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_HTML).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let page = reload::inject(&html, &reload::stamp(version, overlay.as_deref()));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(page))
+}
+
+/// The event stream: the current version at once, then every new one, until shutdown.
+async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let hub = state.hub.clone();
+    let rx = hub.subscribe();
+    let first = hub.version();
+    let mut shutdown = state.shutdown.clone();
+    let stream = futures_util::stream::once(async move { first })
+        .chain(BroadcastStream::new(rx).map(move |v| v.unwrap_or_else(|_| hub.version())))
+        .map(|v| Ok(Event::default().event("version").data(v.to_string())))
+        .take_until(async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        for p in [
+            "/../site.toml",
+            "/a/../../x",
+            "/%2e%2e/site.toml",
+            "/%2E%2E/site.toml",
+            "/..%2fsite.toml",
+            "/..%2Fsite.toml",
+            "/%2e%2e%2fsite.toml",
+            "/..\\site.toml",
+            "/..%5csite.toml",
+            "/a/%5c..%5c..%5cx",
+            "/./x",
+            "/%00",
+            "/%ff",
+            "relative",
+        ] {
+            assert!(!is_safe_path(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/a/2020/",
+            "/assets/nianbao.css",
+            "/%E7%A4%BA%E4%BE%8B/",
+            "/a..b/c.d",
+        ] {
+            assert!(is_safe_path(p), "{p}");
+        }
+    }
+}

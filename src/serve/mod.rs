@@ -1,0 +1,256 @@
+//! Serve: in, a site root and an address; out, a local preview over HTTP that rebuilds on every
+//! save, reloads open pages and shows errors in an overlay, until Ctrl-C or SIGTERM.
+//!
+//! Three parts, which know nothing of each other: [`watch`] turns file-system events into batches
+//! of changed files; [`rebuild`] builds the site (the same `build()` as `nianbao build`) into a
+//! private folder and reports each outcome to the [`reload`] hub; [`http`] serves the last good
+//! build and the hub's event stream. This module wires them together: the watcher and the
+//! builder run on their own threads, the HTTP server on a small tokio runtime.
+
+pub mod http;
+pub mod rebuild;
+pub mod reload;
+pub mod watch;
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use self::reload::Hub;
+use self::watch::{Change, Watcher};
+
+/// Options of `nianbao serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Port to listen on (0: any free port).
+    pub port: u16,
+    /// Address to listen on; loopback unless asked otherwise.
+    pub bind: IpAddr,
+    /// Open the browser once the server listens.
+    pub open: bool,
+    /// Colour the diagnostics printed on the terminal.
+    pub color: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            port: 1111,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            open: false,
+            color: false,
+        }
+    }
+}
+
+/// What the builder thread waits for.
+enum Msg {
+    Change(Change),
+    Stop,
+}
+
+impl From<Change> for Msg {
+    fn from(c: Change) -> Msg {
+        Msg::Change(c)
+    }
+}
+
+/// Prefix of the private build folder's name, below the root (`.nianbao-serve-<pid>`). Hidden,
+/// so the content scan and the watcher leave it alone, and ignored by git.
+pub const PRIVATE_PREFIX: &str = ".nianbao-serve-";
+
+/// The private build folder, removed when dropped.
+struct PrivateDir(PathBuf);
+
+impl PrivateDir {
+    fn create(root: &Path) -> Result<PrivateDir, String> {
+        let dir = root.join(format!("{PRIVATE_PREFIX}{}", std::process::id()));
+        if dir.exists() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("无法创建预览目录 {}：{e}", dir.display()))?;
+        Ok(PrivateDir(dir))
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        // A build still running may add files while we remove them: try a few times.
+        for _ in 0..20 {
+            match std::fs::remove_dir_all(&self.0) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+/// The URL the site is served at: the bound address, with loopback for an unspecified one.
+fn site_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// Runs the preview until Ctrl-C or SIGTERM. Errors are failures of the tool (the port is taken,
+/// the folder cannot be written); content errors never end it.
+pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("无法读取 {}：{e}", root.display()))?;
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| format!("无法监听 {addr}：{e}"))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("无法监听 {addr}：{e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("无法监听 {addr}：{e}"))?;
+    let url = site_url(local);
+
+    let private = PrivateDir::create(&root)?;
+    let hub = Arc::new(Hub::default());
+    let site_dir: Arc<RwLock<Option<PathBuf>>> = Arc::default();
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut watcher = Watcher::start(&root, tx.clone())?;
+    let mut builder = rebuild::Builder::new(
+        &root,
+        &private.0,
+        &url,
+        opts.color,
+        hub.clone(),
+        site_dir.clone(),
+    );
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("nianbao-build".into())
+        .spawn(move || {
+            builder.rebuild(&BTreeSet::new());
+            'outer: while let Ok(msg) = rx.recv() {
+                // Everything that arrived meanwhile goes into the same rebuild.
+                let mut changed = BTreeSet::new();
+                let mut next = Some(msg);
+                while let Some(msg) = next {
+                    match msg {
+                        Msg::Stop => break 'outer,
+                        Msg::Change(Change::Files(files)) => changed.extend(files),
+                        Msg::Change(Change::Error(e)) => eprintln!("警告：监视文件变化时出错：{e}"),
+                    }
+                    next = rx.try_recv().ok();
+                }
+                if !changed.is_empty() {
+                    if let Err(e) = watcher.refresh() {
+                        eprintln!("警告：{e}");
+                    }
+                    builder.rebuild(&changed);
+                }
+            }
+            let _ = done_tx.send(());
+        })
+        .map_err(|e| format!("无法启动构建线程：{e}"))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("无法启动 HTTP 服务：{e}"))?;
+    let served = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| format!("无法监听 {addr}：{e}"))?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let state = http::AppState {
+            site_dir,
+            hub,
+            shutdown: stop_rx.clone(),
+        };
+        println!("nianbao serve：{url}（按 Ctrl-C 退出）");
+        if opts.open {
+            open_browser(&url);
+        }
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let mut graceful = stop_rx.clone();
+        let server =
+            axum::serve(listener, http::router(state)).with_graceful_shutdown(async move {
+                let _ = graceful.wait_for(|stop| *stop).await;
+            });
+        let mut forced = stop_rx;
+        // Connections that do not close in time are dropped with the runtime.
+        let deadline = async move {
+            let _ = forced.wait_for(|stop| *stop).await;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+        };
+        tokio::select! {
+            r = server => r.map_err(|e| format!("HTTP 服务出错：{e}")),
+            () = deadline => Ok(()),
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_millis(200));
+
+    // Let a build in progress finish briefly; a long one is abandoned with the process.
+    let _ = tx.send(Msg::Stop);
+    let _ = done_rx.recv_timeout(Duration::from_millis(1000));
+    drop(private);
+    eprintln!("已停止预览");
+    served
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Opens `url` in the default browser when a launcher is installed; never fails.
+fn open_browser(url: &str) {
+    let launcher: &[&str] = if cfg!(target_os = "macos") {
+        &["open"]
+    } else if cfg!(windows) {
+        &["cmd", "/C", "start", ""]
+    } else {
+        &["xdg-open"]
+    };
+    let mut cmd = std::process::Command::new(launcher[0]);
+    cmd.args(&launcher[1..])
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match cmd.spawn() {
+        // Reap it in the background so that no zombie is left.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(_) => eprintln!("提示：无法自动打开浏览器，请手动访问 {url}"),
+    }
+}
