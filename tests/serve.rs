@@ -1,0 +1,464 @@
+//! `nianbao serve`, end to end: the real binary over a copy of the sample site, spoken to over
+//! plain TCP. Every wait polls with a deadline; nothing sleeps for long.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A report of the sample site.
+const REPORT: &str = "content/shilixian-jiaoyuju/2023.md";
+const REPORT_URL: &str = "/shilixian-jiaoyuju/2023/";
+/// A report of the newest year (a draft, which serve shows), of an agency with several years:
+/// its agency and year pages stay when it is deleted, and the home page lists it.
+const NEWEST: &str = "content/shilixian-jiaoyuju/2024.md";
+const NEWEST_URL: &str = "/shilixian-jiaoyuju/2024/";
+/// A sentence of that report's narrative.
+const SENTENCE: &str = "## 五、存在的主要问题及改进情况\n";
+/// A row of table 三 whose first cell breaking makes R001 and R003.
+const NEW_ROW: &str = "  new: [";
+
+/// Waits this long at most for anything.
+const DEADLINE: Duration = Duration::from_secs(15);
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the sample site (site.toml, content/, themes/) in a fresh temp dir.
+fn sample_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    dir
+}
+
+/// Polls `f` until it gives `Some`, or panics after [`DEADLINE`] saying what it waited for.
+fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A response: status code and body.
+#[derive(Debug)]
+struct Res {
+    status: u16,
+    body: String,
+}
+
+/// Sends a raw request line's target as is (no normalisation) and reads the whole response.
+fn raw_get(addr: SocketAddr, target: &str) -> std::io::Result<Res> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Ok(Res { status, body })
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// The running binary.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    root: PathBuf,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `nianbao serve --port 0` on `root` and waits for the address it prints.
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let log = stderr.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while err.read_line(&mut line).unwrap_or(0) > 0 {
+                log.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while out.read_line(&mut line).unwrap_or(0) > 0 {
+                let _ = tx.send(line.clone());
+                line.clear();
+            }
+        });
+        let line = rx
+            .recv_timeout(DEADLINE)
+            .unwrap_or_else(|_| panic!("no address printed; stderr: {}", stderr.lock().unwrap()));
+        let url = line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        Server {
+            child,
+            addr: url.parse().unwrap(),
+            root: root.to_path_buf(),
+            stderr,
+        }
+    }
+
+    fn get(&self, path: &str) -> Res {
+        raw_get(self.addr, path).unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// Waits until `path` answers 200 and its body satisfies `ok`; returns the body.
+    fn wait_page(&self, what: &str, path: &str, ok: impl Fn(&str) -> bool) -> String {
+        wait_for(what, || {
+            let r = raw_get(self.addr, path).ok()?;
+            (r.status == 200 && ok(&r.body)).then_some(r.body)
+        })
+    }
+
+    fn assert_running(&mut self) {
+        assert!(
+            self.child.try_wait().unwrap().is_none(),
+            "serve exited; stderr: {}",
+            self.stderr.lock().unwrap()
+        );
+    }
+
+    /// The private build folders below the root.
+    fn private_dirs(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(&self.root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".nianbao-serve")
+            })
+            .collect()
+    }
+
+    /// Sends a signal with kill(1) and waits for the exit.
+    fn stop(&mut self, signal: &str) -> (ExitStatus, Duration) {
+        let started = Instant::now();
+        let ok = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{signal} failed");
+        let status = wait_for("serve to exit", || self.child.try_wait().unwrap());
+        (status, started.elapsed())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "{file}: {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The narrative sentence with a marker, as written in the file and as rendered.
+fn marked(marker: &str) -> String {
+    format!("{SENTENCE}\n{marker}\n")
+}
+
+#[test]
+fn an_edit_is_served_a_broken_one_shows_the_overlay_and_the_fix_clears_it() {
+    let site = sample_site();
+    let root = site.path();
+    let mut server = Server::start(root);
+    server.wait_page("the first build", REPORT_URL, |b| {
+        b.contains("示例县教育局")
+    });
+
+    // A good edit: served, and the page is stamped for live reload.
+    edit(root, REPORT, SENTENCE, &marked("第一次修改XYZ"));
+    let page = server.wait_page("the edit", REPORT_URL, |b| b.contains("第一次修改XYZ"));
+    assert!(page.contains("window.nianbaoVersion"));
+    assert!(page.contains("/__nianbao/events"));
+    assert!(!page.contains("nianbao-overlay"));
+
+    // A total that does not add up: the last good page stays, with the overlay.
+    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
+    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
+    let broken = format!("{}9999{}", &text[..at], &text[at..]);
+    std::fs::write(root.join(REPORT), &broken).unwrap();
+    let page = server.wait_page("the overlay", REPORT_URL, |b| b.contains("nianbao-overlay"));
+    assert!(page.contains("第一次修改XYZ"), "the last good page stays");
+    let overlay = &page[page.find("nianbao-overlay").unwrap()..];
+    assert!(overlay.contains("error[R001]"), "{overlay}");
+    assert!(overlay.contains("error[R003]"), "{overlay}");
+    assert!(overlay.contains(REPORT), "the file is named");
+    // On every page, the 404 page included.
+    for path in ["/", "/years/2023/", "/no/such/page/"] {
+        assert!(server.get(path).body.contains("error[R001]"), "{path}");
+    }
+    assert!(server.stderr.lock().unwrap().contains("error[R001]"));
+    server.assert_running();
+
+    // The fix clears it.
+    std::fs::write(
+        root.join(REPORT),
+        text.replace("第一次修改XYZ", "修好了ABC"),
+    )
+    .unwrap();
+    // (A page fetched while the rebuild lands may still carry the overlay: it reloads at once.)
+    server.wait_page("the fix", REPORT_URL, |b| {
+        b.contains("修好了ABC") && !b.contains("nianbao-overlay")
+    });
+
+    // SIGTERM ends it cleanly too.
+    let (status, took) = server.stop("TERM");
+    assert!(status.success(), "{status}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert!(server.private_dirs().is_empty());
+}
+
+#[test]
+fn quick_saves_end_with_the_last_one_served() {
+    let site = sample_site();
+    let root = site.path();
+    let server = Server::start(root);
+    server.wait_page("the first build", REPORT_URL, |b| {
+        b.contains("示例县教育局")
+    });
+    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
+    for i in 1..=25 {
+        let version = text.replace(SENTENCE, &marked(&format!("第{i}次保存。")));
+        std::fs::write(root.join(REPORT), version).unwrap();
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    server.wait_page("the last save", REPORT_URL, |b| b.contains("第25次保存。"));
+    // And it stays: no later rebuild brings back an earlier save.
+    std::thread::sleep(Duration::from_millis(400));
+    let page = server.get(REPORT_URL);
+    assert!(page.body.contains("第25次保存。"));
+    assert!(!page.body.contains("nianbao-overlay"));
+}
+
+#[test]
+fn a_deleted_report_disappears_from_the_indexes() {
+    let site = sample_site();
+    let root = site.path();
+    let server = Server::start(root);
+    for path in ["/", "/shilixian-jiaoyuju/", "/years/2024/", "/agencies/"] {
+        server.wait_page("the first build", path, |b| b.contains(NEWEST_URL));
+    }
+    std::fs::remove_file(root.join(NEWEST)).unwrap();
+    wait_for("the report page to go", || {
+        (server.get(NEWEST_URL).status == 404).then_some(())
+    });
+    for path in ["/", "/shilixian-jiaoyuju/", "/years/2024/", "/agencies/"] {
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains(NEWEST_URL), "{path} still links it");
+    }
+    // Other reports of the agency and the year are still listed.
+    assert!(server
+        .get("/shilixian-jiaoyuju/")
+        .body
+        .contains("/shilixian-jiaoyuju/2023/"));
+    assert!(server.get("/").body.contains("/shilixian-gonganju/2024/"));
+    assert!(server
+        .get("/years/2024/")
+        .body
+        .contains("/shilixian-gonganju/2024/"));
+}
+
+#[test]
+fn paths_outside_the_build_are_refused() {
+    let site = sample_site();
+    let server = Server::start(site.path());
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    for target in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2e%2e/site.toml",
+        "/..%2fsite.toml",
+        "/assets/..%2f..%2fsite.toml",
+        "/%2e%2e%2f%2e%2e%2fsite.toml",
+        "/..\\site.toml",
+        "/assets/..%5c..%5csite.toml",
+        "/assets/../../content/shilixian-jiaoyuju/2023.md",
+        "/%2e%2e/content/shilixian-jiaoyuju/2023.md",
+    ] {
+        let r = server.get(target);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{target}: status {}",
+            r.status
+        );
+        assert!(!r.body.contains("output_dir"), "{target} served site.toml");
+        assert!(
+            !r.body.contains("applications:"),
+            "{target} served a report"
+        );
+    }
+    assert_eq!(server.get("/assets/nianbao.css").status, 200);
+}
+
+/// A non-loopback address of this machine, if it has one (the route to a public address; no
+/// packet is sent).
+fn outside_address() -> Option<IpAddr> {
+    let s = UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn it_listens_on_loopback_only() {
+    let site = sample_site();
+    let server = Server::start(site.path());
+    assert!(server.addr.ip().is_loopback(), "{}", server.addr);
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    if let Some(ip) = outside_address() {
+        let outside = SocketAddr::new(ip, server.addr.port());
+        assert!(
+            TcpStream::connect_timeout(&outside, Duration::from_secs(2)).is_err(),
+            "reachable at {outside}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_ends_it_quickly_and_removes_the_private_folder() {
+    let site = sample_site();
+    let mut server = Server::start(site.path());
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    let private = server.private_dirs();
+    assert_eq!(private.len(), 1, "{private:?}");
+    assert!(private[0].join("site-1/index.html").is_file() || private[0].is_dir());
+    // An open event stream must not hold the shutdown up.
+    let mut events = TcpStream::connect(server.addr).unwrap();
+    write!(
+        events,
+        "GET /__nianbao/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut first = [0u8; 256];
+    let n = events.read(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first[..n]).contains("text/event-stream"));
+
+    let (status, took) = server.stop("INT");
+    assert!(status.success(), "{status}");
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    assert!(server.private_dirs().is_empty(), "private folder left");
+    // The built site never went to output_dir.
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let site = sample_site();
+    let root = site.path();
+    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
+    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
+    std::fs::write(
+        root.join(REPORT),
+        format!("{}9999{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    let mut server = Server::start(root);
+    let page = wait_for("the overlay", || {
+        let r = raw_get(server.addr, "/").ok()?;
+        r.body.contains("error[R001]").then_some(r)
+    });
+    assert_eq!(page.status, 503);
+    server.assert_running();
+    std::fs::write(root.join(REPORT), &text).unwrap();
+    server.wait_page("the fixed site", REPORT_URL, |b| {
+        b.contains("示例县教育局") && !b.contains("nianbao-overlay")
+    });
+}
+
+#[test]
+fn a_broken_template_shows_the_overlay_until_removed() {
+    let site = sample_site();
+    let root = site.path();
+    let server = Server::start(root);
+    server.wait_page("the first build", REPORT_URL, |b| {
+        b.contains("示例县教育局")
+    });
+    // A site template overriding the theme's, with a syntax error.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/report.html"), "{% if %}").unwrap();
+    let page = server.wait_page("the overlay", REPORT_URL, |b| b.contains("nianbao-overlay"));
+    assert!(page.contains("示例县教育局"), "the last good page stays");
+    assert!(page.contains("模板错误"), "the tool error is shown");
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    server.wait_page("the overlay to go", REPORT_URL, |b| {
+        !b.contains("nianbao-overlay")
+    });
+}
