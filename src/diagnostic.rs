@@ -240,7 +240,8 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
 pub struct HumanRenderer<'a> {
     root: &'a Path,
     color: bool,
-    cache: BTreeMap<String, Option<String>>,
+    /// Each file's lines, read once (a file may carry thousands of diagnostics).
+    cache: BTreeMap<String, Option<Vec<String>>>,
 }
 
 impl<'a> HumanRenderer<'a> {
@@ -260,12 +261,11 @@ impl<'a> HumanRenderer<'a> {
             .or_insert_with(|| {
                 let bytes = std::fs::read(root.join(file)).ok()?;
                 let text = String::from_utf8(bytes).ok()?;
-                Some(crate::source::normalize(&text).into_owned())
+                let text = crate::source::normalize(&text);
+                Some(text.lines().map(str::to_string).collect())
             })
-            .as_deref()?;
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(str::to_string)
+            .as_ref()?;
+        text.get(line.checked_sub(1)? as usize).cloned()
     }
 
     /// One diagnostic, ending with a blank line.
@@ -290,28 +290,30 @@ impl<'a> HumanRenderer<'a> {
         let origin;
         let out = match self.source_line(&d.file, d.line) {
             Some(line) => {
-                let start = char_to_byte(&line, d.column as usize - 1);
-                let end = char_to_byte(&line, d.column as usize - 1 + (d.width.max(1) as usize));
-                // An empty line still needs something to point at.
-                let src = if line.is_empty() {
-                    " ".to_string()
-                } else {
-                    line
-                };
-                let (start, end) = if start >= src.len() {
-                    (src.len().saturating_sub(1), src.len())
-                } else {
-                    (start, end.max(start + 1).min(src.len()))
-                };
-                let end = (start..=end)
+                // A position at or past the end of the line (where YAML found a bracket
+                // missing, or an empty line) points at padding, so that the printed
+                // line:column is the diagnostic's own.
+                let col = d.column as usize - 1;
+                let pad = (col + 1).saturating_sub(line.chars().count()).min(MAX_PAD);
+                // Control characters from the file never reach the terminal as they are.
+                let line: String = line
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() && c != '\t' {
+                            '\u{fffd}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                let src = format!("{line}{}", " ".repeat(pad));
+                let start = char_to_byte(&src, col).min(src.len() - 1);
+                let start = (0..=start)
                     .rev()
                     .find(|i| src.is_char_boundary(*i))
-                    .unwrap_or(end);
-                let end = if end <= start {
-                    next_boundary(&src, start)
-                } else {
-                    end
-                };
+                    .unwrap_or(0);
+                let end = char_to_byte(&src, col + d.width.max(1) as usize)
+                    .max(next_boundary(&src, start));
                 let snippet = Snippet::source(&src)
                     .line_start(d.line as usize)
                     .origin(&d.file)
@@ -327,6 +329,9 @@ impl<'a> HumanRenderer<'a> {
         format!("{out}\n\n")
     }
 }
+
+/// How far past the end of a line a marker may point.
+const MAX_PAD: usize = 200;
 
 fn char_to_byte(s: &str, chars: usize) -> usize {
     s.char_indices()

@@ -6,6 +6,8 @@
 //! valid (and where it is not), an event parser supplies the positions and raw scalar text that
 //! rules such as "no leading zero, no quoted number" need.
 
+use std::collections::HashSet;
+
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::diagnostic::Pos;
@@ -162,13 +164,15 @@ pub struct YamlError {
 /// Parses front matter that starts at file line `first_line`.
 pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
     let tree = build_tree(yaml, first_line);
+    // A limit of ours is reported as it is, and spares serde_yaml a pathological input (it
+    // takes seconds over 100 000 nested brackets).
+    if let Err(own) = &tree {
+        if own.bounded {
+            return Err(own.error.clone());
+        }
+    }
     // serde_yaml is the judge of validity; its message is reported for syntax errors.
     if let Err(e) = serde_yaml::from_str::<serde::de::IgnoredAny>(yaml) {
-        if let Err(own) = &tree {
-            if own.bounded {
-                return Err(own.error.clone());
-            }
-        }
         let pos = e
             .location()
             .map(|l| Pos::new(first_line + l.line() as u32 - 1, l.column() as u32, 1))
@@ -205,7 +209,14 @@ struct TreeError {
 
 enum Frame {
     Seq(Pos, Vec<Node>, Option<usize>),
-    Map(Pos, Vec<Entry>, Option<(String, Pos)>, Option<usize>),
+    /// The keys seen so far, for the duplicate check (a list scan is quadratic).
+    Map(
+        Pos,
+        Vec<Entry>,
+        Option<(String, Pos)>,
+        Option<usize>,
+        HashSet<String>,
+    ),
 }
 
 fn span_pos(span: &Span, first_line: u32) -> Pos {
@@ -245,6 +256,10 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
             Err(e) => {
                 let m = e.marker();
                 let pos = Pos::new(first_line + m.line() as u32 - 1, m.col() as u32 + 1, 1);
+                // The scanner's own nesting limit is a bound like ours, not a syntax error.
+                if e.info().contains("recursion limit") {
+                    return Err(err(pos, "YAML 嵌套过深".into(), true));
+                }
                 return Err(err(pos, format!("YAML 语法错误：{}", e.info()), false));
             }
         };
@@ -279,7 +294,13 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(err(pos, format!("YAML 嵌套超过 {MAX_DEPTH} 层"), true));
                 }
-                stack.push(Frame::Map(pos, Vec::new(), None, Some(anchor)));
+                stack.push(Frame::Map(
+                    pos,
+                    Vec::new(),
+                    None,
+                    Some(anchor),
+                    HashSet::new(),
+                ));
                 None
             }
             Event::SequenceEnd => match stack.pop() {
@@ -293,7 +314,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                 _ => return Err(err(pos, "YAML 结构错误".into(), false)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(p, entries, _, anchor)) => Some((
+                Some(Frame::Map(p, entries, _, anchor, _)) => Some((
                     Node {
                         kind: Kind::Map(entries),
                         pos: p,
@@ -330,7 +351,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                 }
             }
             Some(Frame::Seq(_, items, _)) => items.push(node),
-            Some(Frame::Map(_, entries, pending, _)) => match pending.take() {
+            Some(Frame::Map(_, entries, pending, _, seen)) => match pending.take() {
                 None => {
                     let Some((key, _)) = node.scalar() else {
                         return Err(err(
@@ -340,7 +361,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                         ));
                     };
                     let key = key.to_string();
-                    if entries.iter().any(|e| e.key == key) {
+                    if !seen.insert(key.clone()) {
                         return Err(err(node.pos, format!("YAML 中键“{key}”重复出现"), true));
                     }
                     *pending = Some((key, node.pos));

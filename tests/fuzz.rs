@@ -1,0 +1,487 @@
+//! Property tests of `check`: whatever a report file holds — arbitrary bytes, arbitrary YAML, a
+//! valid report with random edits — checking never panics, every diagnostic points into the
+//! file, a file that could not be read says why, and the command ends in 0 or 1, never 101.
+//! The library is driven for speed; a few binary runs close the loop.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use nianbao::cli::{self, OutputFormat};
+use nianbao::diagnostic::{self, Diagnostic, HumanRenderer};
+use nianbao::site::LoadOptions;
+use nianbao::validate::{check_report, FileContext};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+/// `cases` per property, unless `PROPTEST_CASES` asks for more (a longer hunt by hand).
+fn config(cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// Decodes and checks one report's bytes as `content/demo-ju/2020.md`, and asserts what must
+/// hold of any outcome.
+fn check_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
+    let file = R2020;
+    let text = match nianbao::source::decode(file, bytes.to_vec()) {
+        Ok(t) => t,
+        Err(d) => {
+            assert_eq!((d.code.as_str(), d.file.as_str()), ("N009", file));
+            return vec![*d];
+        }
+    };
+    let ctx = FileContext {
+        file,
+        slug: "demo-ju",
+        this_year: LoadOptions::default().this_year,
+    };
+    let (report, diags) = check_report(&ctx, &text);
+    let lines = text.lines().count().max(1) as u32;
+    for d in &diags {
+        assert_eq!(d.file, file);
+        assert!(d.line >= 1 && d.column >= 1, "{d:?}");
+        assert!(d.line <= lines + 1, "line {} of {lines}: {d:?}", d.line);
+        assert!(!d.message.is_empty());
+    }
+    if report.is_none() {
+        assert!(
+            diags.iter().any(Diagnostic::is_error),
+            "unread file without an error"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&diagnostic::to_json(&diags)).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), diags.len());
+    diags
+}
+
+/// Renders diagnostics as `check` prints them, from the file written under `root`.
+fn render_all(root: &Path, diags: &[Diagnostic]) {
+    let mut r = HumanRenderer::new(root, false);
+    for d in diags {
+        let text = r.render(d);
+        assert!(text.contains(&format!("[{}]", d.code)), "{text}");
+        assert!(
+            text.contains(&format!("{}:{}:{}", d.file, d.line, d.column)),
+            "{text}"
+        );
+    }
+}
+
+fn scalar() -> impl Strategy<Value = String> {
+    let odd = prop::sample::select(vec![
+        "0",
+        "00",
+        "012",
+        "-0",
+        "-1",
+        "+5",
+        "1.5",
+        "-1.5",
+        "1.",
+        ".5",
+        "1e3",
+        "0x1F",
+        "0o17",
+        ".nan",
+        ".NaN",
+        "-.inf",
+        ".inf",
+        "~",
+        "null",
+        "''",
+        "\"\"",
+        "\"12\"",
+        "'0'",
+        "true",
+        "True",
+        "yes",
+        "off",
+        "2019",
+        "2020",
+        "2021",
+        "2999",
+        "2021-01-20",
+        "2021-02-30",
+        "2020-12-31",
+        "1000000000",
+        "1000000001",
+        "1000000000.5",
+        "99999999999999999999999",
+        "12.34567",
+        "0.0001",
+        "示例县测试局",
+        "!!str 5",
+        "!!int 5",
+        "&a 1",
+        "*a",
+        "*nope",
+        "&b [1, 2]",
+        "[0, 0, 0]",
+        "[0, 0, 0, 0, 0, 0]",
+        "[0, 0, 0, 0, 0, 0, 0]",
+        "{}",
+        "[]",
+        "{notices: 0, amount: 0}",
+        "|\n  text",
+        ">-\n  folded",
+        "\"\\u0000\"",
+        "a: b",
+        "- x",
+        "---",
+        "...",
+        "#",
+        "% x",
+        "@",
+        "`",
+        "\t1",
+        "1 # comment",
+        "government",
+        "township",
+    ])
+    .prop_map(str::to_string);
+    prop_oneof![
+        4 => odd,
+        1 => any::<i64>().prop_map(|i| i.to_string()),
+        1 => any::<f64>().prop_map(|f| f.to_string()),
+        1 => "[ -~]{0,12}",
+        1 => "\\PC{0,8}",
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    let known = prop::sample::select(vec![
+        "agency",
+        "year",
+        "published",
+        "format",
+        "title",
+        "draft",
+        "active",
+        "applications",
+        "appeals",
+        "processing_fees",
+        "rules",
+        "normative_documents",
+        "licensing",
+        "other_services",
+        "penalty",
+        "coercion",
+        "fees",
+        "procurement",
+        "new",
+        "carried_over",
+        "results",
+        "granted",
+        "partial",
+        "withheld",
+        "state_secret",
+        "unavailable",
+        "not_held",
+        "not_processed",
+        "petition",
+        "other",
+        "no_correction",
+        "total",
+        "carried_forward",
+        "reconsideration",
+        "litigation",
+        "litigation_after_reconsideration",
+        "notices",
+        "amount",
+        "name",
+        "region",
+        "kind",
+        "order",
+        "<<",
+        "? x",
+        "\"quoted\"",
+        "1",
+        "~",
+    ])
+    .prop_map(str::to_string);
+    prop_oneof![4 => known, 1 => "[a-z_]{1,10}"]
+}
+
+#[derive(Debug, Clone)]
+enum Yaml {
+    Scalar(String),
+    List(Vec<Yaml>),
+    Map(Vec<(String, Yaml)>),
+}
+
+fn yaml() -> impl Strategy<Value = Yaml> {
+    scalar()
+        .prop_map(Yaml::Scalar)
+        .prop_recursive(5, 96, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Yaml::List),
+                prop::collection::vec((key(), inner), 0..8).prop_map(Yaml::Map),
+            ]
+        })
+}
+
+/// Block style for mappings, flow style for lists of scalars, block lists otherwise.
+fn emit(y: &Yaml, indent: usize, out: &mut String) {
+    let pad = "  ".repeat(indent);
+    match y {
+        Yaml::Scalar(s) => {
+            out.push(' ');
+            out.push_str(s);
+            out.push('\n');
+        }
+        Yaml::List(items) if items.iter().all(|i| matches!(i, Yaml::Scalar(_))) => {
+            let cells: Vec<&str> = items
+                .iter()
+                .map(|i| match i {
+                    Yaml::Scalar(s) => s.as_str(),
+                    _ => "",
+                })
+                .collect();
+            out.push_str(&format!(" [{}]\n", cells.join(", ")));
+        }
+        Yaml::List(items) => {
+            out.push('\n');
+            for i in items {
+                out.push_str(&format!("{pad}-"));
+                emit(i, indent + 1, out);
+            }
+        }
+        Yaml::Map(entries) => {
+            out.push('\n');
+            for (k, v) in entries {
+                out.push_str(&format!("{pad}{k}:"));
+                emit(v, indent + 1, out);
+            }
+        }
+    }
+}
+
+fn report_text(entries: &[(String, Yaml)], body: &str) -> String {
+    let mut yaml = String::new();
+    emit(&Yaml::Map(entries.to_vec()), 0, &mut yaml);
+    format!("---{yaml}---\n{body}")
+}
+
+fn body() -> impl Strategy<Value = String> {
+    let parts = prop::sample::select(vec![
+        "## 一、总体情况\n\n正文。\n",
+        "## 二、主动公开政府信息情况\n",
+        "## 三\n说明\n",
+        "## 五、存在的主要问题及改进情况\n\n问题。\n",
+        "## 六、其他需要报告的事项\n\n无。\n",
+        "## 六\n<!-- 空 -->\n",
+        "## 七、附件\n",
+        "<!-- unclosed\n",
+        "```\n## 一、总体情况\n```\n",
+        "> ## 五、引用\n",
+        "一、总体情况\n======\n",
+        "<script>alert(1)</script>\n",
+        "\n",
+    ]);
+    prop::collection::vec(parts, 0..8).prop_map(|v| v.concat())
+}
+
+/// A valid report with random line edits.
+fn edited(base: &'static str) -> impl Strategy<Value = String> {
+    let edit = (
+        any::<prop::sample::Index>(),
+        0..6u8,
+        scalar(),
+        any::<prop::sample::Index>(),
+    );
+    prop::collection::vec(edit, 1..6).prop_map(move |edits| {
+        let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+        for (at, op, token, col) in edits {
+            if lines.is_empty() {
+                break;
+            }
+            let i = at.index(lines.len());
+            match op {
+                0 => {
+                    lines.remove(i);
+                }
+                1 => lines.insert(i, lines[i].clone()),
+                2 => {
+                    let next = (i + 1) % lines.len();
+                    lines.swap(i, next);
+                }
+                3 => lines.insert(i, token),
+                _ => {
+                    // Put the token in place of one character (or a run up to a comma).
+                    let chars: Vec<char> = lines[i].chars().collect();
+                    if chars.is_empty() {
+                        continue;
+                    }
+                    let c = col.index(chars.len());
+                    let end = if op == 4 {
+                        c + 1
+                    } else {
+                        (c..chars.len())
+                            .find(|j| ",]".contains(chars[*j]))
+                            .unwrap_or(chars.len())
+                    };
+                    let mut s: String = chars[..c].iter().collect();
+                    s.push_str(&token);
+                    s.extend(&chars[end..]);
+                    lines[i] = s;
+                }
+            }
+        }
+        lines.join("\n") + "\n"
+    })
+}
+
+const BASE_2019: &str = include_str!("fixtures/valid/content/demo-ju/2020.md");
+const BASE_2021: &str = include_str!("fixtures/valid/content/demo-ju/2021.md");
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        prefix in prop::sample::select(vec![&b""[..], b"---\n", b"\xef\xbb\xbf---\r\n", b"---\nagency: x\n---\n"]),
+        bytes in prop::collection::vec(any::<u8>(), 0..400),
+    ) {
+        let mut all = prefix.to_vec();
+        all.extend(bytes);
+        check_bytes(&all);
+    }
+
+    #[test]
+    fn arbitrary_yaml_never_panics(entries in prop::collection::vec((key(), yaml()), 0..12), body in body()) {
+        check_bytes(report_text(&entries, &body).as_bytes());
+    }
+
+    #[test]
+    fn edited_reports_never_panic_and_render(
+        text in prop_oneof![edited(BASE_2019), edited(BASE_2021)],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), R2020, &text);
+        let diags = check_bytes(text.as_bytes());
+        render_all(dir.path(), &diags);
+    }
+}
+
+proptest! {
+    // Whole sites through the command function: slower, so fewer cases.
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn the_check_command_ends_in_0_or_1(
+        text in prop_oneof![edited(BASE_2019), edited(BASE_2021), "\\PC{0,200}"],
+        json in any::<bool>(),
+        strict in any::<bool>(),
+    ) {
+        let site = site(BASE);
+        write(site.path(), R2021, &text);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let format = if json { OutputFormat::Json } else { OutputFormat::Human };
+        let code = cli::check(Some(site.path()), strict, format, &[], &mut out, &mut err, false);
+        prop_assert!(code <= 1, "exit {code}: {}", String::from_utf8_lossy(&err));
+        let out = String::from_utf8(out).unwrap();
+        if json {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            prop_assert_eq!(code == 1, v.as_array().unwrap().iter().any(|d| d["severity"] == "error"));
+        } else {
+            prop_assert!(out.contains("检查了 2 份报告"), "{}", out);
+        }
+    }
+}
+
+/// Regression inputs worth keeping whatever proptest draws.
+#[test]
+fn known_hard_inputs_never_panic() {
+    let deep = "[".repeat(100_000);
+    let mut bomb = String::from("---\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..12 {
+        let p = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("a{}", i - 1)
+        };
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*{p}"); 10].join(", ")
+        ));
+    }
+    bomb.push_str("---\n");
+    let inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        b"---".to_vec(),
+        b"---\n---".to_vec(),
+        b"---\n---\n".to_vec(),
+        b"\xef\xbb\xbf".to_vec(),
+        b"\r\r\r---\r".to_vec(),
+        format!("---\n{deep}\n---\n").into_bytes(),
+        bomb.into_bytes(),
+        b"---\n\0\0\0\n---\n".to_vec(),
+        b"---\napplications:\n  new: [\xe4\xb8\n---\n".to_vec(),
+        b"\xff\xfe-\0-\0-\0".to_vec(),
+        format!("---\nagency: {}\n---\n", "长".repeat(100_000)).into_bytes(),
+        b"---\n? [a, b]\n: c\n---\n".to_vec(),
+        b"---\n!!binary aGVsbG8=\n---\n".to_vec(),
+        b"---\n&x a: *x\n---\n".to_vec(),
+        b"---\n<<: {year: 2020}\n---\n".to_vec(),
+        b"---\nyear: 2020\n...\n---\n".to_vec(),
+        b"---\nyear: 2020\n---\nx: 1\n---\n".to_vec(),
+        b"---\n%YAML 1.2\n---\n".to_vec(),
+        b"---\nactive:\n  rules: [\t1, 1, 1]\n---\n".to_vec(),
+        b"---\n%\nagency: x\n---\n".to_vec(),
+        b"---\nactive:\n  rules: [0, 0, 0\n---\n".to_vec(),
+        b"---\nagency: \x1b[31mred\x07\nyear: [\x1b]\n---\n".to_vec(),
+        BASE_2021
+            .replace("## 一、总体情况", "## 一、总体情况\n\n## 一")
+            .into_bytes(),
+        BASE_2019.replace('\n', "\r").into_bytes(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for bytes in inputs {
+        write(dir.path(), R2020, &bytes);
+        let diags = check_bytes(&bytes);
+        render_all(dir.path(), &diags);
+    }
+}
+
+/// The binary itself, on a site whose files are garbage: never 101, always diagnostics.
+#[test]
+fn the_binary_survives_garbage_files() {
+    let site = site(BASE);
+    let r = site.path();
+    // A deterministic byte soup, so that a failure can be reproduced.
+    let mut x: u32 = 0x2545_f491;
+    let soup: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    write(r, R2020, &soup);
+    write(r, INDEX, &soup[..300]);
+    write(r, "content/x-ju/2021.md", b"");
+    write(r, "content/x-ju/2022.md", b"---\n\0\xff\n---\n");
+    std::fs::create_dir_all(r.join("content/x-ju/2023.md")).unwrap();
+    write(r, "content/x-ju/2023.md/2019.md", "nested too deep\n");
+    for format in ["human", "json"] {
+        let out = run(nianbao()
+            .arg("--root")
+            .arg(r)
+            .args(["check", "--format", format]));
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        for code in ["N009", "N001"] {
+            assert!(out.stdout.contains(code), "{code} missing:\n{}", out.stdout);
+        }
+    }
+}
