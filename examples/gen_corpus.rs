@@ -149,8 +149,8 @@ impl Rng {
         (x + self.unit()).floor().max(0.0) as u64
     }
 
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
     }
 
     /// `k` distinct items in random order (k ≤ len).
@@ -304,12 +304,29 @@ const PLACE_SECOND: &[char] = &[
     '桥', '坪', '湾', '峰', '河', '口', '集', '店', '林', '屯', '沟', '台', '庄', '坝', '陵', '埠',
 ];
 
-/// A two-character place name, different for neighbouring indices.
+/// Prefixes that make a third character when two-character names run out.
+const PLACE_PREFIX: &[char] = &[
+    '上', '下', '大', '小', '高', '白', '黑', '红', '黄', '绿', '三', '五', '八', '九', '双', '古',
+    '中', '前', '后', '左', '右', '内', '外', '老', '太', '万', '千', '半', '明', '德', '仁', '玉',
+];
+
+/// A place name that is unique per (seed, salt) for every index: two characters for the first
+/// 1,024 indices (a seed-dependent permutation), then a prefix character, then a number.
 fn place(seed: u64, salt: u64, index: u64) -> String {
-    let mut r = Rng::new(seed, salt.wrapping_mul(1_000_003).wrapping_add(index));
-    let a = PLACE_FIRST[((index + r.below(7)) % PLACE_FIRST.len() as u64) as usize];
-    let b = *r.pick(PLACE_SECOND);
-    format!("{a}{b}")
+    let pairs = (PLACE_FIRST.len() * PLACE_SECOND.len()) as u64;
+    let mut r = Rng::new(seed, salt);
+    // An odd multiplier and an offset permute 0..pairs (pairs is a power of two).
+    let k = (index % pairs)
+        .wrapping_mul(r.next() | 1)
+        .wrapping_add(r.next())
+        % pairs;
+    let a = PLACE_FIRST[(k % PLACE_FIRST.len() as u64) as usize];
+    let b = PLACE_SECOND[(k / PLACE_FIRST.len() as u64) as usize];
+    match index / pairs {
+        0 => format!("{a}{b}"),
+        t if t <= PLACE_PREFIX.len() as u64 => format!("{}{a}{b}", PLACE_PREFIX[t as usize - 1]),
+        t => format!("{a}{b}{t}"),
+    }
 }
 
 fn agency(seed: u64, i: usize) -> Agency {
@@ -591,7 +608,7 @@ fn report(a: &Agency, year: u16, carry: &mut Carry, r: &mut Rng) -> String {
                         if a.kind == Kind::Township || r.chance(0.6) {
                             "0".into()
                         } else {
-                            amount(r.about(size * 2_000_000.0))
+                            amount(r.about(size * 5_000.0))
                         }
                     }
                     other => panic!("gen_corpus does not know the 2021 row `{other}`"),
@@ -789,15 +806,15 @@ const ACTIVE_DETAIL: &[&str] = &[
 ];
 
 const MANAGEMENT: &[&str] = &[
-    "（三）政府信息管理。严格落实公文公开属性源头认定制度，在拟文时明确主动公开、依申请公开或不予公开，并说明理由；对历年制发的规范性文件进行清理，及时公布清理结果。",
-    "（三）平台建设。加强政府网站和政务新媒体日常监管，落实信息发布三级审核制度，全年未发生泄密和错误信息发布事件；优化网站栏目设置，方便群众查找。",
-    "（三）政府信息管理。建立政府信息发布台账，实行专人负责、动态更新；对已公开信息开展定期检查，发现错漏及时更正，确保公开内容准确规范。",
+    "政府信息管理。严格落实公文公开属性源头认定制度，在拟文时明确主动公开、依申请公开或不予公开，并说明理由；对历年制发的规范性文件进行清理，及时公布清理结果。",
+    "平台建设。加强政府网站和政务新媒体日常监管，落实信息发布三级审核制度，全年未发生泄密和错误信息发布事件；优化网站栏目设置，方便群众查找。",
+    "政府信息管理。建立政府信息发布台账，实行专人负责、动态更新；对已公开信息开展定期检查，发现错漏及时更正，确保公开内容准确规范。",
 ];
 
 const OVERSIGHT: &[&str] = &[
-    "（四）监督保障。将政务公开工作纳入年度目标责任考核，主要负责同志定期听取工作汇报，研究解决存在的问题。本年度未发生因政府信息公开工作受到责任追究的情况。",
-    "（四）监督保障。调整充实政务公开工作领导小组，明确分管领导和专职工作人员，组织业务培训{training}次，开展政务公开自查{checks}次，对发现的问题即知即改。",
-    "（四）监督保障。主动接受上级政务公开主管部门的业务指导和监督检查，畅通社会评议渠道，认真听取群众意见建议，持续改进工作。",
+    "监督保障。将政务公开工作纳入年度目标责任考核，主要负责同志定期听取工作汇报，研究解决存在的问题。本年度未发生因政府信息公开工作受到责任追究的情况。",
+    "监督保障。调整充实政务公开工作领导小组，明确分管领导和专职工作人员，组织业务培训{training}次，开展政务公开自查{checks}次，对发现的问题即知即改。",
+    "监督保障。主动接受上级政务公开主管部门的业务指导和监督检查，畅通社会评议渠道，认真听取群众意见建议，持续改进工作。",
 ];
 
 const PROBLEMS: &[&str] = &[
@@ -821,7 +838,7 @@ const MEASURES: &[&str] = &[
 const OTHER_MATTERS: &[&str] = &[
     "无。",
     "本年度办理人大代表建议{a}件、政协委员提案{b}件，均按期办结并公开办理结果。",
-    "本年度未收取信息处理费。按照上级要求落实政务公开工作要点，各项任务均已完成。",
+    "本年度按照上级要求落实政务公开工作要点，各项任务均已完成。",
     "本年度组织开展“政府开放日”活动{b}次，邀请群众代表走进机关、了解工作，现场解答群众关心的问题。",
 ];
 
@@ -840,12 +857,11 @@ fn narrative(out: &mut String, a: &Agency, year: u16, f: &Facts, r: &mut Rng) {
     }
     out.push_str("## 一、总体情况\n\n");
     let _ = writeln!(out, "{year}年，{}{}。\n", a.name, r.pick(OPENINGS));
-    let details: Vec<String> = r
-        .sample(ACTIVE_DETAIL, 2)
-        .into_iter()
-        .map(|t| fill(t, a, r))
-        .collect();
-    let _ = write!(out, "（一）主动公开。{}；{}。", details[0], details[1]);
+    let _ = write!(
+        out,
+        "（一）主动公开。{}。",
+        fill(r.pick(ACTIVE_DETAIL), a, r)
+    );
     if f.norms > 0 {
         let _ = write!(out, "全年制发规范性文件{}件，", f.norms);
     } else {
@@ -882,14 +898,22 @@ fn narrative(out: &mut String, a: &Agency, year: u16, f: &Facts, r: &mut Rng) {
     if f.appeals == 0 {
         out.push_str("。全年未发生因政府信息公开引起的行政复议和行政诉讼。\n\n");
     } else {
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "。全年发生政府信息公开行政复议、行政诉讼案件{}件，其中被纠正{}件。\n",
-            f.appeals, f.corrected
+            "。全年发生政府信息公开行政复议、行政诉讼案件{}件",
+            f.appeals
         );
+        if f.corrected > 0 {
+            let _ = write!(out, "，其中被纠正{}件", f.corrected);
+        }
+        out.push_str("。\n\n");
     }
-    let _ = writeln!(out, "{}\n", fill(r.pick(MANAGEMENT), a, r));
-    let _ = writeln!(out, "{}\n", fill(r.pick(OVERSIGHT), a, r));
+    let mut item = "三";
+    if r.chance(0.4) {
+        let _ = writeln!(out, "（{item}）{}\n", fill(r.pick(MANAGEMENT), a, r));
+        item = "四";
+    }
+    let _ = writeln!(out, "（{item}）{}\n", fill(r.pick(OVERSIGHT), a, r));
 
     out.push_str("## 五、存在的主要问题及改进情况\n\n");
     let problems = r.sample(PROBLEMS, 2);
@@ -898,11 +922,11 @@ fn narrative(out: &mut String, a: &Agency, year: u16, f: &Facts, r: &mut Rng) {
         "**存在的主要问题：**一是{}；二是{}。\n",
         problems[0], problems[1]
     );
-    if year > FIRST_YEAR {
+    if year > FIRST_YEAR && r.chance(0.5) {
         let _ = writeln!(out, "**上年度问题整改情况：**针对上年度报告提出的问题，{}逐项制定整改措施，明确责任人和完成时限，已全部整改到位。\n", a.we);
     }
     out.push_str("**改进措施：**\n\n");
-    let n = r.range(2, 4) as usize;
+    let n = r.range(2, 3) as usize;
     for (k, m) in r.sample(MEASURES, n).into_iter().enumerate() {
         let _ = writeln!(out, "- {m}{}", if k + 1 == n { "。" } else { "；" });
     }
