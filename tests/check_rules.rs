@@ -72,13 +72,6 @@ fn copy_with(root: &Path, from: &str, to: &str, edits: &[(&str, &str)]) {
     write(root, to, text);
 }
 
-fn gb18030(root: &Path, file: &str) {
-    let text = read(root, file);
-    let (bytes, _, bad) = encoding_rs::GB18030.encode(&text);
-    assert!(!bad);
-    write(root, file, bytes);
-}
-
 /// An alias bomb: each level holds ten aliases of the one before.
 fn alias_bomb(root: &Path) {
     let mut yaml = String::from("x0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
@@ -678,7 +671,7 @@ fn cases() -> Vec<Case> {
         // N009 — encoding.
         case(
             "n009_gb18030_report",
-            |r| gb18030(r, R2020),
+            |r| to_gb18030(r, R2020),
             "N009",
             R2020,
             Line(2, 9),
@@ -686,7 +679,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "n009_gb18030_agency_file",
-            |r| gb18030(r, INDEX),
+            |r| to_gb18030(r, INDEX),
             "N009",
             INDEX,
             Line(2, 7),

@@ -51,6 +51,14 @@ pub fn write(root: &Path, file: &str, text: impl AsRef<[u8]>) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Rewrites a file in GB18030, as Windows editors in China save it.
+pub fn to_gb18030(root: &Path, file: &str) {
+    let text = read(root, file);
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    write(root, file, bytes);
+}
+
 /// Replaces the one occurrence of `from` in a file (panics when there is not exactly one, so a
 /// mutation never silently misses).
 pub fn replace(root: &Path, file: &str, from: &str, to: &str) {
