@@ -282,7 +282,8 @@ fn the_schema_refuses_what_check_refuses() {
     let base = front_matter(include_str!("fixtures/valid/content/demo-ju/2021.md"));
     let old = front_matter(include_str!("fixtures/valid/content/demo-ju/2020.md"));
     assert!(both.is_valid(&base) && both.is_valid(&old));
-    let cases: Vec<(&str, Value, fn(&mut Value))> = vec![
+    type Case = (&'static str, Value, fn(&mut Value));
+    let cases: Vec<Case> = vec![
         ("procurement in 2021", base.clone(), |v| {
             v["active"]["procurement"] = json!([1, 2])
         }),
