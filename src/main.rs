@@ -60,6 +60,9 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Rebuild the whole site on every change (for measuring the incremental rebuild).
+        #[arg(long, hide = true)]
+        full_rebuilds: bool,
     },
     /// Write a report scaffold: content/<agency-slug>/<year>.md.
     New {
@@ -116,11 +119,17 @@ fn main() -> ExitCode {
                 cli::use_color(std::io::stderr().is_terminal()),
             )
         }
-        Command::Serve { port, bind, open } => {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            full_rebuilds,
+        } => {
             let opts = nianbao::serve::ServeOptions {
                 port,
                 bind,
                 open,
+                full_rebuilds,
                 color: cli::use_color(std::io::stderr().is_terminal()),
             };
             // The builder thread prints too: release the locks this thread holds.

@@ -191,3 +191,189 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
         ignored: tree.ignored,
     })
 }
+
+/// What [`reload_reports`] replaced.
+#[derive(Debug, Default)]
+pub struct Reloaded {
+    /// The reports of the reloaded files as they were before (none for a new file).
+    pub old: Vec<Report>,
+    /// The agencies as they were before.
+    pub old_agencies: Vec<Agency>,
+}
+
+/// Re-reads and re-checks some report files of a loaded site — edited, created or deleted — and
+/// keeps everything else as loaded: the same [`Site`] as a new [`load`] would give, at the cost
+/// of those files and the cross-report rules. `None` (and `site` untouched) when the change
+/// reaches beyond them and needs a full load: a file that is not a report of a known agency, or
+/// an agency that would appear or disappear.
+pub fn reload_reports(
+    site: &mut Site,
+    files: &[String],
+    opts: LoadOptions,
+) -> Result<Option<Reloaded>, LoadError> {
+    let root = site.root.clone();
+    // Each file must be content/<known agency>/<name>.md, not a link.
+    let mut jobs: Vec<(String, String)> = Vec::new();
+    for file in files {
+        let parts: Vec<&str> = file.split('/').collect();
+        let [dir, slug, name] = parts[..] else {
+            return Ok(None);
+        };
+        if dir != "content"
+            || !name.ends_with(".md")
+            || name == "_index.md"
+            || source::is_ignored_name(slug)
+            || source::is_ignored_name(name)
+            || site.agency(slug).is_none()
+            || !root.join(dir).join(slug).is_dir()
+            || std::fs::symlink_metadata(root.join(file)).is_ok_and(|m| !m.is_file())
+        {
+            return Ok(None);
+        }
+        jobs.push((slug.to_string(), file.clone()));
+    }
+
+    // Check the files as they are now.
+    let checked: Vec<Result<(bool, Checked), LoadError>> = jobs
+        .par_iter()
+        .map(|(slug, file)| {
+            let text = match std::fs::read(root.join(file)) {
+                Ok(bytes) => match source::decode(file, bytes) {
+                    Ok(t) => t,
+                    Err(d) => return Ok((true, (None, vec![*d]))),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Ok((false, (None, Vec::new())))
+                }
+                Err(e) => {
+                    return Err(LoadError::Io {
+                        path: file.clone(),
+                        source: e,
+                    })
+                }
+            };
+            let ctx = FileContext {
+                file,
+                slug,
+                this_year: opts.this_year,
+            };
+            Ok((true, validate::check_report(&ctx, &text)))
+        })
+        .collect();
+    let mut checked_ok = Vec::with_capacity(checked.len());
+    for c in checked {
+        checked_ok.push(c?);
+    }
+
+    // The new list of reports, and the agencies' names as load derives them.
+    let changed: std::collections::BTreeSet<&str> = files.iter().map(String::as_str).collect();
+    let strict = opts.strict || site.config.build.strict;
+    let by_slug = |agencies: &[Agency]| -> BTreeMap<String, Agency> {
+        agencies
+            .iter()
+            .map(|a| (a.slug.clone(), a.clone()))
+            .collect()
+    };
+    let old_site_diags = {
+        let mut d = validate::check_site(&site.reports, &by_slug(&site.agencies));
+        if strict {
+            diagnostic::make_strict(&mut d);
+        }
+        d
+    };
+    let mut reports: Vec<Report> = site
+        .reports
+        .iter()
+        .filter(|r| !changed.contains(r.file.as_str()))
+        .cloned()
+        .collect();
+    let mut file_diags = Vec::new();
+    let mut present = 0usize;
+    for (exists, (report, d)) in checked_ok {
+        present += usize::from(exists);
+        reports.extend(report);
+        file_diags.extend(d);
+    }
+    reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
+
+    let slugs: std::collections::BTreeSet<&str> = jobs.iter().map(|(s, _)| s.as_str()).collect();
+    let mut agencies = site.agencies.clone();
+    for a in agencies
+        .iter_mut()
+        .filter(|a| slugs.contains(a.slug.as_str()))
+    {
+        let has_reports = reports.iter().any(|r| r.slug == a.slug);
+        if !has_reports && a.index_file.is_none() {
+            return Ok(None); // the agency disappears
+        }
+        let named = match &a.index_file {
+            Some(file) => match source::read(&root, file) {
+                Ok(Ok(text)) => validate::check_agency_file(file, &text)
+                    .0
+                    .name
+                    .unwrap_or_default(),
+                Ok(Err(_)) => String::new(),
+                Err(e) => {
+                    return Err(LoadError::Io {
+                        path: file.clone(),
+                        source: e,
+                    })
+                }
+            },
+            None => String::new(),
+        };
+        a.name = if named.is_empty() {
+            reports
+                .iter()
+                .filter(|r| r.slug == a.slug && !r.agency.is_empty())
+                .max_by_key(|r| r.year)
+                .map_or_else(|| a.slug.clone(), |r| r.agency.clone())
+        } else {
+            named
+        };
+    }
+    agencies.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(
+            b.order.unwrap_or(i64::MAX),
+            &b.name,
+            &b.slug,
+        ))
+    });
+
+    // Diagnostics: those of the files and of the cross-report rules are computed anew.
+    let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.code, d.message.clone());
+    let old_site_keys: std::collections::BTreeSet<_> = old_site_diags.iter().map(key).collect();
+    // A file that gave no report had an error diagnostic: it was counted as a report file.
+    let was_present = files
+        .iter()
+        .filter(|f| {
+            site.reports.iter().any(|r| &r.file == *f)
+                || site.diagnostics.iter().any(|d| &d.file == *f)
+        })
+        .count();
+    let mut diags: Vec<Diagnostic> = site
+        .diagnostics
+        .iter()
+        .filter(|d| !changed.contains(d.file.as_str()) && !old_site_keys.contains(&key(d)))
+        .cloned()
+        .collect();
+    let mut new_diags = file_diags;
+    new_diags.extend(validate::check_site(&reports, &by_slug(&agencies)));
+    if strict {
+        diagnostic::make_strict(&mut new_diags);
+    }
+    diags.extend(new_diags);
+    diagnostic::sort(&mut diags);
+
+    let old = site
+        .reports
+        .iter()
+        .filter(|r| changed.contains(r.file.as_str()))
+        .cloned()
+        .collect();
+    let old_agencies = std::mem::replace(&mut site.agencies, agencies);
+    site.reports = reports;
+    site.diagnostics = diags;
+    site.report_files = site.report_files + present - was_present;
+    Ok(Some(Reloaded { old, old_agencies }))
+}

@@ -462,3 +462,219 @@ fn a_broken_template_shows_the_overlay_until_removed() {
         !b.contains("nianbao-overlay")
     });
 }
+
+// --- Incremental rebuilds, through the library: the same output as a full build. ---
+
+use nianbao::build::{self, BuildOptions};
+use nianbao::serve::rebuild::Builder;
+use nianbao::serve::reload::{self, Hub};
+use nianbao::site::{self, LoadOptions};
+use std::collections::{BTreeMap, BTreeSet};
+
+const BASE_URL: &str = "http://127.0.0.1:1111/";
+
+/// Every file below `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A full build of the site as it is now, the way serve builds it.
+fn full_build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let site = site::load(root, LoadOptions::default()).unwrap();
+    assert!(!site.has_errors(), "{:#?}", site.diagnostics);
+    let opts = BuildOptions {
+        drafts: true,
+        output: Some(out.to_path_buf()),
+        base_url: Some(BASE_URL.into()),
+        inject_html: reload::script(),
+        progress: false,
+    };
+    build::build(&site, &opts).unwrap();
+    tree(out)
+}
+
+fn assert_same_tree(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, step: &str) {
+    let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<BTreeSet<_>>();
+    assert_eq!(names(got), names(want), "{step}: the files differ");
+    for (name, bytes) in want {
+        assert!(got[name] == *bytes, "{step}: {name} differs");
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_full_build() {
+    let site = sample_site();
+    let root = site.path();
+    let private = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let hub = Arc::new(Hub::default());
+    let mut builder = Builder::new(
+        root,
+        private.path(),
+        BASE_URL,
+        false,
+        hub.clone(),
+        Arc::default(),
+    );
+    builder.rebuild(&BTreeSet::new());
+    let first = builder.served().unwrap().to_path_buf();
+    let mut n = 0;
+    let mut check = |builder: &Builder, step: &str, incremental: bool| {
+        n += 1;
+        let want = full_build(root, &scratch.path().join(format!("full-{n}")));
+        let served = builder.served().unwrap();
+        assert_eq!(served == first, incremental, "{step}: incremental or not");
+        assert_same_tree(&tree(served), &want, step);
+        assert!(hub.overlay().is_none(), "{step}: overlay");
+    };
+    let one = |f: &str| BTreeSet::from([f.to_string()]);
+
+    // The narrative.
+    edit(root, REPORT, SENTENCE, &marked("增量构建"));
+    builder.rebuild(&one(REPORT));
+    check(&builder, "narrative", true);
+
+    // The published date: shown on the agency and year pages, in the feed and the data.
+    edit(
+        root,
+        REPORT,
+        "published: 2024-01-29",
+        "published: 2024-01-20",
+    );
+    builder.rebuild(&one(REPORT));
+    check(&builder, "published", true);
+
+    // A broken edit leaves the served site alone; the fix after another edit brings both.
+    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
+    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
+    std::fs::write(
+        root.join(REPORT),
+        format!("{}9999{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    let before = tree(builder.served().unwrap());
+    builder.rebuild(&one(REPORT));
+    assert!(hub.overlay().unwrap().contains("R001"));
+    assert_same_tree(&tree(builder.served().unwrap()), &before, "broken");
+    const OTHER: &str = "content/shilixian-gonganju/2022.md";
+    edit(root, OTHER, "## 五、", "新增一段。\n\n## 五、");
+    builder.rebuild(&one(OTHER));
+    assert!(hub.overlay().is_some(), "still broken");
+    std::fs::write(root.join(REPORT), &text).unwrap();
+    builder.rebuild(&one(REPORT));
+    check(&builder, "fixed", true);
+
+    // A deleted report, then a new one.
+    std::fs::remove_file(root.join(NEWEST)).unwrap();
+    builder.rebuild(&one(NEWEST));
+    check(&builder, "deleted", true);
+    const NEW: &str = "content/tangyuan-shequ-ban/2021.md";
+    let copy = std::fs::read_to_string(root.join("content/shilixian-jiaoyuju/2021.md"))
+        .unwrap()
+        .replace(
+            "agency: 示例县教育局",
+            "agency: 汤原县社区建设指导委员会办公室",
+        );
+    std::fs::write(root.join(NEW), copy).unwrap();
+    builder.rebuild(&one(NEW));
+    check(&builder, "created", true);
+
+    // Anything else: a full build.
+    edit(
+        root,
+        "content/shilixian-jiaoyuju/_index.md",
+        "region: 示例省示例市示例县",
+        "region: 示例省示例市示例县（改）",
+    );
+    builder.rebuild(&one("content/shilixian-jiaoyuju/_index.md"));
+    check(&builder, "agency file", false);
+}
+
+#[test]
+fn reloading_reports_equals_loading_the_site() {
+    let site = sample_site();
+    let root = site.path();
+    let opts = LoadOptions::default();
+    let mut loaded = site::load(root, opts).unwrap();
+    let same = |s: &site::Site, step: &str| {
+        let full = site::load(root, opts).unwrap();
+        let show = |s: &site::Site| {
+            format!(
+                "{:#?}",
+                (&s.agencies, &s.reports, &s.diagnostics, s.report_files)
+            )
+        };
+        assert!(show(s) == show(&full), "{step}: the sites differ");
+    };
+    let reload = |loaded: &mut site::Site, files: &[&str], step: &str| {
+        let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        let r = site::reload_reports(loaded, &files, opts).unwrap();
+        assert!(r.is_some(), "{step}: not reloadable");
+        same(loaded, step);
+    };
+
+    edit(root, REPORT, SENTENCE, &marked("改"));
+    reload(&mut loaded, &[REPORT], "narrative");
+    // Errors in a report, and a carried-over figure that no longer matches (W001 on the next
+    // year's report).
+    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
+    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
+    std::fs::write(
+        root.join(REPORT),
+        format!("{}9999{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    reload(&mut loaded, &[REPORT], "broken");
+    std::fs::write(root.join(REPORT), "不是报告").unwrap();
+    reload(&mut loaded, &[REPORT], "not a report");
+    std::fs::write(root.join(REPORT), &text).unwrap();
+    std::fs::remove_file(root.join(NEWEST)).unwrap();
+    reload(&mut loaded, &[REPORT, NEWEST], "fixed and deleted");
+    // An agency whose name comes from its reports.
+    std::fs::remove_file(root.join("content/tangyuan-shequ-ban/_index.md")).unwrap();
+    loaded = site::load(root, opts).unwrap();
+    edit(
+        root,
+        "content/tangyuan-shequ-ban/2020.md",
+        "agency: 汤原县社区建设指导委员会办公室",
+        "agency: 汤原县社区办",
+    );
+    reload(
+        &mut loaded,
+        &["content/tangyuan-shequ-ban/2020.md"],
+        "renamed",
+    );
+    // Its last report going takes the agency away: that needs a full load.
+    std::fs::remove_file(root.join("content/tangyuan-shequ-ban/2020.md")).unwrap();
+    let files = vec!["content/tangyuan-shequ-ban/2020.md".to_string()];
+    assert!(site::reload_reports(&mut loaded, &files, opts)
+        .unwrap()
+        .is_none());
+    // So does anything but a report of a known agency.
+    for f in [
+        "site.toml",
+        "content/shilixian-jiaoyuju/_index.md",
+        "content/new-agency/2020.md",
+    ] {
+        let files = vec![f.to_string()];
+        assert!(
+            site::reload_reports(&mut loaded, &files, opts)
+                .unwrap()
+                .is_none(),
+            "{f}"
+        );
+    }
+}

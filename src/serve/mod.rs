@@ -33,6 +33,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Colour the diagnostics printed on the terminal.
     pub color: bool,
+    /// Rebuild the whole site on every change, even when only reports changed (for comparison).
+    pub full_rebuilds: bool,
 }
 
 impl Default for ServeOptions {
@@ -42,6 +44,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             open: false,
             color: false,
+            full_rebuilds: false,
         }
     }
 }
@@ -132,6 +135,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         hub.clone(),
         site_dir.clone(),
     );
+    builder.incremental = !opts.full_rebuilds;
     let (done_tx, done_rx) = mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("nianbao-build".into())

@@ -4,7 +4,13 @@
 //! It calls the same `site::load` and `build::build` as `nianbao build`, with drafts included,
 //! the local base URL and the live-reload script. Each full build goes into a new numbered folder
 //! that the HTTP side switches to in one step, so a page is never served half-written; the
-//! previous folder is kept one round for requests still reading it.
+//! previous folder is deleted a moment later, once requests still reading it are done.
+//!
+//! When only report files changed since the served build, the site is not loaded again: those
+//! files are re-checked (`site::reload_reports`) and only what depends on them is re-rendered in
+//! place (`build::rebuild_reports`, one file at a time, each replaced in one step). Whatever that
+//! cannot handle falls back to the full path. Edits made while the site has errors add up, so
+//! that the fix re-renders everything changed since the served build.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::Write;
@@ -15,9 +21,12 @@ use std::time::Instant;
 use crate::build::{self, BuildOptions};
 use crate::cli;
 use crate::diagnostic::{self, Diagnostic, HumanRenderer};
-use crate::site::{self, LoadOptions};
+use crate::site::{self, LoadOptions, Reloaded, Site};
 
 use super::reload::{self, Hub};
+
+/// A good rebuild: reports, warnings, and how it was done; or why there is nothing new to serve.
+type Outcome = Result<(usize, usize, &'static str), Failure>;
 
 /// Why a rebuild produced nothing to serve.
 #[derive(Debug)]
@@ -38,9 +47,16 @@ pub struct Builder {
     hub: Arc<Hub>,
     site_dir: Arc<RwLock<Option<PathBuf>>>,
     generation: u64,
-    /// Build folders, oldest first; the last one is served.
+    /// The folder served (a queue, for the one being replaced).
     folders: VecDeque<PathBuf>,
     first: bool,
+    /// The site as last loaded (it may have errors), while only report files changed since.
+    site: Option<Site>,
+    /// Report files changed since the served build, and what they replaced, while the site has
+    /// errors.
+    pending: Option<(BTreeSet<String>, Reloaded)>,
+    /// Re-render only what report edits touch (on by default).
+    pub incremental: bool,
 }
 
 impl Builder {
@@ -62,6 +78,9 @@ impl Builder {
             generation: 0,
             folders: VecDeque::new(),
             first: true,
+            site: None,
+            pending: None,
+            incremental: true,
         }
     }
 
@@ -76,19 +95,28 @@ impl Builder {
         }
     }
 
+    /// The folder being served, if any.
+    pub fn served(&self) -> Option<&Path> {
+        self.folders.back().map(PathBuf::as_path)
+    }
+
     /// Rebuilds after `changed` (empty for the first build), then tells every open page.
     pub fn rebuild(&mut self, changed: &BTreeSet<String>) {
         let started = Instant::now();
         let what = describe(changed);
-        match self.full() {
-            Ok((reports, warnings)) => {
+        let outcome = match self.incremental_rebuild(changed) {
+            Some(outcome) => outcome,
+            None => self.full(),
+        };
+        match outcome {
+            Ok((reports, warnings, how)) => {
                 let verb = if self.first {
                     "已构建"
                 } else {
                     "已重新构建"
                 };
                 eprintln!(
-                    "[{}] {verb}{what}：{reports} 份报告，{warnings} 个警告，用时 {} 毫秒",
+                    "[{}] {verb}{what}{how}：{reports} 份报告，{warnings} 个警告，用时 {} 毫秒",
                     clock(),
                     started.elapsed().as_millis()
                 );
@@ -102,8 +130,59 @@ impl Builder {
         self.first = false;
     }
 
-    /// Loads, checks and builds the whole site into a new folder and serves it.
-    fn full(&mut self) -> Result<(usize, usize), Failure> {
+    /// Re-checks and re-renders only the changed reports, when that is all that changed and the
+    /// last good build is the one served. `None`: build the whole site.
+    fn incremental_rebuild(&mut self, changed: &BTreeSet<String>) -> Option<Outcome> {
+        if !self.incremental || changed.is_empty() || !changed.iter().all(|f| is_report_file(f)) {
+            return None;
+        }
+        let site = self.site.as_mut()?;
+        let target = self.folders.back()?.clone();
+        let files: Vec<String> = changed.iter().cloned().collect();
+        let reloaded = match site::reload_reports(site, &files, LoadOptions::default()) {
+            Ok(Some(r)) => r,
+            Ok(None) => return None,
+            Err(e) => {
+                self.site = None;
+                return Some(Err(Failure::Tool(e.to_string())));
+            }
+        };
+        // Since the served build: these files, and what they replaced then.
+        let (all, before) = match self.pending.take() {
+            None => (changed.clone(), reloaded),
+            Some((mut all, mut before)) => {
+                for r in reloaded.old {
+                    if !all.contains(&r.file) {
+                        before.old.push(r);
+                    }
+                }
+                all.extend(changed.iter().cloned());
+                (all, before)
+            }
+        };
+        let site = self.site.as_ref()?;
+        if site.has_errors() {
+            let diags = site.diagnostics.clone();
+            self.pending = Some((all, before));
+            return Some(Err(Failure::Content(diags)));
+        }
+        let files: Vec<String> = all.into_iter().collect();
+        match build::rebuild_reports(site, &files, &before, &self.options(target)) {
+            Ok(Some(stats)) => Some(Ok((stats.reports, site.diagnostics.len(), "（增量）"))),
+            Ok(None) => None,
+            Err(e) => {
+                // The folder may be half updated: the next build is a full one.
+                self.site = None;
+                Some(Err(Failure::Tool(e)))
+            }
+        }
+    }
+
+    /// Loads, checks and builds the whole site into a new folder and serves it. The site stays
+    /// loaded for the next incremental rebuild only when it was built.
+    fn full(&mut self) -> Outcome {
+        self.site = None;
+        self.pending = None;
         let site = site::load(&self.root, LoadOptions::default())
             .map_err(|e| Failure::Tool(e.to_string()))?;
         if self.first {
@@ -116,18 +195,24 @@ impl Builder {
         let target = self.dir.join(format!("site-{}", self.generation));
         let stats = build::build(&site, &self.options(target.clone())).map_err(Failure::Tool)?;
         self.switch_to(target);
-        Ok((stats.reports, site.diagnostics.len()))
+        let warnings = site.diagnostics.len();
+        self.site = Some(site);
+        Ok((stats.reports, warnings, ""))
     }
 
-    /// Serves `folder` from now on; removes folders older than the previous one.
+    /// Serves `folder` from now on; the previous one goes after a moment (requests may still be
+    /// reading it), in the background: a large site takes a while to delete.
     fn switch_to(&mut self, folder: PathBuf) {
         if let Ok(mut d) = self.site_dir.write() {
             *d = Some(folder.clone());
         }
         self.folders.push_back(folder);
-        while self.folders.len() > 2 {
+        while self.folders.len() > 1 {
             if let Some(old) = self.folders.pop_front() {
-                let _ = std::fs::remove_dir_all(old);
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(2));
+                    let _ = std::fs::remove_dir_all(old);
+                });
             }
         }
     }
@@ -159,6 +244,12 @@ impl Builder {
             }
         }
     }
+}
+
+/// Whether a changed file is a report (`content/<agency>/<name>.md`, not `_index.md`).
+fn is_report_file(file: &str) -> bool {
+    let parts: Vec<&str> = file.split('/').collect();
+    matches!(parts[..], ["content", _, name] if name.ends_with(".md") && name != "_index.md")
 }
 
 /// ` （content/a/2020.md 等 3 个文件）`, or nothing for the first build.
