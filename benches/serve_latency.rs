@@ -1,0 +1,215 @@
+//! Save-to-served latency of `nianbao serve`: starts the real binary on a site, saves an edit of
+//! one report's narrative N times, and after each save polls the report's page until it shows the
+//! edit. Prints every time and the median.
+//!
+//! ```sh
+//! cargo bench --bench serve_latency                       # a copy of the sample site
+//! cargo bench --bench serve_latency -- --site DIR [--edits 20] [--report content/a/2020.md]
+//! cargo bench --bench serve_latency -- --full-rebuilds    # serve without incremental rebuilds
+//! ```
+//!
+//! With `--site` the site is edited in place and the report restored at the end.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Args {
+    site: Option<PathBuf>,
+    edits: usize,
+    report: Option<String>,
+    bin: PathBuf,
+    full: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        site: None,
+        edits: 20,
+        report: None,
+        bin: PathBuf::from(env!("CARGO_BIN_EXE_nianbao")),
+        full: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--site" => a.site = it.next().map(PathBuf::from),
+            "--edits" => a.edits = it.next().and_then(|v| v.parse().ok()).unwrap_or(20),
+            "--report" => a.report = it.next(),
+            "--bin" => a.bin = it.next().map(PathBuf::from).unwrap_or(a.bin),
+            "--full-rebuilds" => a.full = true,
+            // `cargo bench` passes --bench; anything else is ignored too.
+            _ => {}
+        }
+    }
+    a
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// GET a path; the body when the status is 200.
+fn get(addr: SocketAddr, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.starts_with("HTTP/1.1 200").then(|| text.into_owned())
+}
+
+fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    None
+}
+
+/// The first report file of the site (sorted), relative to the root.
+fn first_report(root: &Path) -> String {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        let mut files: Vec<String> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md") && n != "_index.md")
+            .collect();
+        files.sort();
+        if let Some(f) = files.pop() {
+            let slug = d.file_name().unwrap().to_string_lossy().into_owned();
+            return format!("content/{slug}/{f}");
+        }
+    }
+    panic!("no report in {}", root.display());
+}
+
+fn main() {
+    let args = args();
+    let _temp;
+    let root = match &args.site {
+        Some(s) => s.clone(),
+        None => {
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            _temp = tempfile::tempdir().unwrap();
+            std::fs::copy(repo.join("site.toml"), _temp.path().join("site.toml")).unwrap();
+            copy_dir(&repo.join("content"), &_temp.path().join("content"));
+            copy_dir(&repo.join("themes"), &_temp.path().join("themes"));
+            _temp.path().to_path_buf()
+        }
+    };
+    let report = args.report.clone().unwrap_or_else(|| first_report(&root));
+    let (slug, year) = report
+        .trim_start_matches("content/")
+        .trim_end_matches(".md")
+        .split_once('/')
+        .unwrap();
+    let page = format!("/{slug}/{year}/");
+    let original = std::fs::read_to_string(root.join(&report)).unwrap();
+    let at = original
+        .find("\n## ")
+        .map(|i| i + 1)
+        .expect("the report has a section heading");
+    let heading_end = at + original[at..].find('\n').unwrap() + 1;
+
+    let started = Instant::now();
+    let mut child: Child = Command::new(&args.bin)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .args(args.full.then_some("--full-rebuilds"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut line = Vec::new();
+    let mut b = [0u8; 1];
+    while out.read(&mut b).unwrap_or(0) == 1 && b[0] != b'\n' {
+        line.push(b[0]);
+    }
+    let line = String::from_utf8_lossy(&line).into_owned();
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    wait_for(Duration::from_secs(600), || get(addr, &page)).expect("first build");
+    eprintln!(
+        "site {}: first build served after {:.2} s; editing {report} {} times",
+        root.display(),
+        started.elapsed().as_secs_f64(),
+        args.edits
+    );
+
+    let mut times = Vec::new();
+    for i in 1..=args.edits {
+        let marker = format!("延迟测量第{i}次编辑-{}", std::process::id());
+        let text = format!(
+            "{}{marker}\n\n{}",
+            &original[..heading_end],
+            &original[heading_end..]
+        );
+        // An editor's atomic save: write beside, rename over.
+        let tmp = root.join(format!("{report}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        let t0 = Instant::now();
+        std::fs::rename(&tmp, root.join(&report)).unwrap();
+        let served = wait_for(Duration::from_secs(600), || {
+            get(addr, &page).filter(|b| b.contains(&marker))
+        });
+        let took = t0.elapsed();
+        assert!(served.is_some(), "edit {i} never served");
+        eprintln!("  edit {i:2}: {:7.1} ms", took.as_secs_f64() * 1e3);
+        times.push(took);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::fs::write(root.join(&report), &original).unwrap();
+    let _ = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status();
+    let _ = wait_for(Duration::from_secs(10), || child.try_wait().ok().flatten());
+    let _ = child.kill();
+
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let median = if times.len() % 2 == 1 {
+        ms(times[times.len() / 2])
+    } else {
+        (ms(times[times.len() / 2 - 1]) + ms(times[times.len() / 2])) / 2.0
+    };
+    println!(
+        "save-to-served latency over {} edits: median {median:.1} ms (min {:.1}, max {:.1})",
+        times.len(),
+        ms(times[0]),
+        ms(times[times.len() - 1])
+    );
+}
