@@ -24,9 +24,10 @@ pub enum OutputFormat {
     Json,
 }
 
-/// Whether to colour output written to a stream.
+/// Whether to colour output written to a stream: on a terminal, and never with `NO_COLOR` set
+/// (cli.md says set, so an empty value counts too).
 pub fn use_color(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    is_terminal && std::env::var_os("NO_COLOR").is_none()
 }
 
 fn fail(err: &mut dyn Write, msg: impl std::fmt::Display) -> u8 {
@@ -55,6 +56,13 @@ fn site_relative(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> 
     paths
         .iter()
         .map(|p| {
+            // Relative to the current folder, or else to the site (`--root site check
+            // content/a/2020.md` from outside it).
+            let p = if p.is_relative() && !p.exists() && root.join(p).exists() {
+                root.join(p)
+            } else {
+                p.clone()
+            };
             let abs = p
                 .canonicalize()
                 .map_err(|e| format!("{}：{e}", p.display()))?;

@@ -159,6 +159,15 @@ fn check_path_reports_that_file_while_cross_report_rules_see_the_site() {
     let (exit, diags) = check_json(root, &[&root.join("content/demo-ju").to_string_lossy()]);
     assert_eq!((exit, diags.len()), (1, 2));
 
+    // With --root, a relative path may also be relative to the site.
+    let r = run(nianbao()
+        .current_dir(std::env::temp_dir())
+        .arg("--root")
+        .arg(root)
+        .args(["check", "--format", "json", R2021]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("W001"));
+
     // The human summary counts the reports checked.
     let r = run(nianbao().current_dir(root).args(["check", R2021]));
     assert!(
@@ -371,11 +380,13 @@ fn no_colour_unless_a_terminal_and_never_with_no_color() {
     let tty = on_tty(None);
     assert!(tty.contains("R001"), "{tty}");
     assert!(tty.contains('\u{1b}'), "a terminal gets colour: {tty}");
-    let tty = on_tty(Some("1"));
-    assert!(
-        tty.contains("R001") && !tty.contains('\u{1b}'),
-        "NO_COLOR: {tty}"
-    );
+    for value in ["1", ""] {
+        let tty = on_tty(Some(value));
+        assert!(
+            tty.contains("R001") && !tty.contains('\u{1b}'),
+            "NO_COLOR={value:?}: {tty}"
+        );
+    }
 }
 
 #[cfg(unix)]
