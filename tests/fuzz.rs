@@ -372,6 +372,60 @@ proptest! {
     }
 }
 
+/// TOML-ish text: keys, tables, strings and CJK characters.
+fn site_toml() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "title",
+        "titel",
+        "base_url",
+        "theme",
+        "output_dir",
+        "[portal]",
+        "[build]",
+        "[[x]]",
+        "strict",
+        "organizer",
+        " = ",
+        "=",
+        "\"",
+        "'",
+        "\"\"\"",
+        "示例县",
+        "（）",
+        "\n",
+        "\r\n",
+        "true",
+        "1",
+        "-",
+        "#",
+        "[",
+        "]",
+        "{",
+        "}",
+        ".",
+        ",",
+        "\\",
+        "\\u00e9",
+        "\t",
+        " ",
+    ]);
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn site_toml_never_panics(text in site_toml()) {
+        if let Ok((_, diags)) = nianbao::config::parse(&text) {
+            for d in diags {
+                prop_assert_eq!((d.code.as_str(), d.file.as_str()), ("N003", "site.toml"));
+                prop_assert!(d.line >= 1 && d.column >= 1);
+            }
+        }
+    }
+}
+
 proptest! {
     // Whole sites through the command function: slower, so fewer cases.
     #![proptest_config(config(48))]
