@@ -58,6 +58,14 @@ fn check_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
             "unread file without an error"
         );
     }
+    // The same text as an agency file.
+    let (_, agency_diags) = nianbao::validate::check_agency_file(INDEX, &text);
+    for d in &agency_diags {
+        assert!(
+            d.file == INDEX && d.line >= 1 && d.line <= lines + 1 && d.column >= 1,
+            "{d:?}"
+        );
+    }
     let json: serde_json::Value = serde_json::from_str(&diagnostic::to_json(&diags)).unwrap();
     assert_eq!(json.as_array().unwrap().len(), diags.len());
     diags
