@@ -97,6 +97,8 @@ fn cases() -> Vec<Case> {
         // N002 — YAML.
         case("n002_syntax_error", |r| replace(r, R2020, "year: 2020", "year: 2020: 1"),
             "N002", R2020, Text("year: 2020: 1", ": 1"), &["YAML"]),
+        case("n002_column_counts_characters", |r| replace(r, R2020, "agency: 示例县测试局", "agency: 示例县测试局: x"),
+            "N002", R2020, Text("agency:", ": x"), &["YAML"]),
         case("n002_tab_indentation", |r| replace(r, R2020, "  carried_over:", "\tcarried_over:"),
             "N002", R2020, Text("carried_over", ""), &["YAML"]),
         case("n002_duplicate_key", |r| replace(r, R2020, "published: 2021-01-20\n", "published: 2021-01-20\nyear: 2020\n"),
@@ -110,6 +112,8 @@ fn cases() -> Vec<Case> {
             "N003", R2021, Text("publishd", "publishd"), &["publishd", "published"]).also(&["W008"]),
         case("n003_in_a_table", |r| replace(r, R2021, "  litigation: [0, 0, 0, 0]\n", "  litigation: [0, 0, 0, 0]\n  mediation: [0, 0, 0, 0]\n"),
             "N003", R2021, Text("mediation", "mediation"), &["mediation"]),
+        case("n003_column_counts_characters", |r| replace(r, R2021, "processing_fees:\n  notices: 1\n  amount: 25.5\n", "processing_fees: {amount: 25.5, 说明: 无, notices: 1, 备注: 一}\n"),
+            "N003", R2021, Text("processing_fees:", "备注"), &["备注"]),
         case("n003_site_toml", |r| replace(r, "site.toml", "title =", "titel ="),
             "N003", "site.toml", Text("titel", "titel"), &["titel", "title"]),
         case("n003_site_toml_table", |r| replace(r, "site.toml", "organizer =", "organiser ="),
