@@ -202,9 +202,10 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     }
     for key in REQUIRED {
         if get(key).is_none_or(|e| e.value.is_null()) {
-            let what = match *key {
-                "agency" => "机关名称（agency）".to_string(),
-                "year" => "报告年度（year）".to_string(),
+            // `row` names a table by its heading; agency and year are no table rows.
+            let (what, row) = match *key {
+                "agency" => ("机关名称（agency）".to_string(), None),
+                "year" => ("报告年度（year）".to_string(), None),
                 k => {
                     let t = match k {
                         "active" => format.table_section(crate::format::TableId::Active),
@@ -213,14 +214,14 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
                         }
                         _ => format.table_section(crate::format::TableId::Appeals),
                     };
-                    format!("表格“{}”（{k}）", t.heading())
+                    (format!("表格“{}”（{k}）", t.heading()), Some(t.heading()))
                 }
             };
             let pos = get(key).map_or(Pos::new(1, 1, 3), |e| e.key_pos);
-            r.sink
-                .add(Code::N004, pos, format!("缺少{what}"))
-                .found(serde_json::Value::Null)
-                .row(what.clone());
+            let d = r.sink.add(Code::N004, pos, format!("缺少{what}"));
+            if let Some(row) = row {
+                d.row(row);
+            }
         }
     }
     if report.title.is_empty() && !report.agency.is_empty() {
