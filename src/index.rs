@@ -70,7 +70,7 @@ impl Index {
         let mut by_agency = Vec::new();
         for a in agencies {
             if let Some(mut v) = by_slug.remove(a.slug.as_str()) {
-                v.sort_by(|x, y| y.year.cmp(&x.year));
+                v.sort_by_key(|s| std::cmp::Reverse(s.year));
                 by_agency.push((a.clone(), v));
             }
         }

@@ -399,9 +399,9 @@ mod tests {
                             } => (*colspan, *rowspan),
                             Cell::Data { colspan, .. } => (*colspan, 1),
                         };
-                        for c in col..col + cs {
-                            assert!(c < g.width, "{} overflows", g.id);
-                            carry[c] = rs;
+                        assert!(col + cs <= g.width, "{} overflows", g.id);
+                        for slot in &mut carry[col..col + cs] {
+                            *slot = rs;
                         }
                         col += cs;
                     }

@@ -454,7 +454,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(x) = src {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&x.to_string());
         src = x.source();
     }
