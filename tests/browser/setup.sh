@@ -32,8 +32,9 @@ else
   echo "setup: Debian packages present (chromium, nginx, java, fonts-noto-cjk)"
 fi
 
-# nginx's Debian package starts a system service listening on port 80; the tests run their
-# own nginx with their own config, so the system one is left as it is.
+# Where the machine has an init system, nginx's Debian package may also start the system
+# service on port 80; the tests run their own nginx (own config, own prefix, free port) and
+# leave the system one as it is.
 
 # --- npm packages: skip when node_modules already matches the lock file. ---
 cd "$here"
