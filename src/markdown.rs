@@ -206,11 +206,70 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
         events.push(event);
     }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, events.into_iter());
+    html::push_html(&mut raw, cjk_strong(events).into_iter());
     let raw = raw
         .replace("<th>", "<th scope=\"col\">")
         .replace("<th style=", "<th scope=\"col\" style=");
     sanitizer().clean(&raw).to_string()
+}
+
+/// CommonMark does not close `**` between CJK punctuation and a CJK letter (`**一是。**全面`),
+/// which Chinese reports write all the time. Pairs of `**` left as text within one run of text
+/// become bold.
+fn cjk_strong(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    use pulldown_cmark::CowStr;
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut run = String::new();
+    let mut in_code = false;
+    let flush = |run: &mut String, out: &mut Vec<Event>| {
+        if run.is_empty() {
+            return;
+        }
+        let parts: Vec<&str> = run.split("**").collect();
+        if parts.len() < 3 {
+            out.push(Event::Text(CowStr::from(std::mem::take(run))));
+            return;
+        }
+        // An odd count of `**` leaves the last one as text.
+        let pairs = (parts.len() - 1) / 2;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                if i <= pairs * 2 {
+                    out.push(if i % 2 == 1 {
+                        Event::Start(Tag::Strong)
+                    } else {
+                        Event::End(TagEnd::Strong)
+                    });
+                } else {
+                    out.push(Event::Text(CowStr::from("**")));
+                }
+            }
+            if !part.is_empty() {
+                out.push(Event::Text(CowStr::from(part.to_string())));
+            }
+        }
+        run.clear();
+    };
+    for e in events {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => {
+                flush(&mut run, &mut out);
+                in_code = true;
+                out.push(e);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                out.push(e);
+            }
+            Event::Text(t) if !in_code => run.push_str(&t),
+            other => {
+                flush(&mut run, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// A paragraph of one short line starting with 表 just before a table becomes its caption.
@@ -328,6 +387,19 @@ mod html_tests {
         assert!(h.contains("role=\"region\""), "{h}");
         assert!(h.contains("tabindex=\"0\""), "{h}");
         assert!(h.contains("text-align: right"), "{h}");
+    }
+
+    #[test]
+    fn bold_closes_after_cjk_punctuation() {
+        let h = to_html("**一是完善集约化平台。**全面推进，**二是**加强。", "");
+        assert_eq!(
+            h.trim(),
+            "<p><strong>一是完善集约化平台。</strong>全面推进，<strong>二是</strong>加强。</p>"
+        );
+        let code = to_html("```\n**a。**b\n```\n", "");
+        assert!(code.contains("**a。**b"), "{code}");
+        let odd = to_html("a ** b", "");
+        assert!(odd.contains("a ** b"), "{odd}");
     }
 
     #[test]
