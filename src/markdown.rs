@@ -153,30 +153,59 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
 
     let mut events: Vec<Event> = Vec::new();
     let mut table_no = 0;
+    // Raw HTML from the author is the only thing that needs the (slow) sanitiser; links are
+    // checked here for every document.
+    let mut raw_html = false;
+    // Whether each open link or image was kept (a `javascript:` one is dropped, its text kept).
+    let mut kept: Vec<bool> = Vec::new();
     for event in Parser::new_ext(markdown, options()) {
         let event = match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                event
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: rebase(dest_url, link_base),
-                title,
-                id,
-            }),
+            }) => {
+                let ok = safe_url(&dest_url);
+                kept.push(ok);
+                if !ok {
+                    continue;
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: rebase(dest_url, link_base),
+                    title,
+                    id,
+                })
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: rebase(dest_url, link_base),
-                title,
-                id,
-            }),
+            }) => {
+                let ok = safe_url(&dest_url);
+                kept.push(ok);
+                if !ok {
+                    continue;
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: rebase(dest_url, link_base),
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !kept.pop().unwrap_or(true) {
+                    continue;
+                }
+                event
+            }
             Event::Start(Tag::Table(align)) => {
                 table_no += 1;
                 let caption = take_caption(&mut events);
@@ -210,7 +239,28 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
     let raw = raw
         .replace("<th>", "<th scope=\"col\">")
         .replace("<th style=", "<th scope=\"col\" style=");
-    sanitizer().clean(&raw).to_string()
+    if raw_html {
+        sanitizer().clean(&raw).to_string()
+    } else {
+        raw
+    }
+}
+
+/// Whether a link target may be followed: relative, or one of a few schemes.
+fn safe_url(url: &str) -> bool {
+    // Browsers ignore whitespace and control characters inside a scheme (`java\tscript:`).
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    if cleaned[..colon].contains(['/', '?', '#']) {
+        return true; // the colon is in the path, not a scheme
+    }
+    let scheme = cleaned[..colon].to_ascii_lowercase();
+    matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel" | "ftp")
 }
 
 /// CommonMark does not close `**` between CJK punctuation and a CJK letter (`**一是。**全面`),
@@ -387,6 +437,25 @@ mod html_tests {
         assert!(h.contains("role=\"region\""), "{h}");
         assert!(h.contains("tabindex=\"0\""), "{h}");
         assert!(h.contains("text-align: right"), "{h}");
+    }
+
+    #[test]
+    fn unsafe_links_are_dropped_without_raw_html_too() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JAVASCRIPT:alert(1))",
+            "[x](<java\tscript:alert(1)>)",
+            "![x](data:text/html,hi)",
+            "<javascript:alert(1)>",
+        ] {
+            let h = to_html(md, "");
+            assert!(!h.contains("href") && !h.contains("src="), "{md} → {h}");
+        }
+        let h = to_html("[a](https://e.gov.cn/) [b](mailto:a@b.cn) [c](x:y/z)", "");
+        assert!(
+            h.contains("href=\"https://e.gov.cn/\"") && h.contains("mailto:"),
+            "{h}"
+        );
     }
 
     #[test]
