@@ -72,12 +72,21 @@ pub fn report_json(r: &Report, url: &str) -> Value {
 /// The CSV lines of one report (no header, no BOM).
 pub fn report_csv(r: &Report) -> String {
     let f = r.format;
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(8 * 1024));
+    let mut out = String::with_capacity(16 * 1024);
     let year = r.year.to_string();
+    let agency = csv_field(&r.agency);
     let mut line = |table: &str, key: &str, row: &str, col: &str, value: String| {
-        let _ = w.write_record([r.agency.as_str(), &year, table, key, row, col, &value]);
+        out.push_str(&agency);
+        // Year, table and key are ASCII words that never need quoting.
+        for field in [year.as_str(), table, key] {
+            out.push(',');
+            out.push_str(field);
+        }
+        for field in [row, col, value.as_str()] {
+            out.push(',');
+            out.push_str(&csv_field(field));
+        }
+        out.push('\n');
     };
     for (b, row) in f.active_rows() {
         for (i, c) in b.columns.iter().enumerate() {
@@ -132,7 +141,16 @@ pub fn report_csv(r: &Report) -> String {
             p.amount.to_string(),
         );
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    out
+}
+
+/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// The Atom feed: reports with a publication date, newest first.
@@ -184,4 +202,17 @@ pub fn sitemap(urls: &[String]) -> String {
 /// `robots.txt`.
 pub fn robots(site_url: &str) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("规章"), "规章");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("他说\"是\""), "\"他说\"\"是\"\"\"");
+        assert_eq!(csv_field("a\nb"), "\"a\nb\"");
+    }
 }
