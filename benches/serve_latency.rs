@@ -6,7 +6,12 @@
 //! cargo bench --bench serve_latency                       # a copy of the sample site
 //! cargo bench --bench serve_latency -- --site DIR [--edits 20] [--report content/a/2020.md]
 //! cargo bench --bench serve_latency -- --full-rebuilds    # serve without incremental rebuilds
+//! cargo bench --bench serve_latency -- --edit date         # the date, not the text
 //! ```
+//!
+//! `--edit text` (the default) adds a sentence to the report's first section; `--edit date`
+//! moves its `published` date back and forth by a day, which changes the index pages and the
+//! data files too.
 //!
 //! With `--site` the site is edited in place and the report restored at the end.
 
@@ -22,6 +27,8 @@ struct Args {
     report: Option<String>,
     bin: PathBuf,
     full: bool,
+    /// Edit the publication date (which the data files carry) instead of the text.
+    date: bool,
 }
 
 fn args() -> Args {
@@ -31,6 +38,7 @@ fn args() -> Args {
         report: None,
         bin: PathBuf::from(env!("CARGO_BIN_EXE_nianbao")),
         full: false,
+        date: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -40,6 +48,7 @@ fn args() -> Args {
             "--report" => a.report = it.next(),
             "--bin" => a.bin = it.next().map(PathBuf::from).unwrap_or(a.bin),
             "--full-rebuilds" => a.full = true,
+            "--edit" => a.date = it.next().as_deref() == Some("date"),
             // `cargo bench` passes --bench; anything else is ignored too.
             _ => {}
         }
@@ -169,21 +178,52 @@ fn main() {
         args.edits
     );
 
+    let date_line = original
+        .lines()
+        .find(|l| l.starts_with("published: "))
+        .map(str::to_string);
+    if args.date {
+        assert!(date_line.is_some(), "{report} has no published date");
+    }
     let mut times = Vec::new();
     for i in 1..=args.edits {
-        let marker = format!("延迟测量第{i}次编辑-{}", std::process::id());
-        let text = format!(
-            "{}{marker}\n\n{}",
-            &original[..heading_end],
-            &original[heading_end..]
-        );
+        // The text, or the date, and what the page shows once the edit is served.
+        let (text, shown, gone) = match (&date_line, args.date) {
+            (Some(line), true) => {
+                let date = line.trim_start_matches("published: ").trim().to_string();
+                let day: u32 = date[8..10].parse().unwrap();
+                let other = if day > 1 { day - 1 } else { day + 1 };
+                let moved = format!("{}{other:02}", &date[..8]);
+                let (new, old) = if i % 2 == 1 {
+                    (moved, date)
+                } else {
+                    (date, moved)
+                };
+                (
+                    original.replace(line.as_str(), &format!("published: {new}")),
+                    new,
+                    Some(old),
+                )
+            }
+            _ => {
+                let marker = format!("延迟测量第{i}次编辑-{}", std::process::id());
+                let text = format!(
+                    "{}{marker}\n\n{}",
+                    &original[..heading_end],
+                    &original[heading_end..]
+                );
+                (text, marker, None)
+            }
+        };
         // An editor's atomic save: write beside, rename over.
         let tmp = root.join(format!("{report}.tmp"));
         std::fs::write(&tmp, text).unwrap();
         let t0 = Instant::now();
         std::fs::rename(&tmp, root.join(&report)).unwrap();
         let served = wait_for(Duration::from_secs(600), || {
-            get(addr, &page).filter(|b| b.contains(&marker))
+            get(addr, &page).filter(|b| {
+                b.contains(&shown) && gone.as_ref().is_none_or(|g| !b.contains(g.as_str()))
+            })
         });
         let took = t0.elapsed();
         assert!(served.is_some(), "edit {i} never served");

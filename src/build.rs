@@ -324,76 +324,133 @@ fn check_target(root: &Path, target: &Path) -> Result<(), String> {
 /// `Ok(None)`, with nothing written, when the change reaches further and the whole site must be
 /// built: the agencies changed (a name derived from the reports), an agency or a year gains its
 /// first report or loses its last, or the folder holds no build.
+///
+/// The two halves, [`rebuild_report_pages`] then [`rebuild_data_files`], may be called apart:
+/// the data files of every report take longest on a large site.
 pub fn rebuild_reports(
     site: &Site,
     files: &[String],
     before: &crate::site::Reloaded,
     opts: &BuildOptions,
 ) -> Result<Option<BuildStats>, String> {
-    use std::collections::BTreeSet;
-
-    let target = output_dir(site, opts);
-    if !target.join("index.html").is_file()
-        || format!("{:?}", before.old_agencies) != format!("{:?}", site.agencies)
-    {
+    let Some(mut stats) = rebuild_report_pages(site, files, before, opts)? else {
         return Ok(None);
-    }
-    let changed: BTreeSet<&str> = files.iter().map(String::as_str).collect();
-    let shown = |r: &&crate::report::Report| opts.drafts || !r.draft;
-    let reports: Vec<&crate::report::Report> = site.reports.iter().filter(shown).collect();
-    let new_changed: Vec<&crate::report::Report> = reports
-        .iter()
-        .filter(|r| changed.contains(r.file.as_str()))
-        .copied()
-        .collect();
-    let old_changed: Vec<&crate::report::Report> = before.old.iter().filter(shown).collect();
+    };
+    stats.files += rebuild_data_files(site, files, before, opts)?;
+    Ok(Some(stats))
+}
 
-    // The index pages before and after must be the same set.
-    let index = Index::new(
-        &site.agencies,
-        reports.iter().map(|r| Summary::of(r)).collect(),
-    );
-    let old_index = Index::new(
-        &before.old_agencies,
-        reports
+/// The reports a partial rebuild deals with.
+struct Delta<'a> {
+    target: PathBuf,
+    /// The reports shown, as they are now, in site order.
+    reports: Vec<&'a crate::report::Report>,
+    /// Those of the changed files, as they are now and as they were.
+    new_changed: Vec<&'a crate::report::Report>,
+    old_changed: Vec<&'a crate::report::Report>,
+    /// The reports shown as the folder holds them, in site order.
+    old_reports: Vec<&'a crate::report::Report>,
+}
+
+impl<'a> Delta<'a> {
+    fn new(
+        site: &'a Site,
+        files: &[String],
+        before: &'a crate::site::Reloaded,
+        opts: &BuildOptions,
+    ) -> Delta<'a> {
+        let changed: std::collections::BTreeSet<&str> = files.iter().map(String::as_str).collect();
+        let shown = |r: &&crate::report::Report| opts.drafts || !r.draft;
+        let reports: Vec<_> = site.reports.iter().filter(shown).collect();
+        let new_changed: Vec<_> = reports
+            .iter()
+            .filter(|r| changed.contains(r.file.as_str()))
+            .copied()
+            .collect();
+        let old_changed: Vec<_> = before.old.iter().filter(shown).collect();
+        let mut old_reports: Vec<_> = reports
             .iter()
             .filter(|r| !changed.contains(r.file.as_str()))
             .chain(old_changed.iter())
-            .map(|r| Summary::of(r))
-            .collect(),
-    );
-    let page_set = |i: &Index| {
-        (
-            i.by_agency
-                .iter()
-                .map(|(a, _)| a.slug.clone())
-                .collect::<Vec<_>>(),
-            i.by_year.iter().map(|(y, _)| *y).collect::<Vec<_>>(),
-        )
-    };
-    if page_set(&index) != page_set(&old_index) {
-        return Ok(None);
+            .copied()
+            .collect();
+        old_reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
+        Delta {
+            target: output_dir(site, opts),
+            reports,
+            new_changed,
+            old_changed,
+            old_reports,
+        }
     }
+}
 
+fn partial_renderer(site: &Site, opts: &BuildOptions) -> Result<Renderer, String> {
     let base_url = opts
         .base_url
         .clone()
         .unwrap_or_else(|| site.config.base_url.clone());
-    let renderer = Renderer::new(
+    Renderer::new(
         &site.root,
         &site.config,
         &base_url,
         opts.inject_html.clone(),
-    )?;
-    let io = |what: &str, e: std::io::Error| format!("写入 {what} 失败：{e}");
-    let put = |rel: &str, bytes: &[u8]| replace_file(&target, rel, bytes).map_err(|e| io(rel, e));
-    let mut files_written = 0usize;
+    )
+}
 
-    let report_path = |r: &crate::report::Report| format!("{}/{}/", r.slug, r.year);
-    let new_paths: BTreeSet<String> = new_changed.iter().map(|r| report_path(r)).collect();
+fn report_path(r: &crate::report::Report) -> String {
+    format!("{}/{}/", r.slug, r.year)
+}
+
+fn write_error(what: &str, e: std::io::Error) -> String {
+    format!("写入 {what} 失败：{e}")
+}
+
+/// The pages half of [`rebuild_reports`]: everything but `data/reports.json` and
+/// `data/reports.csv`. `Ok(None)` as there.
+pub fn rebuild_report_pages(
+    site: &Site,
+    files: &[String],
+    before: &crate::site::Reloaded,
+    opts: &BuildOptions,
+) -> Result<Option<BuildStats>, String> {
+    use std::collections::BTreeSet;
+    type R = crate::report::Report;
+
+    let d = Delta::new(site, files, before, opts);
+    let target = &d.target;
+    // Only names (and so the order) of agencies can change with their reports.
+    let names = |agencies: &[crate::report::Agency]| {
+        agencies
+            .iter()
+            .map(|a| (a.slug.clone(), a.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    if !target.join("index.html").is_file() || names(&before.old_agencies) != names(&site.agencies)
+    {
+        return Ok(None);
+    }
+    // The agency and year pages before and after must be the same set.
+    fn page_set<'a>(list: &[&'a R]) -> (BTreeSet<&'a str>, BTreeSet<u16>) {
+        (
+            list.iter().map(|r| r.slug.as_str()).collect(),
+            list.iter().map(|r| r.year).collect(),
+        )
+    }
+    if page_set(&d.reports) != page_set(&d.old_reports) {
+        return Ok(None);
+    }
+    let index = Index::new(
+        &site.agencies,
+        d.reports.iter().map(|r| Summary::of(r)).collect(),
+    );
+    let renderer = partial_renderer(site, opts)?;
+    let put =
+        |rel: &str, bytes: &[u8]| replace_file(target, rel, bytes).map_err(|e| write_error(rel, e));
 
     // The changed reports.
-    let written: Result<Vec<()>, String> = new_changed
+    let written: Result<Vec<()>, String> = d
+        .new_changed
         .par_iter()
         .map(|r| {
             let agency = site.agency(&r.slug).cloned().unwrap_or_default();
@@ -415,19 +472,12 @@ pub fn rebuild_reports(
             )
         })
         .collect();
-    files_written += 3 * written?.len();
+    let mut files_written = 3 * written?.len();
 
     // Index pages: the site-wide ones, and those of the agencies and years concerned.
-    let slugs: BTreeSet<&str> = new_changed
-        .iter()
-        .chain(old_changed.iter())
-        .map(|r| r.slug.as_str())
-        .collect();
-    let years: BTreeSet<u16> = new_changed
-        .iter()
-        .chain(old_changed.iter())
-        .map(|r| r.year)
-        .collect();
+    let touched = || d.new_changed.iter().chain(d.old_changed.iter());
+    let slugs: BTreeSet<&str> = touched().map(|r| r.slug.as_str()).collect();
+    let years: BTreeSet<u16> = touched().map(|r| r.year).collect();
     let mut pages: Vec<(String, String)> = vec![
         (String::new(), renderer.home(&index)?),
         ("agencies/".into(), renderer.agencies(&index)?),
@@ -480,65 +530,10 @@ pub fn rebuild_reports(
     put("sitemap.xml", data::sitemap(&urls).as_bytes())?;
     files_written += 2;
 
-    // The data files of all reports, written beside and renamed over.
-    let json_tmp = target.join("data/.reports.json.nianbao-tmp");
-    let csv_tmp = target.join("data/.reports.csv.nianbao-tmp");
-    std::fs::create_dir_all(target.join("data")).map_err(|e| io("data", e))?;
-    {
-        let mut all_json = std::io::BufWriter::new(
-            std::fs::File::create(&json_tmp).map_err(|e| io("data/reports.json", e))?,
-        );
-        let mut all_csv = std::io::BufWriter::new(
-            std::fs::File::create(&csv_tmp).map_err(|e| io("data/reports.csv", e))?,
-        );
-        all_json
-            .write_all(b"[")
-            .map_err(|e| io("data/reports.json", e))?;
-        all_csv
-            .write_all(data::BOM.as_bytes())
-            .and_then(|_| all_csv.write_all(data::CSV_HEADER.as_bytes()))
-            .map_err(|e| io("data/reports.csv", e))?;
-        let mut first = true;
-        for chunk in reports.chunks(CHUNK) {
-            let parts: Result<Vec<(String, String)>, String> = chunk
-                .par_iter()
-                .map(|r| {
-                    let url = renderer.abs_url(&report_path(r));
-                    let json = serde_json::to_string(&data::report_json(r, &url))
-                        .map_err(|e| e.to_string())?;
-                    Ok((json, data::report_csv(r)))
-                })
-                .collect();
-            for (json, csv) in parts? {
-                if !first {
-                    all_json
-                        .write_all(b",\n")
-                        .map_err(|e| io("data/reports.json", e))?;
-                }
-                first = false;
-                all_json
-                    .write_all(json.as_bytes())
-                    .map_err(|e| io("data/reports.json", e))?;
-                all_csv
-                    .write_all(csv.as_bytes())
-                    .map_err(|e| io("data/reports.csv", e))?;
-            }
-        }
-        all_json
-            .write_all(b"]\n")
-            .and_then(|_| all_json.flush())
-            .map_err(|e| io("data/reports.json", e))?;
-        all_csv.flush().map_err(|e| io("data/reports.csv", e))?;
-    }
-    std::fs::rename(&json_tmp, target.join("data/reports.json"))
-        .map_err(|e| io("data/reports.json", e))?;
-    std::fs::rename(&csv_tmp, target.join("data/reports.csv"))
-        .map_err(|e| io("data/reports.csv", e))?;
-    files_written += 2;
-
     // Reports that went away: their files go, last, once nothing links them (attachments in
     // the same folder stay).
-    for r in &old_changed {
+    let new_paths: BTreeSet<String> = d.new_changed.iter().map(|r| report_path(r)).collect();
+    for r in &d.old_changed {
         let path = report_path(r);
         if new_paths.contains(&path) {
             continue;
@@ -546,7 +541,7 @@ pub fn rebuild_reports(
         for name in ["index.html", "report.json", "report.csv"] {
             match std::fs::remove_file(target.join(&path).join(name)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(io(&format!("{path}{name}"), e))
+                    return Err(write_error(&format!("{path}{name}"), e))
                 }
                 _ => {}
             }
@@ -555,15 +550,186 @@ pub fn rebuild_reports(
     }
 
     Ok(Some(BuildStats {
-        reports: reports.len(),
-        pages: new_changed.len() + pages.len(),
+        reports: d.reports.len(),
+        pages: d.new_changed.len() + pages.len(),
         files: files_written,
-        output: target,
+        output: d.target.clone(),
     }))
+}
+
+/// The data half of [`rebuild_reports`]: `data/reports.json` and `data/reports.csv`, after
+/// [`rebuild_report_pages`] did its part. The unchanged reports' parts are taken from the files
+/// as they are, when they are laid out as `build` writes them; otherwise everything is written
+/// anew. Returns how many files it wrote.
+pub fn rebuild_data_files(
+    site: &Site,
+    files: &[String],
+    before: &crate::site::Reloaded,
+    opts: &BuildOptions,
+) -> Result<usize, String> {
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+    type R = crate::report::Report;
+
+    let d = Delta::new(site, files, before, opts);
+    let target = &d.target;
+    let renderer = partial_renderer(site, opts)?;
+    let url = |r: &R| renderer.abs_url(&report_path(r));
+    let json = |r: &R| -> Result<String, String> {
+        serde_json::to_string(&data::report_json(r, &url(r))).map_err(|e| e.to_string())
+    };
+    // Most edits (the text of a report) leave the data as it was: nothing to write then.
+    let same_list = d.reports.len() == d.old_reports.len()
+        && d.reports
+            .iter()
+            .zip(&d.old_reports)
+            .all(|(a, b)| a.file == b.file);
+    if same_list && target.join("data/reports.json").is_file() {
+        let data_of = |r: &R| json(r).map(|j| (j, data::report_csv(r)));
+        let mut same = true;
+        for (new, old) in d.new_changed.iter().zip(&d.old_changed) {
+            if new.file != old.file || data_of(new)? != data_of(old)? {
+                same = false;
+                break;
+            }
+        }
+        if same && d.new_changed.len() == d.old_changed.len() {
+            return Ok(0);
+        }
+    }
+    let old_json = std::fs::read_to_string(target.join("data/reports.json")).unwrap_or_default();
+    let old_csv = std::fs::read_to_string(target.join("data/reports.csv")).unwrap_or_default();
+    let spliced = match (
+        json_parts(&old_json, &d.old_reports, url),
+        csv_parts(&old_csv, &d.old_reports),
+    ) {
+        (Some(j), Some(c)) => Some((j, c)),
+        _ => None,
+    };
+    let parts: Vec<(Cow<str>, Cow<str>)> = match &spliced {
+        Some((old_j, old_c)) => {
+            let fresh: Result<BTreeMap<&str, (String, String)>, String> = d
+                .new_changed
+                .par_iter()
+                .map(|r| Ok((r.file.as_str(), (json(r)?, data::report_csv(r)))))
+                .collect();
+            let mut fresh = fresh?;
+            fn old<'t>(m: &BTreeMap<&str, &'t str>, r: &R) -> &'t str {
+                m.get(r.file.as_str()).copied().unwrap_or_default()
+            }
+            d.reports
+                .iter()
+                .map(|r| match fresh.remove(r.file.as_str()) {
+                    Some((j, c)) => (Cow::Owned(j), Cow::Owned(c)),
+                    None => (Cow::Borrowed(old(old_j, r)), Cow::Borrowed(old(old_c, r))),
+                })
+                .collect()
+        }
+        None => {
+            let all: Result<Vec<(String, String)>, String> = d
+                .reports
+                .par_iter()
+                .map(|r| Ok((json(r)?, data::report_csv(r))))
+                .collect();
+            all?.into_iter()
+                .map(|(j, c)| (Cow::Owned(j), Cow::Owned(c)))
+                .collect()
+        }
+    };
+    replace_file_with(target, "data/reports.json", |w| {
+        w.write_all(b"[")?;
+        for (i, (j, _)) in parts.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",\n")?;
+            }
+            w.write_all(j.as_bytes())?;
+        }
+        w.write_all(b"]\n")
+    })
+    .map_err(|e| write_error("data/reports.json", e))?;
+    replace_file_with(target, "data/reports.csv", |w| {
+        w.write_all(data::BOM.as_bytes())?;
+        w.write_all(data::CSV_HEADER.as_bytes())?;
+        for (_, c) in &parts {
+            w.write_all(c.as_bytes())?;
+        }
+        Ok(())
+    })
+    .map_err(|e| write_error("data/reports.csv", e))?;
+    Ok(2)
+}
+
+/// The line of each report in `data/reports.json` as `build` writes it (one compact JSON object a
+/// line, in the order of `reports`), by file; `None` when the text is not laid out that way.
+fn json_parts<'a>(
+    text: &'a str,
+    reports: &[&'a crate::report::Report],
+    url: impl Fn(&crate::report::Report) -> String,
+) -> Option<std::collections::BTreeMap<&'a str, &'a str>> {
+    let body = text.strip_prefix('[')?.strip_suffix("]\n")?;
+    let lines: Vec<&str> = if body.is_empty() {
+        Vec::new()
+    } else {
+        body.split(",\n").collect()
+    };
+    if lines.len() != reports.len() {
+        return None;
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (r, line) in reports.iter().zip(lines) {
+        let tail = format!("\"url\":{}}}", serde_json::to_string(&url(r)).ok()?);
+        if !line.starts_with('{') || !line.ends_with(&tail) {
+            return None;
+        }
+        out.insert(r.file.as_str(), line);
+    }
+    Some(out)
+}
+
+/// The lines of each report in `data/reports.csv` as `build` writes them (in the order of
+/// `reports`, each line starting with the report's agency and year), by file; `None` when the
+/// text is not laid out that way.
+fn csv_parts<'a>(
+    text: &'a str,
+    reports: &[&'a crate::report::Report],
+) -> Option<std::collections::BTreeMap<&'a str, &'a str>> {
+    let mut rest = text
+        .strip_prefix(data::BOM)?
+        .strip_prefix(data::CSV_HEADER)?;
+    let mut out = std::collections::BTreeMap::new();
+    for r in reports {
+        // The first two fields as the CSV writer quotes them.
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.write_record([r.agency.as_str(), &r.year.to_string()])
+            .ok()?;
+        let record = String::from_utf8(w.into_inner().ok()?).ok()?;
+        let prefix = format!("{},", record.strip_suffix('\n')?);
+        let mut len = 0;
+        while rest[len..].starts_with(&prefix) {
+            len += rest[len..].find('\n')? + 1;
+        }
+        if len == 0 {
+            return None;
+        }
+        out.insert(r.file.as_str(), &rest[..len]);
+        rest = &rest[len..];
+    }
+    rest.is_empty().then_some(out)
 }
 
 /// Replaces one file of a built site in a single step: written beside it, then renamed over it.
 fn replace_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    replace_file_with(dir, rel, |w| w.write_all(bytes))
+}
+
+/// [`replace_file`] with the content written by `fill`.
+fn replace_file_with(
+    dir: &Path,
+    rel: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let p = Path::new(rel);
     let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
     let Some(name) = name.filter(|_| {
@@ -579,6 +745,9 @@ fn replace_file(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent)?;
     let tmp = parent.join(format!(".{name}.nianbao-tmp"));
-    std::fs::write(&tmp, bytes)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+    fill(&mut w)?;
+    w.flush()?;
+    drop(w);
     std::fs::rename(&tmp, &path)
 }

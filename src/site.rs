@@ -197,7 +197,8 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
 pub struct Reloaded {
     /// The reports of the reloaded files as they were before (none for a new file).
     pub old: Vec<Report>,
-    /// The agencies as they were before.
+    /// The agencies as they were before. Only their names (and so their order) can differ
+    /// from the new ones: nothing else about an agency comes from its reports.
     pub old_agencies: Vec<Agency>,
 }
 
@@ -265,48 +266,36 @@ pub fn reload_reports(
         checked_ok.push(c?);
     }
 
-    // The new list of reports, and the agencies' names as load derives them.
     let changed: std::collections::BTreeSet<&str> = files.iter().map(String::as_str).collect();
-    let strict = opts.strict || site.config.build.strict;
-    let by_slug = |agencies: &[Agency]| -> BTreeMap<String, Agency> {
-        agencies
-            .iter()
-            .map(|a| (a.slug.clone(), a.clone()))
-            .collect()
-    };
-    let old_site_diags = {
-        let mut d = validate::check_site(&site.reports, &by_slug(&site.agencies));
-        if strict {
-            diagnostic::make_strict(&mut d);
-        }
-        d
-    };
-    let mut reports: Vec<Report> = site
-        .reports
-        .iter()
-        .filter(|r| !changed.contains(r.file.as_str()))
-        .cloned()
-        .collect();
-    let mut file_diags = Vec::new();
     let mut present = 0usize;
+    let mut new_reports = Vec::new();
+    let mut file_diags = Vec::new();
     for (exists, (report, d)) in checked_ok {
         present += usize::from(exists);
-        reports.extend(report);
+        new_reports.extend(report);
         file_diags.extend(d);
     }
-    reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
 
+    // An agency that would lose its last report and has no agency file disappears.
     let slugs: std::collections::BTreeSet<&str> = jobs.iter().map(|(s, _)| s.as_str()).collect();
-    let mut agencies = site.agencies.clone();
-    for a in agencies
-        .iter_mut()
+    for slug in &slugs {
+        let has_reports = new_reports.iter().any(|r| r.slug == *slug)
+            || site
+                .reports
+                .iter()
+                .any(|r| r.slug == *slug && !changed.contains(r.file.as_str()));
+        if !has_reports && site.agency(slug).is_some_and(|a| a.index_file.is_none()) {
+            return Ok(None);
+        }
+    }
+    // The names agency files give (read before anything changes: reading may fail).
+    let mut named: BTreeMap<String, String> = BTreeMap::new();
+    for a in site
+        .agencies
+        .iter()
         .filter(|a| slugs.contains(a.slug.as_str()))
     {
-        let has_reports = reports.iter().any(|r| r.slug == a.slug);
-        if !has_reports && a.index_file.is_none() {
-            return Ok(None); // the agency disappears
-        }
-        let named = match &a.index_file {
+        let name = match &a.index_file {
             Some(file) => match source::read(&root, file) {
                 Ok(Ok(text)) => validate::check_agency_file(file, &text)
                     .0
@@ -322,14 +311,50 @@ pub fn reload_reports(
             },
             None => String::new(),
         };
-        a.name = if named.is_empty() {
+        named.insert(a.slug.clone(), name);
+    }
+
+    let strict = opts.strict || site.config.build.strict;
+    let by_slug = |agencies: &[Agency]| -> BTreeMap<String, Agency> {
+        agencies
+            .iter()
+            .map(|a| (a.slug.clone(), a.clone()))
+            .collect()
+    };
+    let mut old_site_diags = validate::check_site(&site.reports, &by_slug(&site.agencies));
+    if strict {
+        diagnostic::make_strict(&mut old_site_diags);
+    }
+    // A file that gave no report had an error diagnostic: it was counted as a report file.
+    let was_present = files
+        .iter()
+        .filter(|f| {
+            site.reports.iter().any(|r| &r.file == *f)
+                || site.diagnostics.iter().any(|d| &d.file == *f)
+        })
+        .count();
+
+    // From here on the site changes: the reports, moved rather than copied.
+    let (old, mut reports): (Vec<Report>, Vec<Report>) = std::mem::take(&mut site.reports)
+        .into_iter()
+        .partition(|r| changed.contains(r.file.as_str()));
+    reports.extend(new_reports);
+    reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
+
+    // The agencies' names as load derives them, and their order.
+    let mut agencies = site.agencies.clone();
+    for a in agencies.iter_mut() {
+        let Some(name) = named.remove(&a.slug) else {
+            continue;
+        };
+        a.name = if name.is_empty() {
             reports
                 .iter()
                 .filter(|r| r.slug == a.slug && !r.agency.is_empty())
                 .max_by_key(|r| r.year)
                 .map_or_else(|| a.slug.clone(), |r| r.agency.clone())
         } else {
-            named
+            name
         };
     }
     agencies.sort_by(|a, b| {
@@ -343,19 +368,9 @@ pub fn reload_reports(
     // Diagnostics: those of the files and of the cross-report rules are computed anew.
     let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.code, d.message.clone());
     let old_site_keys: std::collections::BTreeSet<_> = old_site_diags.iter().map(key).collect();
-    // A file that gave no report had an error diagnostic: it was counted as a report file.
-    let was_present = files
-        .iter()
-        .filter(|f| {
-            site.reports.iter().any(|r| &r.file == *f)
-                || site.diagnostics.iter().any(|d| &d.file == *f)
-        })
-        .count();
-    let mut diags: Vec<Diagnostic> = site
-        .diagnostics
-        .iter()
+    let mut diags: Vec<Diagnostic> = std::mem::take(&mut site.diagnostics)
+        .into_iter()
         .filter(|d| !changed.contains(d.file.as_str()) && !old_site_keys.contains(&key(d)))
-        .cloned()
         .collect();
     let mut new_diags = file_diags;
     new_diags.extend(validate::check_site(&reports, &by_slug(&agencies)));
@@ -365,12 +380,6 @@ pub fn reload_reports(
     diags.extend(new_diags);
     diagnostic::sort(&mut diags);
 
-    let old = site
-        .reports
-        .iter()
-        .filter(|r| changed.contains(r.file.as_str()))
-        .cloned()
-        .collect();
     let old_agencies = std::mem::replace(&mut site.agencies, agencies);
     site.reports = reports;
     site.diagnostics = diags;

@@ -577,7 +577,11 @@ fn incremental_rebuilds_equal_a_full_build() {
     builder.rebuild(&one(REPORT));
     check(&builder, "fixed", true);
 
-    // A deleted report, then a new one.
+    // A deleted report, then a new one; the data files are written anew when they are not as
+    // expected.
+    let served = builder.served().unwrap().to_path_buf();
+    std::fs::write(served.join("data/reports.json"), "[]\n").unwrap();
+    std::fs::write(served.join("data/reports.csv"), "?").unwrap();
     std::fs::remove_file(root.join(NEWEST)).unwrap();
     builder.rebuild(&one(NEWEST));
     check(&builder, "deleted", true);

@@ -117,6 +117,7 @@ async fn stamp_html(State(state): State<AppState>, mut req: Request, next: Next)
     ] {
         req.headers_mut().remove(h);
     }
+    let is_head = req.method() == Method::HEAD;
     // Read before the file: a build that lands meanwhile only causes one more reload.
     let version = state.hub.version();
     let overlay = state.hub.overlay();
@@ -136,7 +137,7 @@ async fn stamp_html(State(state): State<AppState>, mut req: Request, next: Next)
             .headers
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if !is_html {
+    if !is_html || is_head {
         return Response::from_parts(parts, body);
     }
     let bytes = match axum::body::to_bytes(body, MAX_HTML).await {

@@ -8,11 +8,12 @@
 //!
 //! When only report files changed since the served build, the site is not loaded again: those
 //! files are re-checked (`site::reload_reports`) and only what depends on them is re-rendered in
-//! place (`build::rebuild_reports`, one file at a time, each replaced in one step). Whatever that
-//! cannot handle falls back to the full path. Edits made while the site has errors add up, so
+//! place (`build::rebuild_report_pages`, one file at a time, each replaced in one step; the data
+//! files of all reports just after the pages are announced). Whatever that cannot handle falls
+//! back to the full path. Edits made while the site has errors add up, so
 //! that the fix re-renders everything changed since the served build.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -47,8 +48,8 @@ pub struct Builder {
     hub: Arc<Hub>,
     site_dir: Arc<RwLock<Option<PathBuf>>>,
     generation: u64,
-    /// The folder served (a queue, for the one being replaced).
-    folders: VecDeque<PathBuf>,
+    /// The folder served.
+    served: Option<PathBuf>,
     first: bool,
     /// The site as last loaded (it may have errors), while only report files changed since.
     site: Option<Site>,
@@ -57,6 +58,8 @@ pub struct Builder {
     pending: Option<(BTreeSet<String>, Reloaded)>,
     /// Re-render only what report edits touch (on by default).
     pub incremental: bool,
+    /// The data files still to update after an incremental rebuild's pages are served.
+    data_files: Option<(Vec<String>, Reloaded)>,
 }
 
 impl Builder {
@@ -76,11 +79,12 @@ impl Builder {
             hub,
             site_dir,
             generation: 0,
-            folders: VecDeque::new(),
+            served: None,
             first: true,
             site: None,
             pending: None,
             incremental: true,
+            data_files: None,
         }
     }
 
@@ -97,7 +101,7 @@ impl Builder {
 
     /// The folder being served, if any.
     pub fn served(&self) -> Option<&Path> {
-        self.folders.back().map(PathBuf::as_path)
+        self.served.as_deref()
     }
 
     /// Rebuilds after `changed` (empty for the first build), then tells every open page.
@@ -128,6 +132,20 @@ impl Builder {
             }
         }
         self.first = false;
+        // The data files of every report come after the pages: on a large site they take
+        // longest, and nobody waits for them.
+        if let (Some((files, before)), Some(site), Some(target)) = (
+            self.data_files.take(),
+            self.site.as_ref(),
+            self.served.as_ref(),
+        ) {
+            let opts = self.options(target.clone());
+            if let Err(e) = build::rebuild_data_files(site, &files, &before, &opts) {
+                self.site = None;
+                let overlay = self.report_failure(&Failure::Tool(e), &what);
+                self.hub.failed(overlay);
+            }
+        }
     }
 
     /// Re-checks and re-renders only the changed reports, when that is all that changed and the
@@ -137,7 +155,7 @@ impl Builder {
             return None;
         }
         let site = self.site.as_mut()?;
-        let target = self.folders.back()?.clone();
+        let target = self.served.clone()?;
         let files: Vec<String> = changed.iter().cloned().collect();
         let reloaded = match site::reload_reports(site, &files, LoadOptions::default()) {
             Ok(Some(r)) => r,
@@ -167,8 +185,12 @@ impl Builder {
             return Some(Err(Failure::Content(diags)));
         }
         let files: Vec<String> = all.into_iter().collect();
-        match build::rebuild_reports(site, &files, &before, &self.options(target)) {
-            Ok(Some(stats)) => Some(Ok((stats.reports, site.diagnostics.len(), "（增量）"))),
+        match build::rebuild_report_pages(site, &files, &before, &self.options(target)) {
+            Ok(Some(stats)) => {
+                let warnings = site.diagnostics.len();
+                self.data_files = Some((files, before));
+                Some(Ok((stats.reports, warnings, "（增量）")))
+            }
             Ok(None) => None,
             Err(e) => {
                 // The folder may be half updated: the next build is a full one.
@@ -206,14 +228,11 @@ impl Builder {
         if let Ok(mut d) = self.site_dir.write() {
             *d = Some(folder.clone());
         }
-        self.folders.push_back(folder);
-        while self.folders.len() > 1 {
-            if let Some(old) = self.folders.pop_front() {
-                std::thread::spawn(move || {
-                    std::thread::sleep(std::time::Duration::from_secs(2));
-                    let _ = std::fs::remove_dir_all(old);
-                });
-            }
+        if let Some(old) = self.served.replace(folder) {
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(2));
+                let _ = std::fs::remove_dir_all(old);
+            });
         }
     }
 
