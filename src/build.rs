@@ -698,25 +698,49 @@ fn csv_parts<'a>(
         .strip_prefix(data::CSV_HEADER)?;
     let mut out = std::collections::BTreeMap::new();
     for r in reports {
-        // The first two fields as the CSV writer quotes them.
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        w.write_record([r.agency.as_str(), &r.year.to_string()])
-            .ok()?;
-        let record = String::from_utf8(w.into_inner().ok()?).ok()?;
-        let prefix = format!("{},", record.strip_suffix('\n')?);
-        let mut len = 0;
-        while rest[len..].starts_with(&prefix) {
-            len += rest[len..].find('\n')? + 1;
-        }
-        if len == 0 {
+        // The report's block: the lines that start with the same agency and year fields as its
+        // first line, which must be the report's own.
+        let (prefix, agency, year) = csv_agency_year(rest)?;
+        if agency != r.agency || year != r.year.to_string() {
             return None;
+        }
+        let mut len = 0;
+        while rest[len..].starts_with(prefix) {
+            len += rest[len..].find('\n')? + 1;
         }
         out.insert(r.file.as_str(), &rest[..len]);
         rest = &rest[len..];
     }
     rest.is_empty().then_some(out)
+}
+
+/// The first two fields of a CSV line (RFC 4180): the text up to and with the comma after them,
+/// the first unquoted, and the second.
+fn csv_agency_year(line: &str) -> Option<(&str, String, &str)> {
+    let (agency, after) = if let Some(quoted) = line.strip_prefix('"') {
+        let mut value = String::new();
+        let mut rest = quoted;
+        loop {
+            let q = rest.find('"')?;
+            value.push_str(&rest[..q]);
+            rest = &rest[q + 1..];
+            match rest.strip_prefix('"') {
+                Some(more) => {
+                    value.push('"');
+                    rest = more;
+                }
+                None => break,
+            }
+        }
+        (value, rest.strip_prefix(',')?)
+    } else {
+        let c = line.find([',', '\n'])?;
+        (line[..c].to_string(), line[c..].strip_prefix(',')?)
+    };
+    let year_end = after.find(',')?;
+    let year = &after[..year_end];
+    let prefix_len = line.len() - after.len() + year_end + 1;
+    Some((&line[..prefix_len], agency, year))
 }
 
 /// Replaces one file of a built site in a single step: written beside it, then renamed over it.
@@ -750,4 +774,56 @@ fn replace_file_with(
     w.flush()?;
     drop(w);
     std::fs::rename(&tmp, &path)
+}
+
+#[cfg(test)]
+mod partial_tests {
+    use super::*;
+
+    /// The data files `build` writes are split back into every report's part.
+    #[test]
+    fn data_files_split_by_report() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let site = crate::site::load(&root, Default::default()).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let opts = BuildOptions {
+            drafts: true,
+            output: Some(out.path().join("site")),
+            ..Default::default()
+        };
+        build(&site, &opts).unwrap();
+        let renderer = partial_renderer(&site, &opts).unwrap();
+        let reports: Vec<&crate::report::Report> = site.reports.iter().collect();
+        assert!(reports.len() >= 2);
+        let read = |f: &str| std::fs::read_to_string(out.path().join("site/data").join(f)).unwrap();
+        let (json, csv) = (read("reports.json"), read("reports.csv"));
+        let j = json_parts(&json, &reports, |r| renderer.abs_url(&report_path(r))).unwrap();
+        let c = csv_parts(&csv, &reports).unwrap();
+        for r in &reports {
+            assert_eq!(c[r.file.as_str()], data::report_csv(r));
+            let url = renderer.abs_url(&report_path(r));
+            let want = serde_json::to_string(&data::report_json(r, &url)).unwrap();
+            assert_eq!(j[r.file.as_str()], want);
+        }
+        // Out of order or missing: not split.
+        let mut reversed = reports.clone();
+        reversed.reverse();
+        assert!(csv_parts(&csv, &reversed).is_none());
+        assert!(csv_parts(&csv, &reports[..1]).is_none());
+        assert!(json_parts(&json, &reports[..1], |r| report_path(r)).is_none());
+    }
+
+    #[test]
+    fn csv_lines_give_agency_and_year() {
+        assert_eq!(
+            csv_agency_year("示例县教育局,2023,active,rules,规章,本年新制作数量,0\n"),
+            Some(("示例县教育局,2023,", "示例县教育局".to_string(), "2023"))
+        );
+        assert_eq!(
+            csv_agency_year("\"A, \"\"B\"\"\",2020,x\n"),
+            Some(("\"A, \"\"B\"\"\",2020,", "A, \"B\"".to_string(), "2020"))
+        );
+        assert_eq!(csv_agency_year("\"unterminated,2020,x\n"), None);
+        assert_eq!(csv_agency_year("no year\n"), None);
+    }
 }
