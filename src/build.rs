@@ -810,7 +810,7 @@ mod partial_tests {
         reversed.reverse();
         assert!(csv_parts(&csv, &reversed).is_none());
         assert!(csv_parts(&csv, &reports[..1]).is_none());
-        assert!(json_parts(&json, &reports[..1], |r| report_path(r)).is_none());
+        assert!(json_parts(&json, &reports[..1], report_path).is_none());
     }
 
     #[test]
