@@ -682,3 +682,52 @@ fn reloading_reports_equals_loading_the_site() {
         );
     }
 }
+
+#[test]
+fn a_burst_of_changes_gives_one_rebuild() {
+    let site = sample_site();
+    let root = site.path();
+    let server = Server::start(root);
+    server.wait_page("the first build", REPORT_URL, |b| {
+        b.contains("示例县教育局")
+    });
+    // Like a `git checkout`: ten reports rewritten at once, each with a temporary file renamed
+    // over it, and an editor's swap file besides.
+    let files: Vec<String> = [
+        "chengguanzhen",
+        "fagaiju",
+        "gonganju",
+        "jiaoyuju",
+        "zhengfu",
+    ]
+    .iter()
+    .flat_map(|a| ["2021", "2022"].map(|y| format!("content/shilixian-{a}/{y}.md")))
+    .collect();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(root.join(f))
+                .unwrap()
+                .replace(SENTENCE, &marked(&format!("批量修改{f}")))
+        })
+        .collect();
+    let before = server.stderr.lock().unwrap().matches("已重新构建").count();
+    for (f, text) in files.iter().zip(&texts) {
+        let tmp = root.join(format!("{f}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, root.join(f)).unwrap();
+    }
+    std::fs::write(root.join("content/shilixian-jiaoyuju/.2023.md.swp"), "x").unwrap();
+    server.wait_page("the burst", "/shilixian-zhengfu/2022/", |b| {
+        b.contains("批量修改content/shilixian-zhengfu/2022.md")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let log = server.stderr.lock().unwrap().clone();
+    let rebuilds: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("已重新构建"))
+        .skip(before)
+        .collect();
+    assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
+    assert!(rebuilds[0].contains("等 10 个文件"), "{}", rebuilds[0]);
+}

@@ -142,7 +142,9 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         .spawn(move || {
             builder.rebuild(&BTreeSet::new());
             'outer: while let Ok(msg) = rx.recv() {
-                // Everything that arrived meanwhile goes into the same rebuild.
+                // Everything that arrived meanwhile, and whatever follows within a moment (the
+                // debouncer reports the files of one burst in a tick or two), goes into the
+                // same rebuild.
                 let mut changed = BTreeSet::new();
                 let mut next = Some(msg);
                 while let Some(msg) = next {
@@ -151,7 +153,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
                         Msg::Change(Change::Files(files)) => changed.extend(files),
                         Msg::Change(Change::Error(e)) => eprintln!("警告：监视文件变化时出错：{e}"),
                     }
-                    next = rx.try_recv().ok();
+                    next = rx.recv_timeout(watch::SETTLE).ok();
                 }
                 if !changed.is_empty() {
                     if let Err(e) = watcher.refresh() {
