@@ -7,6 +7,7 @@
 //! cargo bench --bench serve_latency -- --site DIR [--edits 20] [--report content/a/2020.md]
 //! cargo bench --bench serve_latency -- --full-rebuilds    # serve without incremental rebuilds
 //! cargo bench --bench serve_latency -- --edit date         # the date, not the text
+//! cargo bench --bench serve_latency -- --pause 1500        # ms between served and next save
 //! ```
 //!
 //! `--edit text` (the default) adds a sentence to the report's first section; `--edit date`
@@ -29,6 +30,8 @@ struct Args {
     full: bool,
     /// Edit the publication date (which the data files carry) instead of the text.
     date: bool,
+    /// Pause between an edit served and the next save.
+    pause: Duration,
 }
 
 fn args() -> Args {
@@ -39,6 +42,7 @@ fn args() -> Args {
         bin: PathBuf::from(env!("CARGO_BIN_EXE_nianbao")),
         full: false,
         date: false,
+        pause: Duration::from_millis(200),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -49,6 +53,10 @@ fn args() -> Args {
             "--bin" => a.bin = it.next().map(PathBuf::from).unwrap_or(a.bin),
             "--full-rebuilds" => a.full = true,
             "--edit" => a.date = it.next().as_deref() == Some("date"),
+            "--pause" => {
+                let ms = it.next().and_then(|v| v.parse().ok()).unwrap_or(200);
+                a.pause = Duration::from_millis(ms);
+            }
             // `cargo bench` passes --bench; anything else is ignored too.
             _ => {}
         }
@@ -229,7 +237,7 @@ fn main() {
         assert!(served.is_some(), "edit {i} never served");
         eprintln!("  edit {i:2}: {:7.1} ms", took.as_secs_f64() * 1e3);
         times.push(took);
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(args.pause);
     }
     std::fs::write(root.join(&report), &original).unwrap();
     let _ = Command::new("kill")
