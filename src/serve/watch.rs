@@ -26,7 +26,7 @@ pub const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
 pub const WATCHED_FILES: &[&str] = &["site.toml"];
 
 /// How long a file must be quiet before its events are reported.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// How long to wait for more batches after one: the files of one burst may be reported over
 /// two ticks of the debouncer (a third of [`DEBOUNCE`] apart).
