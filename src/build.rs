@@ -10,11 +10,14 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::data;
 use crate::index::{Index, Summary};
 use crate::output::Staging;
 use crate::render::{Renderer, DEFAULT_STATIC};
+use crate::report::{Agency, Report};
 use crate::site::Site;
+use std::collections::{BTreeMap, HashMap};
 
 /// Options of `build` (and of `serve`, which builds the same way).
 #[derive(Debug, Clone, Default)]
@@ -50,98 +53,186 @@ pub fn output_dir(site: &Site, opts: &BuildOptions) -> PathBuf {
         .unwrap_or_else(|| site.root.join(&site.config.output_dir))
 }
 
-/// Builds the site. Refuses when the output folder would hold the site itself.
+/// Builds a loaded site (as `serve` does). Refuses when the output folder would hold the site.
 pub fn build(site: &Site, opts: &BuildOptions) -> Result<BuildStats, String> {
     let target = output_dir(site, opts);
-    check_target(&site.root, &target)?;
-    let base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| site.config.base_url.clone());
-    let renderer = Renderer::new(
-        &site.root,
-        &site.config,
-        &base_url,
-        opts.inject_html.clone(),
-    )?;
-    let staging =
-        Staging::new(&target).map_err(|e| format!("无法创建输出目录 {}：{e}", target.display()))?;
-    let io = |what: &str, e: std::io::Error| format!("写入 {what} 失败：{e}");
-    let mut files = 0usize;
-
-    // Static files first: generated files of the same path win.
-    for (rel, text) in static_files(site)? {
-        match text {
-            StaticFile::Embedded(t) => staging.write(&rel, t),
-            StaticFile::Disk(p) => staging.copy(&p, &rel),
-        }
-        .map_err(|e| io(&rel, e))?;
-        files += 1;
-    }
-
-    let reports: Vec<&crate::report::Report> = site
+    let mut w = SiteWriter::new(&site.root, &site.config, opts, target)?;
+    let agencies: HashMap<&str, &Agency> =
+        site.agencies.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let reports: Vec<&Report> = site
         .reports
         .iter()
         .filter(|r| opts.drafts || !r.draft)
         .collect();
-    let bar = opts.progress.then(|| {
-        let b = indicatif::ProgressBar::new(reports.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份报告 {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-
-    let json_path = staging
-        .path("data/reports.json")
-        .map_err(|e| io("data", e))?;
-    std::fs::create_dir_all(json_path.parent().unwrap_or(staging.dir()))
-        .map_err(|e| io("data", e))?;
-    let mut all_json = std::io::BufWriter::new(
-        std::fs::File::create(&json_path).map_err(|e| io("data/reports.json", e))?,
-    );
-    let mut all_csv = std::io::BufWriter::new(
-        std::fs::File::create(
-            staging
-                .path("data/reports.csv")
-                .map_err(|e| io("data", e))?,
-        )
-        .map_err(|e| io("data/reports.csv", e))?,
-    );
-    all_json
-        .write_all(b"[")
-        .map_err(|e| io("data/reports.json", e))?;
-    all_csv
-        .write_all(data::BOM.as_bytes())
-        .and_then(|_| all_csv.write_all(data::CSV_HEADER.as_bytes()))
-        .map_err(|e| io("data/reports.csv", e))?;
-
-    let mut summaries: Vec<Summary> = Vec::with_capacity(reports.len());
-    let mut first = true;
+    w.start_progress(reports.len());
     for chunk in reports.chunks(CHUNK) {
-        let rendered: Vec<Result<(Summary, String, String), String>> = chunk
+        w.reports(chunk, |slug| agencies.get(slug).copied())?;
+    }
+    w.finish(&site.config, &site.agencies)
+}
+
+/// What [`load_and_build`] ends with.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Written; the site carries its warnings (and reports cut down to their index data).
+    Built(BuildStats, Site),
+    /// Not written: the site has errors. The previous output is untouched.
+    Invalid(Site),
+}
+
+/// `nianbao build`: loads, checks and renders in one pass, a batch of agencies at a time, so
+/// that only the small index data of each report stays in memory. Writes nothing unless every
+/// file is valid.
+pub fn load_and_build(
+    root: &Path,
+    load_opts: crate::site::LoadOptions,
+    opts: &BuildOptions,
+) -> Result<Outcome, String> {
+    let (config, _) = crate::config::load(root)?;
+    let target = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(&config.output_dir));
+    let mut w = SiteWriter::new(root, &config, opts, target)?;
+    w.start_progress(0);
+    let mut on_chunk =
+        |reports: &[Report], agencies: &BTreeMap<String, Agency>| -> Result<(), String> {
+            // Reports with errors are rendered too: the whole staging folder is dropped at the end
+            // if any error remains, and checking every file first would mean parsing twice.
+            let chosen: Vec<&Report> = reports.iter().filter(|r| opts.drafts || !r.draft).collect();
+            w.reports(&chosen, |slug| agencies.get(slug))
+        };
+    let site =
+        crate::site::load_with(root, load_opts, Some(&mut on_chunk)).map_err(|e| e.to_string())?;
+    if site.has_errors() {
+        return Ok(Outcome::Invalid(site));
+    }
+    let stats = w.finish(&site.config, &site.agencies)?;
+    Ok(Outcome::Built(stats, site))
+}
+
+/// Fills a staging folder: reports as they come, then indexes, feeds, static files and
+/// attachments; [`SiteWriter::finish`] swaps it in. Dropped unfinished, it leaves no trace.
+struct SiteWriter {
+    root: PathBuf,
+    renderer: Renderer,
+    staging: Staging,
+    target: PathBuf,
+    all_json: std::io::BufWriter<std::fs::File>,
+    all_csv: std::io::BufWriter<std::fs::File>,
+    summaries: Vec<Summary>,
+    files: usize,
+    bar: Option<indicatif::ProgressBar>,
+    progress: bool,
+}
+
+fn io_error(what: &str, e: std::io::Error) -> String {
+    format!("写入 {what} 失败：{e}")
+}
+
+impl SiteWriter {
+    fn new(
+        root: &Path,
+        config: &Config,
+        opts: &BuildOptions,
+        target: PathBuf,
+    ) -> Result<SiteWriter, String> {
+        check_target(root, &target)?;
+        let base_url = opts
+            .base_url
+            .clone()
+            .unwrap_or_else(|| config.base_url.clone());
+        let renderer = Renderer::new(root, config, &base_url, opts.inject_html.clone())?;
+        let staging = Staging::new(&target)
+            .map_err(|e| format!("无法创建输出目录 {}：{e}", target.display()))?;
+        let mut files = 0usize;
+        // Static files first: generated files of the same path win.
+        for (rel, text) in static_files(root, config)? {
+            match text {
+                StaticFile::Embedded(t) => staging.write(&rel, t),
+                StaticFile::Disk(p) => staging.copy(&p, &rel),
+            }
+            .map_err(|e| io_error(&rel, e))?;
+            files += 1;
+        }
+        let create = |rel: &str| -> Result<std::io::BufWriter<std::fs::File>, String> {
+            let path = staging.path(rel).map_err(|e| io_error(rel, e))?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io_error(rel, e))?;
+            }
+            Ok(std::io::BufWriter::new(
+                std::fs::File::create(&path).map_err(|e| io_error(rel, e))?,
+            ))
+        };
+        let mut all_json = create("data/reports.json")?;
+        let mut all_csv = create("data/reports.csv")?;
+        all_json
+            .write_all(b"[")
+            .map_err(|e| io_error("data/reports.json", e))?;
+        all_csv
+            .write_all(data::BOM.as_bytes())
+            .and_then(|_| all_csv.write_all(data::CSV_HEADER.as_bytes()))
+            .map_err(|e| io_error("data/reports.csv", e))?;
+        Ok(SiteWriter {
+            root: root.to_path_buf(),
+            renderer,
+            staging,
+            target,
+            all_json,
+            all_csv,
+            summaries: Vec::new(),
+            files,
+            bar: None,
+            progress: opts.progress,
+        })
+    }
+
+    fn start_progress(&mut self, total: usize) {
+        if self.progress && self.bar.is_none() {
+            let b = indicatif::ProgressBar::new(total as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份报告 {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            self.bar = Some(b);
+        }
+    }
+
+    /// Renders and writes some reports (in parallel), and appends them to the data files.
+    fn reports<'a>(
+        &mut self,
+        reports: &[&Report],
+        agency: impl Fn(&str) -> Option<&'a Agency> + Sync,
+    ) -> Result<(), String> {
+        if let Some(b) = &self.bar {
+            if b.length().unwrap_or(0) < b.position() + reports.len() as u64 {
+                b.inc_length(reports.len() as u64);
+            }
+        }
+        let (renderer, staging, bar) = (&self.renderer, &self.staging, &self.bar);
+        let fallback = Agency::default();
+        let rendered: Vec<Result<(Summary, String, String), String>> = reports
             .par_iter()
             .map(|r| {
-                let agency = site.agency(&r.slug).cloned().unwrap_or_default();
+                let agency = agency(&r.slug).unwrap_or(&fallback);
                 let path = format!("{}/{}/", r.slug, r.year);
-                let html = renderer.report_page(r, &agency)?;
+                let html = renderer.report_page(r, agency)?;
                 staging
                     .write(&format!("{path}index.html"), html)
-                    .map_err(|e| io(&path, e))?;
+                    .map_err(|e| io_error(&path, e))?;
                 let json = serde_json::to_string(&data::report_json(r, &renderer.abs_url(&path)))
                     .map_err(|e| e.to_string())?;
                 staging
                     .write(&format!("{path}report.json"), format!("{json}\n"))
-                    .map_err(|e| io(&path, e))?;
+                    .map_err(|e| io_error(&path, e))?;
                 let csv = data::report_csv(r);
                 staging
                     .write(
                         &format!("{path}report.csv"),
                         format!("{}{}{csv}", data::BOM, data::CSV_HEADER),
                     )
-                    .map_err(|e| io(&path, e))?;
-                if let Some(b) = &bar {
+                    .map_err(|e| io_error(&path, e))?;
+                if let Some(b) = bar {
                     b.inc(1);
                 }
                 Ok((Summary::of(r), json, csv))
@@ -149,105 +240,119 @@ pub fn build(site: &Site, opts: &BuildOptions) -> Result<BuildStats, String> {
             .collect();
         for item in rendered {
             let (summary, json, csv) = item?;
-            if !first {
-                all_json
+            if !self.summaries.is_empty() {
+                self.all_json
                     .write_all(b",\n")
-                    .map_err(|e| io("data/reports.json", e))?;
+                    .map_err(|e| io_error("data/reports.json", e))?;
             }
-            first = false;
-            all_json
+            self.all_json
                 .write_all(json.as_bytes())
-                .map_err(|e| io("data/reports.json", e))?;
-            all_csv
+                .map_err(|e| io_error("data/reports.json", e))?;
+            self.all_csv
                 .write_all(csv.as_bytes())
-                .map_err(|e| io("data/reports.csv", e))?;
-            summaries.push(summary);
+                .map_err(|e| io_error("data/reports.csv", e))?;
+            self.summaries.push(summary);
         }
+        Ok(())
     }
-    all_json
-        .write_all(b"]\n")
-        .and_then(|_| all_json.flush())
-        .map_err(|e| io("data/reports.json", e))?;
-    all_csv.flush().map_err(|e| io("data/reports.csv", e))?;
-    drop((all_json, all_csv));
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    files += 2 + 3 * summaries.len();
-    let report_count = summaries.len();
 
-    // Index pages.
-    let index = Index::new(&site.agencies, summaries);
-    let mut pages: Vec<(String, String)> = vec![
-        (String::new(), renderer.home(&index)?),
-        ("agencies/".into(), renderer.agencies(&index)?),
-        ("years/".into(), renderer.years(&index)?),
-    ];
-    let agency_pages: Result<Vec<_>, String> = index
-        .by_agency
-        .par_iter()
-        .map(|(a, v)| Ok((format!("{}/", a.slug), renderer.agency(a, v)?)))
-        .collect();
-    pages.extend(agency_pages?);
-    let year_pages: Result<Vec<_>, String> = index
-        .by_year
-        .par_iter()
-        .map(|(y, v)| Ok((format!("years/{y}/"), renderer.year(*y, v)?)))
-        .collect();
-    pages.extend(year_pages?);
-    for (path, html) in &pages {
+    /// Index pages, feed, sitemap, robots, 404 and attachments; then the swap.
+    fn finish(mut self, config: &Config, agencies: &[Agency]) -> Result<BuildStats, String> {
+        self.all_json
+            .write_all(b"]\n")
+            .and_then(|_| self.all_json.flush())
+            .map_err(|e| io_error("data/reports.json", e))?;
+        self.all_csv
+            .flush()
+            .map_err(|e| io_error("data/reports.csv", e))?;
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        let (renderer, staging) = (&self.renderer, &self.staging);
+        let summaries = std::mem::take(&mut self.summaries);
+        let mut files = self.files + 2 + 3 * summaries.len();
+        let report_count = summaries.len();
+
+        let index = Index::new(agencies, summaries);
+        let mut pages: Vec<(String, String)> = vec![
+            (String::new(), renderer.home(&index)?),
+            ("agencies/".into(), renderer.agencies(&index)?),
+            ("years/".into(), renderer.years(&index)?),
+        ];
+        let agency_pages: Result<Vec<_>, String> = index
+            .by_agency
+            .par_iter()
+            .map(|(a, v)| Ok((format!("{}/", a.slug), renderer.agency(a, v)?)))
+            .collect();
+        pages.extend(agency_pages?);
+        let year_pages: Result<Vec<_>, String> = index
+            .by_year
+            .par_iter()
+            .map(|(y, v)| Ok((format!("years/{y}/"), renderer.year(*y, v)?)))
+            .collect();
+        pages.extend(year_pages?);
+        pages.par_iter().try_for_each(|(path, html)| {
+            staging
+                .write(&format!("{path}index.html"), html)
+                .map_err(|e| io_error(path, e))
+        })?;
         staging
-            .write(&format!("{path}index.html"), html)
-            .map_err(|e| io(path, e))?;
-    }
-    staging
-        .write("404.html", renderer.not_found()?)
-        .map_err(|e| io("404.html", e))?;
+            .write("404.html", renderer.not_found()?)
+            .map_err(|e| io_error("404.html", e))?;
 
-    // Feed, sitemap, robots.
-    let entries: Vec<(&Summary, String)> = index
-        .by_year
-        .iter()
-        .flat_map(|(_, v)| v.iter())
-        .map(|s| (s, renderer.abs_url(&s.path())))
-        .collect();
-    let mut urls: Vec<String> = pages.iter().map(|(p, _)| renderer.abs_url(p)).collect();
-    urls.extend(entries.iter().map(|(_, u)| u.clone()));
-    urls.sort();
-    staging
-        .write(
-            "atom.xml",
-            data::atom(&site.config.title, &renderer.abs_url(""), &entries),
-        )
-        .map_err(|e| io("atom.xml", e))?;
-    staging
-        .write("sitemap.xml", data::sitemap(&urls))
-        .map_err(|e| io("sitemap.xml", e))?;
-    staging
-        .write("robots.txt", data::robots(&renderer.abs_url("")))
-        .map_err(|e| io("robots.txt", e))?;
+        // Feed, sitemap, robots.
+        let entries: Vec<(&Summary, String)> = index
+            .by_year
+            .iter()
+            .flat_map(|(_, v)| v.iter())
+            .map(|s| (s, renderer.abs_url(&s.path())))
+            .collect();
+        let mut urls: Vec<String> = pages.iter().map(|(p, _)| renderer.abs_url(p)).collect();
+        urls.extend(entries.iter().map(|(_, u)| u.clone()));
+        urls.sort();
+        staging
+            .write(
+                "atom.xml",
+                data::atom(&config.title, &renderer.abs_url(""), &entries),
+            )
+            .map_err(|e| io_error("atom.xml", e))?;
+        staging
+            .write("sitemap.xml", data::sitemap(&urls))
+            .map_err(|e| io_error("sitemap.xml", e))?;
+        staging
+            .write("robots.txt", data::robots(&renderer.abs_url("")))
+            .map_err(|e| io_error("robots.txt", e))?;
 
-    // Attachments beside the reports.
-    for a in &site.agencies {
-        for att in &a.attachments {
-            let from = site.root.join("content").join(&a.slug).join(att);
-            let rel = format!("{}/{att}", a.slug);
-            staging.copy(&from, &rel).map_err(|e| io(&rel, e))?;
-            files += 1;
+        // Attachments beside the reports.
+        for a in agencies {
+            for att in &a.attachments {
+                let from = self.root.join("content").join(&a.slug).join(att);
+                let rel = format!("{}/{att}", a.slug);
+                staging.copy(&from, &rel).map_err(|e| io_error(&rel, e))?;
+                files += 1;
+            }
         }
-    }
 
-    let page_count = report_count + pages.len() + 1;
-    files += pages.len() + 4;
-    staging
-        .commit()
-        .map_err(|e| format!("无法替换输出目录 {}：{e}", target.display()))?;
-    Ok(BuildStats {
-        reports: report_count,
-        pages: page_count,
-        files,
-        output: target,
-    })
+        let page_count = report_count + pages.len() + 1;
+        files += pages.len() + 4;
+        let SiteWriter {
+            staging,
+            target,
+            all_json,
+            all_csv,
+            ..
+        } = self;
+        drop((all_json, all_csv));
+        staging
+            .commit()
+            .map_err(|e| format!("无法替换输出目录 {}：{e}", target.display()))?;
+        Ok(BuildStats {
+            reports: report_count,
+            pages: page_count,
+            files,
+            output: target,
+        })
+    }
 }
 
 enum StaticFile {
@@ -256,19 +361,16 @@ enum StaticFile {
 }
 
 /// Static files by output path: the built-in default theme, the theme folder, the site's own.
-fn static_files(site: &Site) -> Result<std::collections::BTreeMap<String, StaticFile>, String> {
-    let mut out = std::collections::BTreeMap::new();
-    if site.config.theme == "default" {
+fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, StaticFile>, String> {
+    let mut out = BTreeMap::new();
+    if config.theme == "default" {
         for (rel, text) in DEFAULT_STATIC {
             out.insert((*rel).to_string(), StaticFile::Embedded(text));
         }
     }
     for dir in [
-        site.root
-            .join("themes")
-            .join(&site.config.theme)
-            .join("static"),
-        site.root.join("static"),
+        root.join("themes").join(&config.theme).join("static"),
+        root.join("static"),
     ] {
         if !dir.is_dir() {
             continue;

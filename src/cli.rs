@@ -241,40 +241,36 @@ pub fn build(
         Ok(r) => r,
         Err(e) => return fail(err, e),
     };
-    let site = match site::load(&root, LoadOptions::default()) {
-        Ok(s) => s,
-        Err(e) => return fail(err, e),
+    let (stats, site) = match crate::build::load_and_build(&root, LoadOptions::default(), &opts) {
+        Ok(crate::build::Outcome::Built(stats, site)) => (stats, site),
+        Ok(crate::build::Outcome::Invalid(site)) => {
+            print_ignored(err, &site.ignored);
+            print_diagnostics(err, &root, &site.diagnostics, color);
+            let (errors, warnings) = diagnostic::counts(&site.diagnostics);
+            let _ = writeln!(
+                err,
+                "构建已取消：{errors} 个错误，{warnings} 个警告；先前的输出保持不变"
+            );
+            return exit::INVALID;
+        }
+        Err(e) => return fail(err, format!("{e}；先前的输出保持不变")),
     };
     print_ignored(err, &site.ignored);
-    if site.has_errors() {
-        print_diagnostics(err, &root, &site.diagnostics, color);
-        let (errors, warnings) = diagnostic::counts(&site.diagnostics);
-        let _ = writeln!(
-            err,
-            "构建已取消：{errors} 个错误，{warnings} 个警告；先前的输出保持不变"
-        );
-        return exit::INVALID;
-    }
-    let warnings = site.diagnostics.len();
-    match crate::build::build(&site, &opts) {
-        Ok(stats) => {
-            let shown = stats
-                .output
-                .strip_prefix(&root)
-                .unwrap_or(&stats.output)
-                .display()
-                .to_string();
-            let _ = writeln!(
-                out,
-                "已生成 {} 个页面（{} 份报告）到 {shown}，{warnings} 个警告，用时 {:.2} 秒",
-                stats.pages,
-                stats.reports,
-                started.elapsed().as_secs_f64()
-            );
-            exit::OK
-        }
-        Err(e) => fail(err, format!("{e}；先前的输出保持不变")),
-    }
+    let shown = stats
+        .output
+        .strip_prefix(&root)
+        .unwrap_or(&stats.output)
+        .display()
+        .to_string();
+    let _ = writeln!(
+        out,
+        "已生成 {} 个页面（{} 份报告）到 {shown}，{} 个警告，用时 {:.2} 秒",
+        stats.pages,
+        stats.reports,
+        site.diagnostics.len(),
+        started.elapsed().as_secs_f64()
+    );
+    exit::OK
 }
 
 /// `nianbao serve`: runs until Ctrl-C or SIGTERM; content errors never end it.

@@ -250,6 +250,29 @@ impl Report {
             .map_or("", |r| r.path)
     }
 
+    /// Drops what only the report's own page needs — its text, most table rows and positions —
+    /// keeping what the cross-report rules (`validate::check_site`) read: names, year, dates,
+    /// table 二, the carry-over rows and their positions. A build keeps every report this way.
+    pub fn strip_for_site_rules(&mut self) {
+        let keep = [
+            self.role_path(AppRole::CarriedOver),
+            self.role_path(AppRole::CarriedForward),
+        ];
+        self.body = Body::default();
+        self.appeals.clear();
+        self.applications.retain(|k, _| keep.contains(k));
+        let wanted = |k: &String| {
+            matches!(k.as_str(), "year" | "published" | "agency")
+                || k.starts_with("active.")
+                || keep.iter().any(|p| {
+                    k.strip_prefix("applications.")
+                        .is_some_and(|rest| rest == *p)
+                })
+        };
+        self.locations.keys.retain(|k, _| wanted(k));
+        self.locations.cells.retain(|k, _| wanted(k));
+    }
+
     /// Key figures shown on index pages.
     pub fn key_figures(&self) -> KeyFigures {
         let total = |role| self.row_by_role(role).map_or(0, |r| r[6]);

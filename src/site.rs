@@ -3,7 +3,8 @@
 //! In: the site root. Out: the config, every agency and report that could be read, and every
 //! diagnostic of every file, sorted. Reading and checking run in parallel, one task per file.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -65,6 +66,9 @@ impl Default for LoadOptions {
 pub enum LoadError {
     #[error("{0}")]
     Config(String),
+    /// Rendering while loading failed (a broken template, a full disk).
+    #[error("{0}")]
+    Build(String),
     #[error("无法读取 {path}：{source}")]
     Io {
         path: String,
@@ -75,8 +79,29 @@ pub enum LoadError {
 /// One report file, checked: the model where it could be read, and its diagnostics.
 type Checked = (Option<Report>, Vec<Diagnostic>);
 
-/// Loads and checks the site at `root`.
+/// One agency file, checked; or why it could not be decoded (N009).
+type AgencyFileResult = Result<(validate::AgencyFile, Vec<Diagnostic>), Box<Diagnostic>>;
+
+/// Loads and checks the site at `root`, keeping every report whole.
 pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
+    load_with(root, opts, None)
+}
+
+/// Called with each batch of checked reports (every report of some agencies, sorted) and the
+/// agencies known so far; after it returns, the reports are cut down to what the cross-report
+/// rules and the indexes need. This is how `build` renders while loading.
+pub type ChunkFn<'a> =
+    &'a mut dyn FnMut(&[Report], &BTreeMap<String, Agency>) -> Result<(), String>;
+
+/// Reports per batch when streaming: bounds the memory of a build.
+const STREAM_CHUNK: usize = 1024;
+
+/// Loads and checks the site; with `on_chunk`, a batch of agencies at a time (see [`ChunkFn`]).
+pub fn load_with(
+    root: &Path,
+    opts: LoadOptions,
+    mut on_chunk: Option<ChunkFn>,
+) -> Result<Site, LoadError> {
     let (config, mut diags) = config::load(root).map_err(LoadError::Config)?;
     let tree: ContentTree = source::scan(root).map_err(|e| LoadError::Io {
         path: "content/".into(),
@@ -92,51 +117,107 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
         ));
     }
 
-    let jobs: Vec<(&str, &str)> = tree
+    // Agency files, read and checked in parallel (in order, so the first failure is the same
+    // as reading them one by one).
+    let agency_files: Vec<Result<Option<AgencyFileResult>, LoadError>> = tree
         .agencies
-        .iter()
-        .flat_map(|a| a.reports.iter().map(move |f| (a.slug.as_str(), f.as_str())))
-        .collect();
-    let results: Vec<Result<Checked, LoadError>> = jobs
         .par_iter()
-        .map(|(slug, file)| {
-            let text = match source::read(root, file) {
-                Ok(Ok(t)) => t,
-                Ok(Err(d)) => return Ok((None, vec![*d])),
-                Err(e) => {
-                    return Err(LoadError::Io {
-                        path: file.to_string(),
-                        source: e,
-                    })
-                }
+        .map(|dir| {
+            let Some(file) = &dir.index else {
+                return Ok(None);
             };
-            let ctx = FileContext {
-                file,
-                slug,
-                this_year: opts.this_year,
-            };
-            Ok(validate::check_report(&ctx, &text))
+            match source::read(root, file) {
+                Ok(Ok(text)) => Ok(Some(Ok(validate::check_agency_file(file, &text)))),
+                Ok(Err(d)) => Ok(Some(Err(d))),
+                Err(e) => Err(LoadError::Io {
+                    path: file.clone(),
+                    source: e,
+                }),
+            }
         })
         .collect();
-    let mut reports = Vec::with_capacity(results.len());
-    for r in results {
-        let (report, d) = r?;
-        reports.extend(report);
-        diags.extend(d);
+    let mut agency_files: Vec<Option<AgencyFileResult>> =
+        agency_files.into_iter().collect::<Result<_, _>>()?;
+
+    // Batches of whole agencies: an agency's name may come from its newest report.
+    let streaming = on_chunk.is_some();
+    let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut count = 0;
+    for (i, dir) in tree.agencies.iter().enumerate() {
+        count += dir.reports.len();
+        if streaming && count >= STREAM_CHUNK {
+            batches.push(start..i + 1);
+            start = i + 1;
+            count = 0;
+        }
+    }
+    if start < tree.agencies.len() || batches.is_empty() {
+        batches.push(start..tree.agencies.len());
     }
 
+    let mut reports: Vec<Report> = Vec::new();
     let mut agencies: BTreeMap<String, Agency> = BTreeMap::new();
-    for dir in &tree.agencies {
-        let mut agency = Agency {
-            slug: dir.slug.clone(),
-            attachments: dir.attachments.clone(),
-            index_file: dir.index.clone(),
-            ..Default::default()
-        };
-        if let Some(file) = &dir.index {
-            match source::read(root, file) {
-                Ok(Ok(text)) => {
-                    let (a, d) = validate::check_agency_file(file, &text);
+    let mut report_files = 0;
+    for batch in batches {
+        let dirs = &tree.agencies[batch.clone()];
+        let jobs: Vec<(&str, &str)> = dirs
+            .iter()
+            .flat_map(|a| a.reports.iter().map(move |f| (a.slug.as_str(), f.as_str())))
+            .collect();
+        report_files += jobs.len();
+        let results: Vec<Result<Checked, LoadError>> = jobs
+            .par_iter()
+            .map(|(slug, file)| {
+                let text = match source::read(root, file) {
+                    Ok(Ok(t)) => t,
+                    Ok(Err(d)) => return Ok((None, vec![*d])),
+                    Err(e) => {
+                        return Err(LoadError::Io {
+                            path: file.to_string(),
+                            source: e,
+                        })
+                    }
+                };
+                let ctx = FileContext {
+                    file,
+                    slug,
+                    this_year: opts.this_year,
+                };
+                Ok(validate::check_report(&ctx, &text))
+            })
+            .collect();
+        let mut batch_reports = Vec::with_capacity(results.len());
+        for r in results {
+            let (report, d) = r?;
+            batch_reports.extend(report);
+            diags.extend(d);
+        }
+        batch_reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
+
+        // The newest report of each agency that names it: where an agency file gives no name.
+        // (The last of equal years; one pass, not one per agency.)
+        let mut newest: HashMap<&str, &Report> = HashMap::new();
+        for r in batch_reports.iter().filter(|r| !r.agency.is_empty()) {
+            match newest.entry(r.slug.as_str()) {
+                Entry::Occupied(mut e) if r.year >= e.get().year => {
+                    e.insert(r);
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(e) => {
+                    e.insert(r);
+                }
+            }
+        }
+        for (dir, file) in dirs.iter().zip(&mut agency_files[batch]) {
+            let mut agency = Agency {
+                slug: dir.slug.clone(),
+                attachments: dir.attachments.clone(),
+                index_file: dir.index.clone(),
+                ..Default::default()
+            };
+            match file.take() {
+                Some(Ok((a, d))) => {
                     diags.extend(d);
                     agency.name = a.name.unwrap_or_default();
                     agency.region = a.region;
@@ -144,23 +225,24 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
                     agency.order = a.order;
                     agency.intro = a.intro;
                 }
-                Ok(Err(d)) => diags.push(*d),
-                Err(e) => {
-                    return Err(LoadError::Io {
-                        path: file.clone(),
-                        source: e,
-                    })
-                }
+                Some(Err(d)) => diags.push(*d),
+                None => {}
+            }
+            if agency.name.is_empty() {
+                agency.name = newest
+                    .get(dir.slug.as_str())
+                    .map_or_else(|| dir.slug.clone(), |r| r.agency.clone());
+            }
+            agencies.insert(dir.slug.clone(), agency);
+        }
+        drop(newest);
+        if let Some(f) = on_chunk.as_mut() {
+            f(&batch_reports, &agencies).map_err(LoadError::Build)?;
+            for r in &mut batch_reports {
+                r.strip_for_site_rules();
             }
         }
-        if agency.name.is_empty() {
-            agency.name = reports
-                .iter()
-                .filter(|r| r.slug == dir.slug && !r.agency.is_empty())
-                .max_by_key(|r| r.year)
-                .map_or_else(|| dir.slug.clone(), |r| r.agency.clone());
-        }
-        agencies.insert(dir.slug.clone(), agency);
+        reports.append(&mut batch_reports);
     }
 
     reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
@@ -170,10 +252,12 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
     }
     diagnostic::sort(&mut diags);
 
+    let with_reports: HashSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
     let mut agencies: Vec<Agency> = agencies
         .into_values()
-        .filter(|a| reports.iter().any(|r| r.slug == a.slug) || a.index_file.is_some())
+        .filter(|a| with_reports.contains(a.slug.as_str()) || a.index_file.is_some())
         .collect();
+    drop(with_reports);
     agencies.sort_by(|a, b| {
         (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(
             b.order.unwrap_or(i64::MAX),
@@ -185,7 +269,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Site, LoadError> {
         root: root.to_path_buf(),
         config,
         agencies,
-        report_files: jobs.len(),
+        report_files,
         reports,
         diagnostics: diags,
         ignored: tree.ignored,

@@ -423,3 +423,23 @@ fn hostile_content_is_inert() {
         }
     }
 }
+
+#[test]
+fn the_streaming_build_equals_the_build_of_a_loaded_site() {
+    let t = sample_copy();
+    // `nianbao build` renders while loading; `serve` builds a site loaded whole.
+    build(t.path(), &t.path().join("streamed"), &["--drafts"]).success();
+    let site = nianbao::site::load(t.path(), Default::default()).unwrap();
+    let opts = nianbao::build::BuildOptions {
+        drafts: true,
+        output: Some(t.path().join("loaded")),
+        ..Default::default()
+    };
+    nianbao::build::build(&site, &opts).unwrap();
+    let (a, b) = (tree(&t.path().join("streamed")), tree(&t.path().join("loaded")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs");
+    }
+    assert!(a.contains_key("shilixian-jiaoyuju/2024/index.html"), "drafts included");
+}
