@@ -8,6 +8,20 @@ use crate::format::layout::{Cell, CellRef, Grid};
 use crate::markdown::escape;
 use crate::report::Report;
 
+/// A table's HTML with holes for its values, built once per edition and table.
+enum Seg {
+    Html(String),
+    Value(CellRef),
+}
+
+/// Appends static HTML, merging with the previous piece.
+fn html(segs: &mut Vec<Seg>, s: &str) {
+    match segs.last_mut() {
+        Some(Seg::Html(h)) => h.push_str(s),
+        _ => segs.push(Seg::Html(s.to_string())),
+    }
+}
+
 /// The text of a data cell: zero is `0`, never blank.
 fn value(report: &Report, r: CellRef) -> String {
     match r {
@@ -33,8 +47,8 @@ fn span(out: &mut String, name: &str, n: usize) {
     }
 }
 
-fn row_html(out: &mut String, report: &Report, row: &[Cell]) {
-    out.push_str("<tr>");
+fn row_html(segs: &mut Vec<Seg>, row: &[Cell]) {
+    let mut out = String::from("<tr>");
     for cell in row {
         match cell {
             Cell::Header {
@@ -45,8 +59,8 @@ fn row_html(out: &mut String, report: &Report, row: &[Cell]) {
                 scope,
             } => {
                 let _ = write!(out, "<th id=\"{id}\" scope=\"{}\"", scope.as_str());
-                span(out, "colspan", *colspan);
-                span(out, "rowspan", *rowspan);
+                span(&mut out, "colspan", *colspan);
+                span(&mut out, "rowspan", *rowspan);
                 let _ = write!(out, ">{}</th>", escape(text));
             }
             Cell::Corner {
@@ -56,8 +70,8 @@ fn row_html(out: &mut String, report: &Report, row: &[Cell]) {
                 rowspan,
             } => {
                 let _ = write!(out, "<td id=\"{id}\" class=\"note\"");
-                span(out, "colspan", *colspan);
-                span(out, "rowspan", *rowspan);
+                span(&mut out, "colspan", *colspan);
+                span(&mut out, "rowspan", *rowspan);
                 let _ = write!(out, ">{}</td>", escape(text));
             }
             Cell::Data {
@@ -66,17 +80,21 @@ fn row_html(out: &mut String, report: &Report, row: &[Cell]) {
                 colspan,
             } => {
                 let _ = write!(out, "<td headers=\"{headers}\"");
-                span(out, "colspan", *colspan);
-                let _ = write!(out, ">{}</td>", value(report, *v));
+                span(&mut out, "colspan", *colspan);
+                out.push('>');
+                html(segs, &std::mem::take(&mut out));
+                segs.push(Seg::Value(*v));
+                out.push_str("</td>");
             }
         }
     }
     out.push_str("</tr>\n");
+    html(segs, &out);
 }
 
-/// The table, in its scroll container.
-pub fn table_html(grid: &Grid, report: &Report) -> String {
-    let mut o = String::with_capacity(16 * 1024);
+/// The pieces of a table's HTML.
+fn compile(grid: &Grid) -> Vec<Seg> {
+    let mut o = String::new();
     let caption_id = format!("{}-caption", grid.id);
     let _ = write!(
         o,
@@ -92,20 +110,67 @@ pub fn table_html(grid: &Grid, report: &Report) -> String {
         escape(&grid.title),
         escape(grid.unit)
     );
+    let mut segs = vec![Seg::Html(o)];
     if !grid.head.is_empty() {
-        o.push_str("<thead>\n");
+        html(&mut segs, "<thead>\n");
         for row in &grid.head {
-            row_html(&mut o, report, row);
+            row_html(&mut segs, row);
         }
-        o.push_str("</thead>\n");
+        html(&mut segs, "</thead>\n");
     }
     for body in &grid.bodies {
-        o.push_str("<tbody>\n");
+        html(&mut segs, "<tbody>\n");
         for row in body {
-            row_html(&mut o, report, row);
+            row_html(&mut segs, row);
         }
-        o.push_str("</tbody>\n");
+        html(&mut segs, "</tbody>\n");
     }
-    o.push_str("</table>\n</div>\n");
+    html(&mut segs, "</table>\n</div>\n");
+    segs
+}
+
+/// Every edition's tables, compiled once; `None` for a grid that is not an edition's.
+fn compiled(grid: &Grid) -> Option<&'static [Seg]> {
+    static CACHE: std::sync::OnceLock<Vec<(usize, Vec<Seg>)>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        crate::format::EDITIONS
+            .iter()
+            .flat_map(|f| crate::format::layout::grids(f).iter())
+            .map(|g| (g as *const Grid as usize, compile(g)))
+            .collect()
+    });
+    let key = grid as *const Grid as usize;
+    all.iter().find(|(k, _)| *k == key).map(|(_, segs)| segs.as_slice())
+}
+
+/// The table, in its scroll container.
+pub fn table_html(grid: &Grid, report: &Report) -> String {
+    match compiled(grid) {
+        Some(segs) => fill(segs, report),
+        None => fill(&compile(grid), report),
+    }
+}
+
+fn fill(segs: &[Seg], report: &Report) -> String {
+    let mut o = String::with_capacity(24 * 1024);
+    // Table 三 asks for each row's seven values in turn: compute a row once.
+    let mut row: Option<(&str, [u64; 7])> = None;
+    for seg in segs {
+        match seg {
+            Seg::Html(h) => o.push_str(h),
+            Seg::Value(CellRef::Applications(path, i)) => {
+                let values = match row {
+                    Some((p, v)) if p == *path => v,
+                    _ => {
+                        let v = report.application_row(path).unwrap_or([0; 7]);
+                        row = Some((path, v));
+                        v
+                    }
+                };
+                let _ = write!(o, "{}", values[*i]);
+            }
+            Seg::Value(v) => o.push_str(&value(report, *v)),
+        }
+    }
     o
 }
