@@ -421,10 +421,41 @@ const FAST_MAX_ENTRIES: usize = 64;
 const FAST_MAX_KEY: usize = 64;
 
 /// A character both YAML parsers take as printable text (no tab, no line break of YAML 1.1
-/// such as U+0085 or U+2028, no BOM, no control or non-character).
+/// such as U+0085 or U+2028, no BOM, no control or non-character). [`fast_text_ok`] is the
+/// same test on UTF-8 bytes.
+#[cfg(test)]
 fn fast_char_ok(c: char) -> bool {
     matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
         && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// Whether every character of `s` but line feeds passes `fast_char_ok`, judged on the bytes:
+/// ASCII controls and DEL are out; of the rest only U+0080–U+009F (C2 80–9F), U+2028/U+2029
+/// (E2 80 A8/A9), U+FEFF (EF BB BF) and U+FFFE/U+FFFF (EF BF BE/BF) are, whose lead bytes a
+/// continuation byte never equals.
+fn fast_text_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Controls and DEL: one branch-free pass, which the compiler vectorises.
+    let control = b.iter().fold(false, |bad, &c| {
+        bad | ((c < 0x20) & (c != b'\n')) | (c == 0x7f)
+    });
+    if control {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|c| matches!(c, 0xc2 | 0xe2 | 0xef)) {
+        let j = i + k;
+        let bad = match b[j] {
+            0xc2 => b[j + 1] < 0xa0,
+            0xe2 => b[j + 1] == 0x80 && matches!(b[j + 2], 0xa8 | 0xa9),
+            _ => matches!((b[j + 1], b[j + 2]), (0xbb, 0xbf) | (0xbf, 0xbe | 0xbf)),
+        };
+        if bad {
+            return false;
+        }
+        i = j + 1;
+    }
+    true
 }
 
 /// A key: `[A-Za-z_][A-Za-z0-9_]*`, up to `FAST_MAX_KEY` bytes.
@@ -489,7 +520,7 @@ fn fast_scalar(text: &str, style: Style, pos: Pos) -> Node {
 /// A one-line flow sequence of numbers, `[1, 2, 3]`, at byte `at` of `line`; returns the node
 /// and the byte offset after `]`.
 fn fast_flow_seq(line: &str, at: usize, ln: u32) -> Option<(Node, usize)> {
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(8);
     let mut i = at + 1;
     loop {
         i += line[i..].len() - line[i..].trim_start_matches(' ').len();
@@ -648,10 +679,10 @@ fn fast_tree(yaml: &str, first_line: u32) -> Option<Node> {
     // Indentation of the last key whose value stood on its line: nothing may be indented deeper
     // after it (that would continue the value).
     let mut inline_at: Option<usize> = None;
+    if !fast_text_ok(yaml) {
+        return None;
+    }
     for (i, line) in yaml.split('\n').enumerate() {
-        if !line.chars().all(fast_char_ok) {
-            return None;
-        }
         let ln = first_line + i as u32;
         let body = line.trim_start_matches(' ');
         let indent = line.len() - body.len();
@@ -966,6 +997,22 @@ mod tests {
         ];
         for yaml in cases {
             assert!(!fast_agrees(yaml), "fast path took {yaml:?}");
+        }
+    }
+
+    #[test]
+    fn byte_check_matches_char_check() {
+        let ranges = [
+            0..0x3000u32,
+            0xd000..0x10000,
+            0x10000..0x10100,
+            0x10fff0..0x110000,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            if c != '\n' {
+                let s = format!("a{c}b");
+                assert_eq!(fast_text_ok(&s), fast_char_ok(c), "{:#x}", c as u32);
+            }
         }
     }
 

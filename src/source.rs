@@ -158,6 +158,8 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 /// Decodes a file as UTF-8, or says what it is instead (N009).
 pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
     match String::from_utf8(bytes) {
+        // Most files need no change: keep the buffer rather than copy it.
+        Ok(text) if !text.starts_with('\u{feff}') && !text.contains('\r') => Ok(text),
         Ok(text) => Ok(normalize(&text).into_owned()),
         Err(e) => {
             let bytes = e.into_bytes();

@@ -24,10 +24,11 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
             format!("应为数字，实为文字“{text}”")
         });
     }
-    let lower = t.to_ascii_lowercase();
-    if matches!(
-        lower.trim_start_matches(['+', '-']),
-        ".nan" | ".inf" | "nan" | "inf" | "infinity"
+    // Compared ignoring ASCII case, without a lowercase copy of every cell.
+    let is_any = |s: &str, words: &[&str]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if is_any(
+        t.trim_start_matches(['+', '-']),
+        &[".nan", ".inf", "nan", "inf", "infinity"],
     ) {
         return Err(format!("不能是 NaN 或无穷大：{t}"));
     }
@@ -47,16 +48,11 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(int) || frac.is_some_and(|f| !digits(f)) {
-        return Err(
-            if matches!(
-                lower.as_str(),
-                "true" | "false" | "yes" | "no" | "on" | "off"
-            ) {
-                format!("应为数字，实为“{t}”")
-            } else {
-                format!("不是有效的十进制数字：{t}")
-            },
-        );
+        return Err(if is_any(t, &["true", "false", "yes", "no", "on", "off"]) {
+            format!("应为数字，实为“{t}”")
+        } else {
+            format!("不是有效的十进制数字：{t}")
+        });
     }
     let negative = t.starts_with('-');
     let int_value: i64 = match int.parse::<i64>() {

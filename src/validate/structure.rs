@@ -593,11 +593,13 @@ impl Reader<'_, '_> {
     /// Reads the children of a group of table 三 (`prefix` "" for the top level).
     fn app_group(&mut self, f: &'static FormatDef, e: &Entry, prefix: &str, report: &mut Report) {
         let map = e.value.as_map().unwrap_or(&[]);
-        let children: Vec<_> = f
+        // (key, row): the key is cut from the path once, not at every comparison.
+        let children: Vec<(&str, _)> = f
             .applications
             .rows
             .iter()
             .filter(|r| r.parent().unwrap_or("") == prefix)
+            .map(|r| (r.key(), r))
             .collect();
         for child in map {
             let path = if prefix.is_empty() {
@@ -605,7 +607,7 @@ impl Reader<'_, '_> {
             } else {
                 format!("{prefix}.{}", child.key)
             };
-            let Some(def) = children.iter().find(|d| d.key() == child.key) else {
+            let Some(&(_, def)) = children.iter().find(|(k, _)| *k == child.key) else {
                 let parent = if prefix.is_empty() {
                     "applications".to_string()
                 } else {
@@ -616,7 +618,7 @@ impl Reader<'_, '_> {
                     &child.key,
                     child.key_pos,
                     &parent,
-                    children.iter().map(|d| d.key()).collect(),
+                    children.iter().map(|(k, _)| *k).collect(),
                 );
                 continue;
             };
@@ -692,8 +694,8 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        for def in children {
-            if def.kind != AppRowKind::Total && !map.iter().any(|x| x.key == def.key()) {
+        for (key, def) in children {
+            if def.kind != AppRowKind::Total && !map.iter().any(|x| x.key == key) {
                 self.missing_row(e, &format!("applications.{}", def.path), def.label);
             }
         }
