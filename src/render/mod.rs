@@ -5,6 +5,7 @@
 //! own `templates/` overrides a theme file of the same name. Templates only see the typed views
 //! of [`view`]. The official tables are written by [`table`] from the edition's layout.
 
+mod skeleton;
 pub mod table;
 pub mod view;
 
@@ -74,6 +75,8 @@ fn escape_html(s: &str) -> String {
 /// Renders pages for one site.
 pub struct Renderer {
     tera: Tera,
+    /// Cut report pages, when the page templates are the built-in ones.
+    skeletons: Option<skeleton::Skeletons>,
     site: SiteView,
     /// Sub-path, e.g. `/zfxxgk/ndbg/`.
     pub base: String,
@@ -127,6 +130,16 @@ impl Renderer {
         for (n, t) in read_templates(&root.join("templates"))? {
             templates.insert(n, t);
         }
+        // Report pages can be cut and refilled only when printed by the built-in templates.
+        let builtin = |name: &str| {
+            DEFAULT_TEMPLATES
+                .iter()
+                .any(|(n, t)| *n == name && templates.get(name).is_some_and(|x| x == t))
+        };
+        let skeletons = ["report.html", "base.html", "macros.html"]
+            .iter()
+            .all(|n| builtin(n))
+            .then(skeleton::Skeletons::default);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
@@ -149,6 +162,7 @@ impl Renderer {
         };
         Ok(Renderer {
             tera,
+            skeletons,
             site,
             base,
             base_url,
@@ -313,12 +327,27 @@ impl Renderer {
             (agency.name.clone(), Some(self.url(&format!("{}/", r.slug)))),
             (format!("{} 年度", r.year), None),
         ];
-        self.render(
-            "report.html",
-            self.page(r.title.clone(), &path, crumbs),
-            "report",
-            view,
-        )
+        let page = self.page(r.title.clone(), &path, crumbs);
+        match &self.skeletons {
+            Some(sk) => sk.report_page(&self.site.title, view, page, |v, p| {
+                self.render("report.html", p, "report", v)
+            }),
+            None => self.render("report.html", page, "report", view),
+        }
+    }
+
+    /// The report page through Tera, even where a cut page would do (for tests).
+    #[doc(hidden)]
+    pub fn report_page_with_tera(&self, r: &Report, agency: &Agency) -> Result<String, String> {
+        let fast = Renderer {
+            skeletons: None,
+            tera: self.tera.clone(),
+            site: self.site.clone(),
+            base: self.base.clone(),
+            base_url: self.base_url.clone(),
+            inject_html: self.inject_html.clone(),
+        };
+        fast.report_page(r, agency)
     }
 
     pub fn home(&self, index: &Index) -> Result<String, String> {
