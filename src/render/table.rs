@@ -140,7 +140,9 @@ fn compiled(grid: &Grid) -> Option<&'static [Seg]> {
             .collect()
     });
     let key = grid as *const Grid as usize;
-    all.iter().find(|(k, _)| *k == key).map(|(_, segs)| segs.as_slice())
+    all.iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, segs)| segs.as_slice())
 }
 
 /// The table, in its scroll container.
