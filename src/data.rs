@@ -4,69 +4,123 @@
 //! In: checked reports (or their summaries). Out: text. JSON objects keep the official order of
 //! rows; CSV has one line per cell and starts with a BOM so spreadsheet programs read UTF-8.
 
-use serde_json::{json, Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::format::{AppRowKind, FormatDef};
+use crate::format::AppRowKind;
 use crate::index::Summary;
 use crate::markdown::escape;
-use crate::report::Report;
+use crate::report::{Num, Report};
 
 /// Byte order mark for CSV files.
 pub const BOM: &str = "\u{feff}";
 /// The CSV header line.
 pub const CSV_HEADER: &str = "agency,year,table,row_key,row_label,column_label,value\n";
 
-fn applications_json(r: &Report, f: &FormatDef, prefix: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    for def in f
-        .applications
-        .rows
-        .iter()
-        .filter(|d| d.parent().unwrap_or("") == prefix)
-    {
-        let v = match def.kind {
-            AppRowKind::Group => Value::Object(applications_json(r, f, def.path)),
-            _ => r
-                .application_row(def.path)
-                .map_or(Value::Null, |v| json!(v)),
-        };
-        m.insert(def.key().into(), v);
+/// A table value in JSON: integers as integers, amounts as decimals.
+struct NumJson(Num);
+
+impl Serialize for NumJson {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Num::Int(i) => s.serialize_i64(i),
+            Num::Dec(d) if d % Num::SCALE == 0 => s.serialize_i64(d / Num::SCALE),
+            n => s.serialize_f64(n.as_f64()),
+        }
     }
-    m
 }
 
-/// `report.json`: every row by its key, totals computed and included.
-pub fn report_json(r: &Report, url: &str) -> Value {
-    let f = r.format;
-    let mut active = Map::new();
-    for (_, row) in f.active_rows() {
-        let v = r.active.get(row.key).map_or(Value::Null, |v| {
-            Value::Array(v.iter().map(|n| n.to_json()).collect())
+/// Table 二 by row key.
+struct ActiveJson<'a>(&'a Report);
+
+impl Serialize for ActiveJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        for (_, row) in r.format.active_rows() {
+            let v = r
+                .active
+                .get(row.key)
+                .map(|v| v.iter().map(|n| NumJson(*n)).collect::<Vec<_>>());
+            m.serialize_entry(row.key, &v)?;
+        }
+        m.end()
+    }
+}
+
+/// Table 三, nested by key path as in the front matter; totals included.
+struct ApplicationsJson<'a>(&'a Report, &'a str);
+
+impl Serialize for ApplicationsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (r, prefix) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        for def in r
+            .format
+            .applications
+            .rows
+            .iter()
+            .filter(|d| d.parent().unwrap_or("") == prefix)
+        {
+            match def.kind {
+                AppRowKind::Group => {
+                    m.serialize_entry(def.key(), &ApplicationsJson(r, def.path))?
+                }
+                _ => m.serialize_entry(def.key(), &r.application_row(def.path))?,
+            }
+        }
+        m.end()
+    }
+}
+
+/// Table 四 by group key; totals included.
+struct AppealsJson<'a>(&'a Report);
+
+impl Serialize for AppealsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        for g in r.format.appeals.groups {
+            m.serialize_entry(g.key, &r.appeals.get(g.key).map(|a| a.with_total()))?;
+        }
+        m.end()
+    }
+}
+
+/// `report.json`: every row by its key, totals computed and included. Serialised straight from
+/// the report, in the official order of rows.
+pub struct ReportJson<'a> {
+    report: &'a Report,
+    url: &'a str,
+}
+
+impl Serialize for ReportJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.report;
+        let mut m = s.serialize_map(Some(11))?;
+        m.serialize_entry("agency", &r.agency)?;
+        m.serialize_entry("agency_slug", &r.slug)?;
+        m.serialize_entry("year", &r.year)?;
+        m.serialize_entry("format", &r.format.id)?;
+        m.serialize_entry("published", &r.published.map(|d| d.to_string()))?;
+        m.serialize_entry("title", &r.title)?;
+        m.serialize_entry("active", &ActiveJson(r))?;
+        m.serialize_entry("applications", &ApplicationsJson(r, ""))?;
+        m.serialize_entry("appeals", &AppealsJson(r))?;
+        let fees = r.processing_fees.map(|p| {
+            let mut f = serde_json::Map::new();
+            f.insert("notices".into(), p.notices.into());
+            f.insert("amount".into(), p.amount.to_json());
+            f
         });
-        active.insert(row.key.into(), v);
+        m.serialize_entry("processing_fees", &fees)?;
+        m.serialize_entry("url", self.url)?;
+        m.end()
     }
-    let mut appeals = Map::new();
-    for g in f.appeals.groups {
-        appeals.insert(
-            g.key.into(),
-            r.appeals
-                .get(g.key)
-                .map_or(Value::Null, |a| json!(a.with_total())),
-        );
-    }
-    json!({
-        "agency": r.agency,
-        "agency_slug": r.slug,
-        "year": r.year,
-        "format": f.id,
-        "published": r.published.map(|d| d.to_string()),
-        "title": r.title,
-        "active": active,
-        "applications": applications_json(r, f, ""),
-        "appeals": appeals,
-        "processing_fees": r.processing_fees.map(|p| json!({"notices": p.notices, "amount": p.amount.to_json()})),
-        "url": url,
-    })
+}
+
+/// `report.json` of a report whose page is at `url`.
+pub fn report_json<'a>(report: &'a Report, url: &'a str) -> ReportJson<'a> {
+    ReportJson { report, url }
 }
 
 /// The CSV lines of one report (no header, no BOM).
