@@ -6,7 +6,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::format::AppRowKind;
+use crate::format::{AppRowKind, FormatDef, EDITIONS};
 use crate::index::Summary;
 use crate::markdown::escape;
 use crate::report::{Num, Report};
@@ -125,75 +125,115 @@ pub fn report_json<'a>(report: &'a Report, url: &'a str) -> ReportJson<'a> {
 
 /// The CSV lines of one report (no header, no BOM).
 pub fn report_csv(r: &Report) -> String {
-    let f = r.format;
-    let mut out = String::with_capacity(16 * 1024);
+    let mut out = String::with_capacity(24 * 1024);
     let year = r.year.to_string();
     let agency = csv_field(&r.agency);
-    let mut line = |table: &str, key: &str, row: &str, col: &str, value: String| {
+    let mut row: Option<(&str, [u64; 7])> = None;
+    for (cell, middle) in csv_layout(r.format) {
+        let value = match *cell {
+            CsvCell::Active(key, i) => r
+                .active
+                .get(key)
+                .and_then(|v| v.get(i))
+                .map_or_else(String::new, ToString::to_string),
+            CsvCell::Applications(path, i) => {
+                let values = match row {
+                    Some((p, v)) if p == path => Some(v),
+                    _ => r.application_row(path).inspect(|v| row = Some((path, *v))),
+                };
+                match values {
+                    Some(v) => v[i].to_string(),
+                    None => continue, // a missing row has no lines
+                }
+            }
+            CsvCell::Appeals(key, i) => match r.appeals.get(key) {
+                Some(a) => a.with_total()[i].to_string(),
+                None => continue,
+            },
+            CsvCell::Notices => match r.processing_fees {
+                Some(p) => p.notices.to_string(),
+                None => continue,
+            },
+            CsvCell::Amount => match r.processing_fees {
+                Some(p) => p.amount.to_string(),
+                None => continue,
+            },
+        };
         out.push_str(&agency);
-        // Year, table and key are ASCII words that never need quoting.
-        for field in [year.as_str(), table, key] {
-            out.push(',');
-            out.push_str(field);
-        }
-        for field in [row, col, value.as_str()] {
-            out.push(',');
-            out.push_str(&csv_field(field));
-        }
+        out.push(',');
+        out.push_str(&year);
+        out.push_str(middle);
+        out.push_str(&value);
         out.push('\n');
+    }
+    out
+}
+
+/// Which value a CSV line carries.
+enum CsvCell {
+    Active(&'static str, usize),
+    Applications(&'static str, usize),
+    Appeals(&'static str, usize),
+    Notices,
+    Amount,
+}
+
+/// Every line of an edition's CSV, with its fixed middle `,table,row_key,row_label,column_label,`;
+/// built once per edition.
+fn csv_layout(f: &'static FormatDef) -> &'static [(CsvCell, String)] {
+    static CACHE: std::sync::OnceLock<Vec<Vec<(CsvCell, String)>>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| EDITIONS.iter().map(|f| build_csv_layout(f)).collect());
+    let i = EDITIONS.iter().position(|e| e.id == f.id).unwrap_or(0);
+    &all[i]
+}
+
+fn build_csv_layout(f: &FormatDef) -> Vec<(CsvCell, String)> {
+    // Table names and row keys are ASCII words that never need quoting.
+    let mid = |table: &str, key: &str, row: &str, col: &str| {
+        format!(",{table},{key},{},{},", csv_field(row), csv_field(col))
     };
+    let mut out = Vec::new();
     for (b, row) in f.active_rows() {
         for (i, c) in b.columns.iter().enumerate() {
-            let v = r
-                .active
-                .get(row.key)
-                .and_then(|v| v.get(i))
-                .map_or_else(String::new, ToString::to_string);
-            line("active", row.key, row.label, &c.header(), v);
+            out.push((
+                CsvCell::Active(row.key, i),
+                mid("active", row.key, row.label, &c.header()),
+            ));
         }
     }
     let t = &f.applications;
     for def in t.rows.iter().filter(|d| d.kind != AppRowKind::Group) {
-        if let Some(v) = r.application_row(def.path) {
-            for (i, v) in v.iter().enumerate() {
-                line(
-                    "applications",
-                    def.path,
-                    def.label,
-                    t.columns.get(i).copied().unwrap_or(t.total_label),
-                    v.to_string(),
-                );
-            }
+        for i in 0..7 {
+            let col = t.columns.get(i).copied().unwrap_or(t.total_label);
+            out.push((
+                CsvCell::Applications(def.path, i),
+                mid("applications", def.path, def.label, col),
+            ));
         }
     }
     for g in f.appeals.groups {
-        if let Some(a) = r.appeals.get(g.key) {
-            for (i, v) in a.with_total().iter().enumerate() {
-                let col = f
-                    .appeals
-                    .columns
-                    .get(i)
-                    .copied()
-                    .unwrap_or(f.appeals.total_label);
-                line("appeals", g.key, &g.label(), col, v.to_string());
-            }
+        for i in 0..5 {
+            let col = f
+                .appeals
+                .columns
+                .get(i)
+                .copied()
+                .unwrap_or(f.appeals.total_label);
+            out.push((
+                CsvCell::Appeals(g.key, i),
+                mid("appeals", g.key, &g.label(), col),
+            ));
         }
     }
-    if let (Some(def), Some(p)) = (&f.processing_fees, r.processing_fees) {
-        line(
-            "processing_fees",
-            "notices",
-            def.label,
-            def.notices_label,
-            p.notices.to_string(),
-        );
-        line(
-            "processing_fees",
-            "amount",
-            def.label,
-            def.amount_label,
-            p.amount.to_string(),
-        );
+    if let Some(def) = &f.processing_fees {
+        out.push((
+            CsvCell::Notices,
+            mid("processing_fees", "notices", def.label, def.notices_label),
+        ));
+        out.push((
+            CsvCell::Amount,
+            mid("processing_fees", "amount", def.label, def.amount_label),
+        ));
     }
     out
 }
