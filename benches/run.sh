@@ -26,7 +26,8 @@
 #        target/release/examples/gen_corpus --reports SIZE --out DIR --seed S
 #   3. runs each command RUNS times under `/usr/bin/time -v` (the Debian package `time`,
 #      installed with apt-get when missing) and keeps the median wall time and the median peak
-#      resident memory (max RSS):
+#      resident memory (max RSS), and the median CPU time (user + system; on a shared machine
+#      it moves less than the wall time):
 #        nianbao check --root DIR
 #        nianbao build --root DIR --output DIR-out     (the output is removed before each run)
 #      A command the binary does not have (see `nianbao --help`) is skipped, so the script works
@@ -135,31 +136,33 @@ to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; prin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 ROWS=()
-row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"); }
+row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); }
 
 # measure SIZE NAME RUNS PREPARE -- COMMAND...: runs COMMAND RUNS times (PREPARE before each,
 # untimed) and adds a row: median wall, wall range, median max RSS, exit codes.
 measure() {
     local n=$1 name=$2 runs=$3 prepare=$4
     shift 5
-    local tf walls=() rss=() codes=() code i
+    local tf walls=() cpus=() rss=() codes=() code i
     tf=$(mktemp)
     for ((i = 1; i <= runs; i++)); do
         eval "$prepare"
         code=0
         /usr/bin/time -v -o "$tf" "$@" >/dev/null 2>"$tf.err" || code=$?
         walls+=("$(to_seconds "$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$tf")")")
+        cpus+=("$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tf")")
         rss+=("$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tf")")
         codes+=("$code")
-        log "  $name, $n reports, run $i/$runs: ${walls[-1]} s, $((rss[-1] / 1024)) MB, exit $code"
+        log "  $name, $n reports, run $i/$runs: ${walls[-1]} s wall, ${cpus[-1]} s CPU, $((rss[-1] / 1024)) MB, exit $code"
     done
-    local wall lo hi mem exits
+    local wall lo hi cpu mem exits
     wall=$(printf '%s\n' "${walls[@]}" | median)
     lo=$(printf '%s\n' "${walls[@]}" | sort -g | head -1)
     hi=$(printf '%s\n' "${walls[@]}" | sort -g | tail -1)
+    cpu=$(printf '%s\n' "${cpus[@]}" | median)
     mem=$(printf '%s\n' "${rss[@]}" | median)
     exits=$(printf '%s\n' "${codes[@]}" | sort -u | paste -sd/)
-    row "$n" "$name" "$runs" "$wall" "$lo–$hi" "$(awk -v k="$mem" 'BEGIN { printf "%.0f", k / 1024 }')" "$exits"
+    row "$n" "$name" "$runs" "$wall" "$lo–$hi" "$cpu" "$(awk -v k="$mem" 'BEGIN { printf "%.0f", k / 1024 }')" "$exits"
     rm -f "$tf" "$tf.err"
 }
 
@@ -170,7 +173,7 @@ measure() {
 measure_serve_latency() {
     local n=$1
     has_command serve || return 0
-    row "$n" "serve latency" "–" "not measured yet" "" "" ""
+    row "$n" "serve latency" "–" "not measured yet" "" "" "" ""
 }
 # ---- end of slot ------------------------------------------------------------------------------
 
@@ -184,7 +187,7 @@ for n in "${SIZES[@]}"; do
     for cmd in "${WANTED[@]}"; do
         if ! has_command "$cmd"; then
             log "skipping $cmd: the binary has no such command yet"
-            row "$n" "$cmd" "–" "skipped: no such command" "" "" ""
+            row "$n" "$cmd" "–" "skipped: no such command" "" "" "" ""
             continue
         fi
         case "$cmd" in
@@ -195,7 +198,7 @@ for n in "${SIZES[@]}"; do
                 need=$((n * 90 + 100000))
                 if [ "$(avail_kb)" -lt "$need" ]; then
                     log "skipping build of $n reports: about $((need / 1024)) MB needed on $BASE"
-                    row "$n" build "–" "skipped: no room for the output" "" "" ""
+                    row "$n" build "–" "skipped: no room for the output" "" "" "" ""
                     continue
                 fi
                 measure "$n" build "$runs" "rm -rf '$dir-out'" -- "$BIN" build --root "$dir" --output "$dir-out"
@@ -214,7 +217,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "Binary: $BIN ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet HEAD -- src 2>/dev/null || echo ', with uncommitted changes in src/'))"
     echo "Load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end; seed $SEED"
     echo
-    echo "| reports | command | runs | wall median (s) | wall min–max (s) | peak RSS median (MB) | exit |"
-    echo "|---:|---|---:|---:|---:|---:|---|"
+    echo "| reports | command | runs | wall median (s) | wall min–max (s) | CPU user+sys median (s) | peak RSS median (MB) | exit |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
 } | tee ${OUT:+"$OUT"}
