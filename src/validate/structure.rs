@@ -392,15 +392,17 @@ impl Reader<'_, '_> {
     }
 
     /// The cells of a row: a list, or a bare scalar where one value is due.
-    fn row_cells<'n>(&mut self, node: &'n Node, allow_bare: bool) -> Option<Vec<&'n Node>> {
+    fn row_cells<'n>(&mut self, node: &'n Node, allow_bare: bool) -> Option<&'n [Node]> {
         match &node.kind {
-            frontmatter::Kind::Seq(items) => Some(items.iter().collect()),
-            frontmatter::Kind::Scalar(..) if allow_bare && !node.is_null() => Some(vec![node]),
+            frontmatter::Kind::Seq(items) => Some(items),
+            frontmatter::Kind::Scalar(..) if allow_bare && !node.is_null() => {
+                Some(std::slice::from_ref(node))
+            }
             _ => None,
         }
     }
 
-    fn record_cells(&mut self, path: &str, key_pos: Pos, cells: &[&Node]) {
+    fn record_cells(&mut self, path: &str, key_pos: Pos, cells: &[Node]) {
         self.loc.keys.insert(path.to_string(), key_pos);
         self.loc
             .cells
@@ -459,7 +461,7 @@ impl Reader<'_, '_> {
             );
         };
         for row_e in map {
-            let path = format!("active.{}", row_e.key);
+            let path = ["active.", &row_e.key].concat();
             let Some((block, row)) = f.active_row(&row_e.key) else {
                 self.unknown_key(
                     f,
@@ -493,7 +495,7 @@ impl Reader<'_, '_> {
                     .label(row.label);
                 continue;
             };
-            self.record_cells(&path, row_e.key_pos, &cells);
+            self.record_cells(&path, row_e.key_pos, cells);
             if cells.len() != n {
                 self.sink
                     .add(
@@ -605,7 +607,7 @@ impl Reader<'_, '_> {
             let path = if prefix.is_empty() {
                 child.key.clone()
             } else {
-                format!("{prefix}.{}", child.key)
+                [prefix, ".", &child.key].concat()
             };
             let Some(&(_, def)) = children.iter().find(|(k, _)| *k == child.key) else {
                 let parent = if prefix.is_empty() {
@@ -622,7 +624,7 @@ impl Reader<'_, '_> {
                 );
                 continue;
             };
-            let full = format!("applications.{path}");
+            let full = ["applications.", &path].concat();
             if child.value.is_null() {
                 self.null_row(child, &full, def.label);
                 continue;
@@ -641,7 +643,7 @@ impl Reader<'_, '_> {
                         self.shape_mismatch(f, child, def.path, def.label, false);
                         continue;
                     };
-                    self.record_cells(&full, child.key_pos, &cells);
+                    self.record_cells(&full, child.key_pos, cells);
                     let cols = &f.applications.columns;
                     if cells.len() != 6 && cells.len() != 7 {
                         self.sink
@@ -768,7 +770,7 @@ impl Reader<'_, '_> {
         };
         let t = &f.appeals;
         for g_e in map {
-            let path = format!("appeals.{}", g_e.key);
+            let path = ["appeals.", &g_e.key].concat();
             let Some(group) = t.groups.iter().find(|g| g.key == g_e.key) else {
                 self.unknown_key(
                     f,
@@ -800,7 +802,7 @@ impl Reader<'_, '_> {
                     .label(label);
                 continue;
             };
-            self.record_cells(&path, g_e.key_pos, &cells);
+            self.record_cells(&path, g_e.key_pos, cells);
             if cells.len() != 4 && cells.len() != 5 {
                 self.sink
                     .add(
