@@ -60,7 +60,7 @@ pub fn check(report: &Report, sink: &mut Sink) {
                 .expected(format!("## {}", def.heading()))
                 .label("正文从这里开始");
             }
-            Some(s) if is_blank(&s.markdown) => {
+            Some(s) if may_be_blank(&s.markdown) && is_blank(&s.markdown) => {
                 let pos = Pos::new(s.line, 1, s.heading.chars().count() as u32 + 3);
                 sink.add(Code::N010, pos, format!("章节“{}”没有内容", s.heading))
                     .row(def.heading())
@@ -69,4 +69,11 @@ pub fn check(report: &Report, sink: &mut Sink) {
             Some(_) => {}
         }
     }
+}
+
+/// Whether a section could be blank: a section whose first visible character is not the start
+/// of an HTML comment is not, and is spared `is_blank`, which copies the visible text.
+fn may_be_blank(markdown: &str) -> bool {
+    let t = markdown.trim_start();
+    t.is_empty() || t.starts_with("<!--")
 }
