@@ -238,9 +238,9 @@ pub fn load_with(
         drop(newest);
         if let Some(f) = on_chunk.as_mut() {
             f(&batch_reports, &agencies).map_err(LoadError::Build)?;
-            for r in &mut batch_reports {
-                r.strip_for_site_rules();
-            }
+            batch_reports
+                .par_iter_mut()
+                .for_each(Report::strip_for_site_rules);
         }
         reports.append(&mut batch_reports);
     }
