@@ -274,28 +274,30 @@ impl SiteWriter {
         let report_count = summaries.len();
 
         let index = Index::new(agencies, summaries);
-        let mut pages: Vec<(String, String)> = vec![
-            (String::new(), renderer.home(&index)?),
-            ("agencies/".into(), renderer.agencies(&index)?),
-            ("years/".into(), renderer.years(&index)?),
+        // Index pages are written as they are rendered; only their paths are kept.
+        let write = |path: String, html: Result<String, String>| -> Result<String, String> {
+            staging
+                .write(&format!("{path}index.html"), html?)
+                .map_err(|e| io_error(&path, e))?;
+            Ok(path)
+        };
+        let mut pages: Vec<String> = vec![
+            write(String::new(), renderer.home(&index))?,
+            write("agencies/".into(), renderer.agencies(&index))?,
+            write("years/".into(), renderer.years(&index))?,
         ];
-        let agency_pages: Result<Vec<_>, String> = index
+        let agency_pages: Result<Vec<String>, String> = index
             .by_agency
             .par_iter()
-            .map(|(a, v)| Ok((format!("{}/", a.slug), renderer.agency(a, v)?)))
+            .map(|(a, v)| write(format!("{}/", a.slug), renderer.agency(a, v)))
             .collect();
         pages.extend(agency_pages?);
-        let year_pages: Result<Vec<_>, String> = index
+        let year_pages: Result<Vec<String>, String> = index
             .by_year
             .par_iter()
-            .map(|(y, v)| Ok((format!("years/{y}/"), renderer.year(*y, v)?)))
+            .map(|(y, v)| write(format!("years/{y}/"), renderer.year(*y, v)))
             .collect();
         pages.extend(year_pages?);
-        pages.par_iter().try_for_each(|(path, html)| {
-            staging
-                .write(&format!("{path}index.html"), html)
-                .map_err(|e| io_error(path, e))
-        })?;
         staging
             .write("404.html", renderer.not_found()?)
             .map_err(|e| io_error("404.html", e))?;
@@ -307,7 +309,7 @@ impl SiteWriter {
             .flat_map(|(_, v)| v.iter())
             .map(|s| (s, renderer.abs_url(&s.path())))
             .collect();
-        let mut urls: Vec<String> = pages.iter().map(|(p, _)| renderer.abs_url(p)).collect();
+        let mut urls: Vec<String> = pages.iter().map(|p| renderer.abs_url(p)).collect();
         urls.extend(entries.iter().map(|(_, u)| u.clone()));
         urls.sort();
         staging

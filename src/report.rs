@@ -258,16 +258,19 @@ impl Report {
             self.role_path(AppRole::CarriedOver),
             self.role_path(AppRole::CarriedForward),
         ];
+        // W006 reads only the first row of table 二 (规章).
+        let first_active = self.format.active_rows().next().map_or("", |(_, r)| r.key);
         self.body = Body::default();
+        self.title = String::new();
         self.appeals.clear();
+        self.active.retain(|k, _| *k == first_active);
         self.applications.retain(|k, _| keep.contains(k));
         let wanted = |k: &String| {
             matches!(k.as_str(), "year" | "published" | "agency")
-                || k.starts_with("active.")
-                || keep.iter().any(|p| {
-                    k.strip_prefix("applications.")
-                        .is_some_and(|rest| rest == *p)
-                })
+                || k.strip_prefix("active.") == Some(first_active)
+                || keep
+                    .iter()
+                    .any(|p| k.strip_prefix("applications.") == Some(*p))
         };
         self.locations.keys.retain(|k, _| wanted(k));
         self.locations.cells.retain(|k, _| wanted(k));
