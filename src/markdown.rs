@@ -164,41 +164,18 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
                 raw_html = true;
                 event
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let ok = safe_url(&dest_url);
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut tag else {
+                    continue;
+                };
+                let ok = safe_url(dest_url);
                 kept.push(ok);
                 if !ok {
                     continue;
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: rebase(dest_url, link_base),
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let ok = safe_url(&dest_url);
-                kept.push(ok);
-                if !ok {
-                    continue;
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: rebase(dest_url, link_base),
-                    title,
-                    id,
-                })
+                let url = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                *dest_url = rebase(url, link_base);
+                Event::Start(tag)
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 if !kept.pop().unwrap_or(true) {
