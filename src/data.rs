@@ -4,6 +4,8 @@
 //! In: checked reports (or their summaries). Out: text. JSON objects keep the official order of
 //! rows; CSV has one line per cell and starts with a BOM so spreadsheet programs read UTF-8.
 
+use std::fmt::Write;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::format::{AppRowKind, FormatDef, EDITIONS};
@@ -47,29 +49,61 @@ impl Serialize for ActiveJson<'_> {
     }
 }
 
-/// Table 三, nested by key path as in the front matter; totals included.
-struct ApplicationsJson<'a>(&'a Report, &'a str);
+/// Table 三, nested by key path as in the front matter; totals included. `rows` are the
+/// report's [`Report::application_rows`]; `group` is the row index of the group whose children
+/// are written (`None` for the top level).
+struct ApplicationsJson<'a> {
+    format: &'static FormatDef,
+    rows: &'a [Option<[u64; 7]>],
+    group: Option<usize>,
+}
 
 impl Serialize for ApplicationsJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (r, prefix) = (self.0, self.1);
+        let defs = self.format.applications.rows;
         let mut m = s.serialize_map(None)?;
-        for def in r
-            .format
-            .applications
-            .rows
-            .iter()
-            .filter(|d| d.parent().unwrap_or("") == prefix)
-        {
+        for &i in app_children(self.format, self.group) {
+            let def = &defs[i];
             match def.kind {
-                AppRowKind::Group => {
-                    m.serialize_entry(def.key(), &ApplicationsJson(r, def.path))?
-                }
-                _ => m.serialize_entry(def.key(), &r.application_row(def.path))?,
+                AppRowKind::Group => m.serialize_entry(
+                    def.key(),
+                    &ApplicationsJson {
+                        group: Some(i),
+                        ..*self
+                    },
+                )?,
+                _ => m.serialize_entry(def.key(), &self.rows.get(i).copied().flatten())?,
             }
         }
         m.end()
     }
+}
+
+/// The indices of the rows of table 三 directly under a group (by row index; `None` for the
+/// top level), in the edition's order; built once per edition.
+fn app_children(f: &'static FormatDef, group: Option<usize>) -> &'static [usize] {
+    type Tree = Vec<Vec<usize>>;
+    static CACHE: std::sync::OnceLock<Vec<Tree>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        EDITIONS
+            .iter()
+            .map(|f| {
+                let rows = f.applications.rows;
+                // One list per row, and the top level last.
+                let mut tree: Tree = vec![Vec::new(); rows.len() + 1];
+                for (i, r) in rows.iter().enumerate() {
+                    let parent = r
+                        .parent()
+                        .and_then(|p| rows.iter().position(|g| g.path == p))
+                        .unwrap_or(rows.len());
+                    tree[parent].push(i);
+                }
+                tree
+            })
+            .collect()
+    });
+    let e = EDITIONS.iter().position(|e| e.id == f.id).unwrap_or(0);
+    &all[e][group.unwrap_or(f.applications.rows.len())]
 }
 
 /// Table 四 by group key; totals included.
@@ -104,7 +138,13 @@ impl Serialize for ReportJson<'_> {
         m.serialize_entry("published", &r.published.map(|d| d.to_string()))?;
         m.serialize_entry("title", &r.title)?;
         m.serialize_entry("active", &ActiveJson(r))?;
-        m.serialize_entry("applications", &ApplicationsJson(r, ""))?;
+        let rows = r.application_rows();
+        let applications = ApplicationsJson {
+            format: r.format,
+            rows: &rows,
+            group: None,
+        };
+        m.serialize_entry("applications", &applications)?;
         m.serialize_entry("appeals", &AppealsJson(r))?;
         let fees = r.processing_fees.map(|p| {
             let mut f = serde_json::Map::new();
@@ -128,34 +168,37 @@ pub fn report_csv(r: &Report) -> String {
     let mut out = String::with_capacity(24 * 1024);
     let year = r.year.to_string();
     let agency = csv_field(&r.agency);
-    let mut row: Option<(&str, [u64; 7])> = None;
+    let rows = r.application_rows();
+    let mut value = String::new();
+    let mut int = itoa::Buffer::new();
     for (cell, middle) in csv_layout(r.format) {
-        let value = match *cell {
-            CsvCell::Active(key, i) => r
-                .active
-                .get(key)
-                .and_then(|v| v.get(i))
-                .map_or_else(String::new, ToString::to_string),
-            CsvCell::Applications(path, i) => {
-                let values = match row {
-                    Some((p, v)) if p == path => Some(v),
-                    _ => r.application_row(path).inspect(|v| row = Some((path, *v))),
-                };
-                match values {
-                    Some(v) => v[i].to_string(),
-                    None => continue, // a missing row has no lines
+        value.clear();
+        // Writing into a String cannot fail.
+        let _ = match *cell {
+            CsvCell::Active(key, i) => match r.active.get(key).and_then(|v| v.get(i)) {
+                Some(n) => write!(value, "{n}"),
+                None => Ok(()),
+            },
+            CsvCell::Applications(row, i) => match rows.get(row).copied().flatten() {
+                Some(v) => {
+                    value.push_str(int.format(v[i]));
+                    Ok(())
                 }
-            }
+                None => continue, // a missing row has no lines
+            },
             CsvCell::Appeals(key, i) => match r.appeals.get(key) {
-                Some(a) => a.with_total()[i].to_string(),
+                Some(a) => {
+                    value.push_str(int.format(a.with_total()[i]));
+                    Ok(())
+                }
                 None => continue,
             },
             CsvCell::Notices => match r.processing_fees {
-                Some(p) => p.notices.to_string(),
+                Some(p) => write!(value, "{}", p.notices),
                 None => continue,
             },
             CsvCell::Amount => match r.processing_fees {
-                Some(p) => p.amount.to_string(),
+                Some(p) => write!(value, "{}", p.amount),
                 None => continue,
             },
         };
@@ -172,7 +215,8 @@ pub fn report_csv(r: &Report) -> String {
 /// Which value a CSV line carries.
 enum CsvCell {
     Active(&'static str, usize),
-    Applications(&'static str, usize),
+    /// Row index in table 三, column.
+    Applications(usize, usize),
     Appeals(&'static str, usize),
     Notices,
     Amount,
@@ -202,11 +246,14 @@ fn build_csv_layout(f: &FormatDef) -> Vec<(CsvCell, String)> {
         }
     }
     let t = &f.applications;
-    for def in t.rows.iter().filter(|d| d.kind != AppRowKind::Group) {
+    for (row, def) in t.rows.iter().enumerate() {
+        if def.kind == AppRowKind::Group {
+            continue;
+        }
         for i in 0..7 {
             let col = t.columns.get(i).copied().unwrap_or(t.total_label);
             out.push((
-                CsvCell::Applications(def.path, i),
+                CsvCell::Applications(row, i),
                 mid("applications", def.path, def.label, col),
             ));
         }

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::format::layout::{Cell, CellRef, Grid};
+use crate::format::FormatDef;
 use crate::markdown::escape;
 use crate::report::Report;
 
@@ -12,6 +13,8 @@ use crate::report::Report;
 enum Seg {
     Html(String),
     Value(CellRef),
+    /// A cell of table 三 by row index in the edition and column.
+    Application(usize, usize),
 }
 
 /// Appends static HTML, merging with the previous piece.
@@ -47,7 +50,7 @@ fn span(out: &mut String, name: &str, n: usize) {
     }
 }
 
-fn row_html(segs: &mut Vec<Seg>, row: &[Cell]) {
+fn row_html(segs: &mut Vec<Seg>, row: &[Cell], format: &FormatDef) {
     let mut out = String::from("<tr>");
     for cell in row {
         match cell {
@@ -83,7 +86,18 @@ fn row_html(segs: &mut Vec<Seg>, row: &[Cell]) {
                 span(&mut out, "colspan", *colspan);
                 out.push('>');
                 html(segs, &std::mem::take(&mut out));
-                segs.push(Seg::Value(*v));
+                let row = match v {
+                    CellRef::Applications(path, _) => format
+                        .applications
+                        .rows
+                        .iter()
+                        .position(|r| r.path == *path),
+                    _ => None,
+                };
+                segs.push(match (row, v) {
+                    (Some(row), CellRef::Applications(_, i)) => Seg::Application(row, *i),
+                    _ => Seg::Value(*v),
+                });
                 out.push_str("</td>");
             }
         }
@@ -93,7 +107,7 @@ fn row_html(segs: &mut Vec<Seg>, row: &[Cell]) {
 }
 
 /// The pieces of a table's HTML.
-fn compile(grid: &Grid) -> Vec<Seg> {
+fn compile(grid: &Grid, format: &FormatDef) -> Vec<Seg> {
     let mut o = String::new();
     let caption_id = format!("{}-caption", grid.id);
     let _ = write!(
@@ -114,14 +128,14 @@ fn compile(grid: &Grid) -> Vec<Seg> {
     if !grid.head.is_empty() {
         html(&mut segs, "<thead>\n");
         for row in &grid.head {
-            row_html(&mut segs, row);
+            row_html(&mut segs, row, format);
         }
         html(&mut segs, "</thead>\n");
     }
     for body in &grid.bodies {
         html(&mut segs, "<tbody>\n");
         for row in body {
-            row_html(&mut segs, row);
+            row_html(&mut segs, row, format);
         }
         html(&mut segs, "</tbody>\n");
     }
@@ -135,8 +149,8 @@ fn compiled(grid: &Grid) -> Option<&'static [Seg]> {
     let all = CACHE.get_or_init(|| {
         crate::format::EDITIONS
             .iter()
-            .flat_map(|f| crate::format::layout::grids(f).iter())
-            .map(|g| (g as *const Grid as usize, compile(g)))
+            .flat_map(|f| crate::format::layout::grids(f).iter().map(move |g| (f, g)))
+            .map(|(f, g)| (g as *const Grid as usize, compile(g, f)))
             .collect()
     });
     let key = grid as *const Grid as usize;
@@ -149,27 +163,22 @@ fn compiled(grid: &Grid) -> Option<&'static [Seg]> {
 pub fn table_html(grid: &Grid, report: &Report) -> String {
     match compiled(grid) {
         Some(segs) => fill(segs, report),
-        None => fill(&compile(grid), report),
+        None => fill(&compile(grid, report.format), report),
     }
 }
 
 fn fill(segs: &[Seg], report: &Report) -> String {
     let mut o = String::with_capacity(24 * 1024);
-    // Table 三 asks for each row's seven values in turn: compute a row once.
-    let mut row: Option<(&str, [u64; 7])> = None;
+    // Table 三's values, computed once for the whole table.
+    let mut rows: Option<Vec<Option<[u64; 7]>>> = None;
+    let mut int = itoa::Buffer::new();
     for seg in segs {
         match seg {
             Seg::Html(h) => o.push_str(h),
-            Seg::Value(CellRef::Applications(path, i)) => {
-                let values = match row {
-                    Some((p, v)) if p == *path => v,
-                    _ => {
-                        let v = report.application_row(path).unwrap_or([0; 7]);
-                        row = Some((path, v));
-                        v
-                    }
-                };
-                let _ = write!(o, "{}", values[*i]);
+            Seg::Application(row, i) => {
+                let rows = rows.get_or_insert_with(|| report.application_rows());
+                let v = rows.get(*row).copied().flatten().map_or(0, |v| v[*i]);
+                o.push_str(int.format(v));
             }
             Seg::Value(v) => o.push_str(&value(report, *v)),
         }
