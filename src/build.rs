@@ -274,53 +274,61 @@ impl SiteWriter {
         let report_count = summaries.len();
 
         let index = Index::new(agencies, summaries);
-        // Index pages are written as they are rendered; only their paths are kept.
-        let write = |path: String, html: Result<String, String>| -> Result<String, String> {
-            staging
-                .write(&format!("{path}index.html"), html?)
-                .map_err(|e| io_error(&path, e))?;
-            Ok(path)
-        };
-        let mut pages: Vec<String> = vec![
-            write(String::new(), renderer.home(&index))?,
-            write("agencies/".into(), renderer.agencies(&index))?,
-            write("years/".into(), renderer.years(&index))?,
-        ];
-        let agency_pages: Result<Vec<String>, String> = index
-            .by_agency
-            .par_iter()
-            .map(|(a, v)| write(format!("{}/", a.slug), renderer.agency(a, v)))
-            .collect();
-        pages.extend(agency_pages?);
-        let year_pages: Result<Vec<String>, String> = index
-            .by_year
-            .par_iter()
-            .map(|(y, v)| write(format!("years/{y}/"), renderer.year(*y, v)))
-            .collect();
-        pages.extend(year_pages?);
-        staging
-            .write("404.html", renderer.not_found()?)
-            .map_err(|e| io_error("404.html", e))?;
-
-        // Feed, sitemap, robots.
+        // Every index page, the feed and the sitemap in one parallel pass: the few big pages
+        // (home, agencies, years of thousands of rows) start first and the many small agency
+        // pages fill in around them.
+        enum Job {
+            Home,
+            Agencies,
+            Years,
+            Year(usize),
+            Agency(usize),
+            NotFound,
+            Atom,
+            Sitemap,
+        }
+        let mut jobs = vec![Job::Home, Job::Agencies, Job::Years];
+        jobs.extend((0..index.by_year.len()).map(Job::Year));
+        jobs.extend([Job::Atom, Job::Sitemap, Job::NotFound]);
+        jobs.extend((0..index.by_agency.len()).map(Job::Agency));
+        let mut pages: Vec<String> = vec![String::new(), "agencies/".into(), "years/".into()];
+        pages.extend(index.by_agency.iter().map(|(a, _)| format!("{}/", a.slug)));
+        pages.extend(index.by_year.iter().map(|(y, _)| format!("years/{y}/")));
         let entries: Vec<(&Summary, String)> = index
             .by_year
             .iter()
             .flat_map(|(_, v)| v.iter())
             .map(|s| (s, renderer.abs_url(&s.path())))
             .collect();
-        let mut urls: Vec<String> = pages.iter().map(|p| renderer.abs_url(p)).collect();
-        urls.extend(entries.iter().map(|(_, u)| u.clone()));
-        urls.sort();
-        staging
-            .write(
-                "atom.xml",
-                data::atom(&config.title, &renderer.abs_url(""), &entries),
-            )
-            .map_err(|e| io_error("atom.xml", e))?;
-        staging
-            .write("sitemap.xml", data::sitemap(&urls))
-            .map_err(|e| io_error("sitemap.xml", e))?;
+        let write = |rel: &str, text: Result<String, String>| -> Result<(), String> {
+            staging.write(rel, text?).map_err(|e| io_error(rel, e))
+        };
+        jobs.into_par_iter()
+            .map(|job| match job {
+                Job::Home => write("index.html", renderer.home(&index)),
+                Job::Agencies => write("agencies/index.html", renderer.agencies(&index)),
+                Job::Years => write("years/index.html", renderer.years(&index)),
+                Job::Year(i) => {
+                    let (y, v) = &index.by_year[i];
+                    write(&format!("years/{y}/index.html"), renderer.year(*y, v))
+                }
+                Job::Agency(i) => {
+                    let (a, v) = &index.by_agency[i];
+                    write(&format!("{}/index.html", a.slug), renderer.agency(a, v))
+                }
+                Job::NotFound => write("404.html", renderer.not_found()),
+                Job::Atom => write(
+                    "atom.xml",
+                    Ok(data::atom(&config.title, &renderer.abs_url(""), &entries)),
+                ),
+                Job::Sitemap => {
+                    let mut urls: Vec<String> = pages.iter().map(|p| renderer.abs_url(p)).collect();
+                    urls.extend(entries.iter().map(|(_, u)| u.clone()));
+                    urls.sort();
+                    write("sitemap.xml", Ok(data::sitemap(&urls)))
+                }
+            })
+            .collect::<Result<(), String>>()?;
         staging
             .write("robots.txt", data::robots(&renderer.abs_url("")))
             .map_err(|e| io_error("robots.txt", e))?;

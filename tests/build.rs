@@ -482,3 +482,60 @@ fn cut_report_pages_equal_pages_rendered_by_tera() {
         }
     }
 }
+
+#[test]
+fn native_index_pages_equal_pages_rendered_by_tera() {
+    let t = sample_copy();
+    // Names, regions and titles that must be escaped; an agency without a region.
+    let report = t.path().join("content/shilixian-zhengfu/2023.md");
+    let text = std::fs::read_to_string(&report).unwrap().replacen(
+        "agency: 示例县人民政府",
+        "agency: \"示例县<b>&\\\"'人民政府\"\ntitle: \"A & B <i>\"",
+        1,
+    );
+    std::fs::write(&report, text).unwrap();
+    let index = t.path().join("content/shilixian-fagaiju/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("region:"))
+        .map(|l| {
+            if l.starts_with("name:") {
+                "name: \"发改<局>&'\\\"\"\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&index, text).unwrap();
+    let site = nianbao::site::load(t.path(), nianbao::site::LoadOptions::default()).unwrap();
+    let summaries = site
+        .reports
+        .iter()
+        .map(nianbao::index::Summary::of)
+        .collect();
+    let index = nianbao::index::Index::new(&site.agencies, summaries);
+    assert!(index.by_agency.iter().any(|(a, _)| a.region.is_none()));
+    for inject in ["", "<script>reload()</script>"] {
+        let native = nianbao::render::Renderer::new(
+            t.path(),
+            &site.config,
+            "https://e.gov.cn/a/",
+            inject.to_string(),
+        )
+        .unwrap();
+        let tera = native.tera_only();
+        // Twice: the first page of a shape cuts the frame, the next fills it in.
+        for _ in 0..2 {
+            assert_eq!(native.home(&index), tera.home(&index));
+            assert_eq!(native.agencies(&index), tera.agencies(&index));
+            assert_eq!(native.years(&index), tera.years(&index));
+            for (a, v) in &index.by_agency {
+                assert_eq!(native.agency(a, v), tera.agency(a, v), "{}", a.slug);
+            }
+            for (y, v) in &index.by_year {
+                assert_eq!(native.year(*y, v), tera.year(*y, v), "{y}");
+            }
+        }
+    }
+}

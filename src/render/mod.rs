@@ -5,6 +5,7 @@
 //! own `templates/` overrides a theme file of the same name. Templates only see the typed views
 //! of [`view`]. The official tables are written by [`table`] from the edition's layout.
 
+mod native;
 mod skeleton;
 pub mod table;
 pub mod view;
@@ -77,6 +78,8 @@ pub struct Renderer {
     tera: Tera,
     /// Cut report pages, when the page templates are the built-in ones.
     skeletons: Option<skeleton::Skeletons>,
+    /// Index pages without Tera, when their templates are the built-in ones.
+    native: Option<std::sync::Arc<native::Frames>>,
     site: SiteView,
     /// Sub-path, e.g. `/zfxxgk/ndbg/`.
     pub base: String,
@@ -140,6 +143,11 @@ impl Renderer {
             .iter()
             .all(|n| builtin(n))
             .then(skeleton::Skeletons::default);
+        let native = native::TEMPLATES
+            .iter()
+            .all(|n| builtin(n))
+            .then(Default::default);
+        templates.insert(native::FRAME_TEMPLATE.into(), native::FRAME_SOURCE.into());
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
@@ -163,6 +171,7 @@ impl Renderer {
         Ok(Renderer {
             tera,
             skeletons,
+            native,
             site,
             base,
             base_url,
@@ -336,18 +345,46 @@ impl Renderer {
         }
     }
 
-    /// The report page through Tera, even where a cut page would do (for tests).
+    /// The same renderer printing every page through Tera, even where a cut page or the
+    /// native index pages would do (for tests).
     #[doc(hidden)]
-    pub fn report_page_with_tera(&self, r: &Report, agency: &Agency) -> Result<String, String> {
-        let fast = Renderer {
+    pub fn tera_only(&self) -> Renderer {
+        Renderer {
             skeletons: None,
+            native: None,
             tera: self.tera.clone(),
             site: self.site.clone(),
             base: self.base.clone(),
             base_url: self.base_url.clone(),
             inject_html: self.inject_html.clone(),
-        };
-        fast.report_page(r, agency)
+        }
+    }
+
+    /// The report page through Tera, even where a cut page would do (for tests).
+    #[doc(hidden)]
+    pub fn report_page_with_tera(&self, r: &Report, agency: &Agency) -> Result<String, String> {
+        self.tera_only().report_page(r, agency)
+    }
+
+    /// An index page: `content` (the native content block) inside the cut `base.html` when the
+    /// templates are the built-in ones, else `template` through Tera.
+    fn index_page<V: serde::Serialize>(
+        &self,
+        template: &str,
+        page: PageView,
+        name: &str,
+        view: V,
+        content: impl FnOnce(&SiteView, &V) -> String,
+    ) -> Result<String, String> {
+        match &self.native {
+            Some(frames) => {
+                let content = content(&self.site, &view);
+                frames.page(&self.site, page, &content, |p| {
+                    self.render(native::FRAME_TEMPLATE, p, "", ())
+                })
+            }
+            None => self.render(template, page, name, view),
+        }
     }
 
     pub fn home(&self, index: &Index) -> Result<String, String> {
@@ -368,25 +405,31 @@ impl Renderer {
                 .map(|(a, v)| self.agency_link(a, v))
                 .collect(),
         };
-        self.render(
+        self.index_page(
             "index.html",
             self.page(self.site.title.clone(), "", vec![]),
             "home",
             view,
+            native::home,
         )
     }
 
     pub fn agencies(&self, index: &Index) -> Result<String, String> {
         let mut groups: Vec<RegionGroup> = Vec::new();
+        // Region → its group's place: a national site has thousands of regions.
+        let mut place: std::collections::HashMap<&str, usize> = Default::default();
         for (a, v) in &index.by_agency {
-            let region = a.region.clone().unwrap_or_default();
+            let region = a.region.as_deref().unwrap_or_default();
             let link = self.agency_link(a, v);
-            match groups.iter_mut().find(|g| g.region == region) {
-                Some(g) => g.agencies.push(link),
-                None => groups.push(RegionGroup {
-                    region,
-                    agencies: vec![link],
-                }),
+            match place.get(region) {
+                Some(&i) => groups[i].agencies.push(link),
+                None => {
+                    place.insert(region, groups.len());
+                    groups.push(RegionGroup {
+                        region: region.to_string(),
+                        agencies: vec![link],
+                    });
+                }
             }
         }
         // Named regions first, in order of first appearance; agencies without one last.
@@ -395,11 +438,12 @@ impl Renderer {
             count: index.by_agency.len(),
             groups,
         };
-        self.render(
+        self.index_page(
             "agencies.html",
             self.page("按机关浏览", "agencies/", vec![("按机关浏览".into(), None)]),
             "agencies",
             view,
+            |_, v| native::agencies(v),
         )
     }
 
@@ -423,11 +467,12 @@ impl Renderer {
             reports: reports.iter().map(|s| self.link(s)).collect(),
         };
         let path = format!("{}/", a.slug);
-        self.render(
+        self.index_page(
             "agency.html",
             self.page(a.name.clone(), &path, vec![(a.name.clone(), None)]),
             "agency",
             view,
+            native::agency,
         )
     }
 
@@ -439,11 +484,12 @@ impl Renderer {
                 .map(|(y, v)| self.year_link(*y, v.len()))
                 .collect(),
         };
-        self.render(
+        self.index_page(
             "years.html",
             self.page("按年度浏览", "years/", vec![("按年度浏览".into(), None)]),
             "years",
             view,
+            |_, v| native::years(v),
         )
     }
 
@@ -457,7 +503,7 @@ impl Renderer {
             ("按年度浏览".into(), Some(self.url("years/"))),
             (format!("{year} 年度"), None),
         ];
-        self.render(
+        self.index_page(
             "year.html",
             self.page(
                 format!("{year} 年度报告"),
@@ -466,6 +512,7 @@ impl Renderer {
             ),
             "year",
             view,
+            native::year,
         )
     }
 
