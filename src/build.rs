@@ -211,7 +211,9 @@ impl SiteWriter {
         }
         let (renderer, staging, bar) = (&self.renderer, &self.staging, &self.bar);
         let fallback = Agency::default();
-        let rendered: Vec<Result<(Summary, String, String), String>> = reports
+        // Each report's JSON and CSV file, and where its part of the whole-site file starts.
+        type Rendered = (Summary, Vec<u8>, String, usize);
+        let rendered: Vec<Result<Rendered, String>> = reports
             .par_iter()
             .map(|r| {
                 let agency = agency(&r.slug).unwrap_or(&fallback);
@@ -220,36 +222,38 @@ impl SiteWriter {
                 staging
                     .write(&format!("{path}index.html"), html)
                     .map_err(|e| io_error(&path, e))?;
-                let json = serde_json::to_string(&data::report_json(r, &renderer.abs_url(&path)))
+                let mut json = serde_json::to_vec(&data::report_json(r, &renderer.abs_url(&path)))
                     .map_err(|e| e.to_string())?;
+                json.push(b'\n');
                 staging
-                    .write(&format!("{path}report.json"), format!("{json}\n"))
+                    .write(&format!("{path}report.json"), &json)
                     .map_err(|e| io_error(&path, e))?;
-                let csv = data::report_csv(r);
+                let mut csv = String::with_capacity(26 * 1024);
+                csv.push_str(data::BOM);
+                csv.push_str(data::CSV_HEADER);
+                let head = csv.len();
+                data::report_csv_into(&mut csv, r);
                 staging
-                    .write(
-                        &format!("{path}report.csv"),
-                        format!("{}{}{csv}", data::BOM, data::CSV_HEADER),
-                    )
+                    .write(&format!("{path}report.csv"), &csv)
                     .map_err(|e| io_error(&path, e))?;
                 if let Some(b) = bar {
                     b.inc(1);
                 }
-                Ok((Summary::of(r), json, csv))
+                Ok((Summary::of(r), json, csv, head))
             })
             .collect();
         for item in rendered {
-            let (summary, json, csv) = item?;
+            let (summary, json, csv, head) = item?;
             if !self.summaries.is_empty() {
                 self.all_json
                     .write_all(b",\n")
                     .map_err(|e| io_error("data/reports.json", e))?;
             }
             self.all_json
-                .write_all(json.as_bytes())
+                .write_all(&json[..json.len() - 1])
                 .map_err(|e| io_error("data/reports.json", e))?;
             self.all_csv
-                .write_all(csv.as_bytes())
+                .write_all(&csv.as_bytes()[head..])
                 .map_err(|e| io_error("data/reports.csv", e))?;
             self.summaries.push(summary);
         }

@@ -166,6 +166,12 @@ pub fn report_json<'a>(report: &'a Report, url: &'a str) -> ReportJson<'a> {
 /// The CSV lines of one report (no header, no BOM).
 pub fn report_csv(r: &Report) -> String {
     let mut out = String::with_capacity(24 * 1024);
+    report_csv_into(&mut out, r);
+    out
+}
+
+/// Appends the CSV lines of one report (no header, no BOM) to `out`.
+pub fn report_csv_into(out: &mut String, r: &Report) {
     let year = r.year.to_string();
     let agency = csv_field(&r.agency);
     let rows = r.application_rows();
@@ -209,7 +215,6 @@ pub fn report_csv(r: &Report) -> String {
         out.push_str(&value);
         out.push('\n');
     }
-    out
 }
 
 /// Which value a CSV line carries.

@@ -114,6 +114,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn escape_replaces_exactly_the_five_characters() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("政府信息"), "政府信息");
+        assert_eq!(
+            escape("<a href=\"x\">A&B's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;A&amp;B&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("机关<名称>&"), "机关&lt;名称&gt;&amp;");
+        assert_eq!(escape("&&"), "&amp;&amp;");
+    }
+
+    #[test]
     fn numerals() {
         assert_eq!(heading_numeral("一、总体情况"), Some("一"));
         assert_eq!(heading_numeral("六．其他"), Some("六"));
@@ -213,9 +225,12 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
     }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, cjk_strong(events).into_iter());
-    let raw = raw
-        .replace("<th>", "<th scope=\"col\">")
-        .replace("<th style=", "<th scope=\"col\" style=");
+    let raw = if table_no > 0 || raw_html {
+        raw.replace("<th>", "<th scope=\"col\">")
+            .replace("<th style=", "<th scope=\"col\" style=")
+    } else {
+        raw
+    };
     if raw_html {
         sanitizer().clean(&raw).to_string()
     } else {
@@ -343,17 +358,23 @@ fn rebase<'a>(url: pulldown_cmark::CowStr<'a>, base: &str) -> pulldown_cmark::Co
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
+    let mut o = String::with_capacity(s.len() + s.len() / 16);
+    // Runs without a special character are copied whole (most text is CJK, no ASCII markup).
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        o.push_str(&s[start..i]);
+        o.push_str(rep);
+        start = i + 1;
     }
+    o.push_str(&s[start..]);
     o
 }
 

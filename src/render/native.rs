@@ -120,7 +120,9 @@ impl Frames {
         };
         let mut page = page;
         let mut values: Vec<(String, bool)> = Vec::new();
-        page_fields(&mut page, &mut |s, html| values.push((std::mem::take(s), html)));
+        page_fields(&mut page, &mut |s, html| {
+            values.push((std::mem::take(s), html))
+        });
         let mut out = String::with_capacity(content.len() + 4096);
         for p in pieces.iter() {
             match p {
@@ -228,11 +230,7 @@ pub fn home(site: &SiteView, v: &HomeView) -> String {
         }
         o.push_str("\n</ul>\n<p><a href=\"");
         text(&mut o, &y.url);
-        let _ = write!(
-            o,
-            "\">{} 年度各机关数据对比</a></p>\n</section>\n",
-            y.year
-        );
+        let _ = write!(o, "\">{} 年度各机关数据对比</a></p>\n</section>\n", y.year);
     }
     o.push_str("\n<section aria-labelledby=\"years-title\">\n<h2 id=\"years-title\">按年度浏览</h2>\n<ul class=\"year-list\">");
     year_items(&mut o, &v.years);
