@@ -78,12 +78,8 @@ impl Index {
             .into_iter()
             .rev()
             .map(|(y, mut v)| {
-                v.sort_by_key(|s| {
-                    (
-                        rank.get(s.slug.as_str()).copied().unwrap_or(usize::MAX),
-                        s.slug.clone(),
-                    )
-                });
+                let key = |s: &Summary| rank.get(s.slug.as_str()).copied().unwrap_or(usize::MAX);
+                v.sort_by(|a, b| (key(a), &a.slug).cmp(&(key(b), &b.slug)));
                 (y, v)
             })
             .collect();
