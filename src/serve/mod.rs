@@ -7,6 +7,7 @@
 //! build and the hub's event stream. This module wires them together: the watcher and the
 //! builder run on their own threads, the HTTP server on a small tokio runtime.
 
+pub mod datafiles;
 pub mod http;
 pub mod rebuild;
 pub mod reload;
@@ -123,7 +124,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
 
     let private = PrivateDir::create(&root)?;
     let hub = Arc::new(Hub::default());
-    let site_dir: Arc<RwLock<Option<PathBuf>>> = Arc::default();
+    let site_dir: Arc<RwLock<Option<rebuild::Served>>> = Arc::default();
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut watcher = Watcher::start(&root, tx.clone())?;
