@@ -7,7 +7,7 @@
 #
 #   SIZE                reports per corpus (default: 1000 10000 100000)
 #   -r, --runs N        runs per measurement (default: 5, or 3 from 100000 reports)
-#   -c, --commands L    comma-separated subset of check,build (default: check,build)
+#   -c, --commands L    comma-separated subset of check,build,serve (default: check,build,serve)
 #   -s, --seed S        corpus seed (default: 1)
 #   -k, --keep          keep the corpora afterwards (their folder is printed)
 #   -o, --out FILE      also write the Markdown table to FILE
@@ -17,6 +17,7 @@
 #   benches/run.sh                       # everything: 1k, 10k, 100k; check and build
 #   benches/run.sh 1000 10000            # two sizes
 #   benches/run.sh -c check -r 7 10000   # check only, 7 runs
+#   benches/run.sh -c serve 10000        # serve latency only
 #
 # What it does:
 #   1. builds the release binary and the corpus generator once:
@@ -33,17 +34,18 @@
 #      A command the binary does not have (see `nianbao --help`) is skipped, so the script works
 #      while commands are still being written. `build` is skipped for a size whose output would
 #      not fit on the tmpfs (about 90 KB per report).
+#      With `serve`, the save-to-served latency of `nianbao serve` instead, once per size
+#      (measure_serve_latency below: `cargo bench --bench serve_latency -- --site DIR --bin BIN`,
+#      median of 20 edits).
 #   4. prints a Markdown table, with the machine it ran on and the load average (the machine may
 #      be shared: compare runs made under similar load).
-#
-# Serve latency has a slot below (measure_serve_latency) that reports "not measured yet".
 
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIZES=()
 RUNS=""
-COMMANDS="check,build"
+COMMANDS="check,build,serve"
 SEED=1
 KEEP=0
 OUT=""
@@ -167,13 +169,31 @@ measure() {
 }
 
 # ---- serve latency: SLOT ---------------------------------------------------------------------
-# The save-to-served latency of `nianbao serve` belongs here (see benches/serve_latency.rs for
-# a measurement of it). Until it is wired in, this adds a row saying so: it never makes up
-# numbers. Arguments: SIZE and the site folder.
+# The save-to-served latency of `nianbao serve` (benches/serve_latency.rs): serve runs on the
+# corpus, one report's text is saved 20 times (an editor's atomic save) and each time the
+# report's page is polled until it shows the edit; a second row gives the time until open pages
+# are told to reload (by then the index pages and data files are up to date too). Milliseconds,
+# written as seconds like the other rows. Arguments: SIZE and the site folder (edited in place,
+# the report restored at the end). Skipped when the build output would not fit, as for build.
 measure_serve_latency() {
-    local n=$1
+    local n=$1 dir=$2 out served told
     has_command serve || return 0
-    row "$n" "serve latency" "–" "not measured yet" "" "" "" ""
+    if [ "$(avail_kb)" -lt $((n * 90 + 100000)) ]; then
+        log "skipping serve latency of $n reports: about $(((n * 90 + 100000) / 1024)) MB needed on $BASE"
+        row "$n" "serve latency" "–" "skipped: no room for the output" "" "" "" ""
+        return 0
+    fi
+    log "  serve latency, $n reports: 20 edits"
+    out=$(cd "$ROOT" && cargo bench --quiet --bench serve_latency -- --site "$dir" --bin "$BIN" --edits 20 2>/dev/null) || {
+        row "$n" "serve latency" "–" "failed" "" "" "" ""
+        return 0
+    }
+    # "…: median 16.2 ms (min 14.1, max 24.0)" → "0.016 0.014 0.024"
+    secs() { sed -n "s/^$1 latency over [0-9]* edits: median \([0-9.]*\) ms (min \([0-9.]*\), max \([0-9.]*\)).*/\1 \2 \3/p" <<<"$out" | awk '{ printf "%.3f %.3f %.3f", $1 / 1000, $2 / 1000, $3 / 1000 }'; }
+    read -r served served_lo served_hi <<<"$(secs save-to-served)"
+    read -r told told_lo told_hi <<<"$(secs save-to-reload-announced)"
+    row "$n" "serve: save to page served" 20 "$served" "$served_lo–$served_hi" "–" "–" 0
+    row "$n" "serve: save to reload announced" 20 "$told" "$told_lo–$told_hi" "–" "–" 0
 }
 # ---- end of slot ------------------------------------------------------------------------------
 
@@ -204,10 +224,12 @@ for n in "${SIZES[@]}"; do
                 measure "$n" build "$runs" "rm -rf '$dir-out'" -- "$BIN" build --root "$dir" --output "$dir-out"
                 rm -rf "$dir-out"
                 ;;
-            *) log "unknown command $cmd (check, build)"; exit 2 ;;
+            serve)
+                measure_serve_latency "$n" "$dir"
+                ;;
+            *) log "unknown command $cmd (check, build, serve)"; exit 2 ;;
         esac
     done
-    measure_serve_latency "$n" "$dir"
     [ "$KEEP" = 1 ] || rm -rf "$dir"
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)

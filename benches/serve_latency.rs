@@ -8,18 +8,25 @@
 //! cargo bench --bench serve_latency -- --full-rebuilds    # serve without incremental rebuilds
 //! cargo bench --bench serve_latency -- --edit date         # the date, not the text
 //! cargo bench --bench serve_latency -- --pause 1500        # ms between served and next save
+//! cargo bench --bench serve_latency -- --timings           # and the median of each rebuild step
 //! ```
 //!
 //! `--edit text` (the default) adds a sentence to the report's first section; `--edit date`
 //! moves its `published` date back and forth by a day, which changes the index pages and the
-//! data files too.
+//! data files too; `--edit figure` changes a figure of table 二 (the data files change).
+//!
+//! Besides the time until the page shows the edit, it follows the live-reload event stream and
+//! prints the time until open pages are told to reload, by when everything the edit changes is
+//! in place. `--timings` has serve print the time of each step of every rebuild
+//! (`NIANBAO_TIMINGS`) and prints the median of each.
 //!
 //! With `--site` the site is edited in place and the report restored at the end.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Args {
@@ -28,8 +35,10 @@ struct Args {
     report: Option<String>,
     bin: PathBuf,
     full: bool,
-    /// Edit the publication date (which the data files carry) instead of the text.
-    date: bool,
+    /// What to edit: the text, the publication date, or a figure.
+    edit: Edit,
+    /// Print the median time of each rebuild step.
+    timings: bool,
     /// Pause between an edit served and the next save.
     pause: Duration,
 }
@@ -41,7 +50,8 @@ fn args() -> Args {
         report: None,
         bin: PathBuf::from(env!("CARGO_BIN_EXE_nianbao")),
         full: false,
-        date: false,
+        edit: Edit::Text,
+        timings: false,
         pause: Duration::from_millis(200),
     };
     let mut it = std::env::args().skip(1);
@@ -52,7 +62,14 @@ fn args() -> Args {
             "--report" => a.report = it.next(),
             "--bin" => a.bin = it.next().map(PathBuf::from).unwrap_or(a.bin),
             "--full-rebuilds" => a.full = true,
-            "--edit" => a.date = it.next().as_deref() == Some("date"),
+            "--edit" => {
+                a.edit = match it.next().as_deref() {
+                    Some("date") => Edit::Date,
+                    Some("figure") => Edit::Figure,
+                    _ => Edit::Text,
+                }
+            }
+            "--timings" => a.timings = true,
             "--pause" => {
                 let ms = it.next().and_then(|v| v.parse().ok()).unwrap_or(200);
                 a.pause = Duration::from_millis(ms);
@@ -62,6 +79,47 @@ fn args() -> Args {
         }
     }
     a
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    Text,
+    Date,
+    Figure,
+}
+
+/// Follows the live-reload stream: the arrival time of every version announced.
+fn follow_events(addr: SocketAddr) -> Arc<Mutex<Vec<Instant>>> {
+    let seen: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__nianbao/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let out = seen.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { return };
+            if line.starts_with("data:") {
+                out.lock().unwrap().push(Instant::now());
+            }
+        }
+    });
+    seen
+}
+
+/// The median of some times, in ms.
+fn median_ms(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -160,11 +218,28 @@ fn main() {
         .arg(&root)
         .args(args.full.then_some("--full-rebuilds"))
         .env("NO_COLOR", "1")
+        .envs(args.timings.then_some(("NIANBAO_TIMINGS", "1")))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if args.timings {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .unwrap();
+    // The step times of every rebuild, as serve prints them.
+    let steps: Arc<Mutex<Vec<String>>> = Arc::default();
+    if let Some(err) = child.stderr.take() {
+        let steps = steps.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if let Some(t) = line.strip_prefix("[timings] ") {
+                    steps.lock().unwrap().push(t.to_string());
+                }
+            }
+        });
+    }
     let mut out = child.stdout.take().unwrap();
     let mut line = Vec::new();
     let mut b = [0u8; 1];
@@ -186,18 +261,44 @@ fn main() {
         args.edits
     );
 
+    let events = follow_events(addr);
+    wait_for(Duration::from_secs(10), || {
+        (!events.lock().unwrap().is_empty()).then_some(())
+    })
+    .expect("the event stream");
+    steps.lock().unwrap().clear();
     let date_line = original
         .lines()
         .find(|l| l.starts_with("published: "))
         .map(str::to_string);
-    if args.date {
+    if args.edit == Edit::Date {
         assert!(date_line.is_some(), "{report} has no published date");
     }
+    // A figure: the first one of table 二's `licensing` row, shown on the page as it is.
+    let figure_line = original
+        .lines()
+        .find(|l| l.trim_start().starts_with("licensing: "))
+        .map(str::to_string);
+    if args.edit == Edit::Figure {
+        assert!(figure_line.is_some(), "{report} has no licensing row");
+    }
     let mut times = Vec::new();
+    let mut announced = Vec::new();
     for i in 1..=args.edits {
-        // The text, or the date, and what the page shows once the edit is served.
-        let (text, shown, gone) = match (&date_line, args.date) {
-            (Some(line), true) => {
+        // The text, the date or a figure, and what the page shows once the edit is served.
+        let (text, shown, gone) = match (&date_line, &figure_line, args.edit) {
+            (_, Some(line), Edit::Figure) => {
+                let (key, value) = line.split_once(": ").unwrap();
+                let value = value.split_whitespace().next().unwrap();
+                let n: u64 = value.parse().unwrap_or(0) + 1_000_000 + i as u64;
+                let shown = format!(">{n}<");
+                (
+                    original.replace(line.as_str(), &format!("{key}: {n}")),
+                    shown,
+                    None,
+                )
+            }
+            (Some(line), _, Edit::Date) => {
                 let date = line.trim_start_matches("published: ").trim().to_string();
                 let day: u32 = date[8..10].parse().unwrap();
                 let other = if day > 1 { day - 1 } else { day + 1 };
@@ -226,6 +327,7 @@ fn main() {
         // An editor's atomic save: write beside, rename over.
         let tmp = root.join(format!("{report}.tmp"));
         std::fs::write(&tmp, text).unwrap();
+        let seen_before = events.lock().unwrap().len();
         let t0 = Instant::now();
         std::fs::rename(&tmp, root.join(&report)).unwrap();
         let served = wait_for(Duration::from_secs(600), || {
@@ -235,8 +337,18 @@ fn main() {
         });
         let took = t0.elapsed();
         assert!(served.is_some(), "edit {i} never served");
-        eprintln!("  edit {i:2}: {:7.1} ms", took.as_secs_f64() * 1e3);
+        let told = wait_for(Duration::from_secs(600), || {
+            events.lock().unwrap().get(seen_before).copied()
+        })
+        .expect("the reload is announced");
+        let told = told.duration_since(t0);
+        eprintln!(
+            "  edit {i:2}: {:7.1} ms served, {:7.1} ms reload announced",
+            took.as_secs_f64() * 1e3,
+            told.as_secs_f64() * 1e3
+        );
         times.push(took);
+        announced.push(told.as_secs_f64() * 1e3);
         std::thread::sleep(args.pause);
     }
     std::fs::write(root.join(&report), &original).unwrap();
@@ -260,4 +372,38 @@ fn main() {
         ms(times[0]),
         ms(times[times.len() - 1])
     );
+    let (lo, hi) = announced
+        .iter()
+        .fold((f64::MAX, 0f64), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    println!(
+        "save-to-reload-announced latency over {} edits: median {:.1} ms (min {lo:.1}, max {hi:.1})",
+        announced.len(),
+        median_ms(&mut announced)
+    );
+    if args.timings {
+        // "step 1.2 ms · other 0.3 ms", one line per rebuild.
+        let lines = steps.lock().unwrap().clone();
+        let mut by_step: Vec<(String, Vec<f64>)> = Vec::new();
+        for line in &lines {
+            for part in line.split(" · ") {
+                let Some((name, ms)) = part.trim_end_matches(" ms").rsplit_once(' ') else {
+                    continue;
+                };
+                let Ok(ms) = ms.parse::<f64>() else { continue };
+                match by_step.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, v)) => v.push(ms),
+                    None => by_step.push((name.to_string(), vec![ms])),
+                }
+            }
+        }
+        let medians: Vec<String> = by_step
+            .iter_mut()
+            .map(|(name, v)| format!("{name} {:.1} ms ({}×)", median_ms(v), v.len()))
+            .collect();
+        println!(
+            "median of each rebuild step over {} rebuilds: {}",
+            lines.len(),
+            medians.join(" · ")
+        );
+    }
 }

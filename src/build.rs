@@ -19,6 +19,7 @@ use crate::render::{Renderer, DEFAULT_STATIC};
 use crate::report::{Agency, Report};
 use crate::site::Site;
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 /// Options of `build` (and of `serve`, which builds the same way).
 #[derive(Debug, Clone, Default)]
@@ -486,30 +487,427 @@ fn check_target(root: &Path, target: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Re-renders, in the folder [`build`] filled for the site as it was, only what depends on some
-/// report files that changed since (edited, created or deleted; `before` is what
-/// [`crate::site::reload_reports`] replaced): their pages and data, the pages of their agencies
-/// and years, the home, agency and year lists, the feed, the sitemap and the data files. Every
-/// file is replaced in one step (written beside, then renamed), so a reader never sees half of
-/// one. The result is the same as a full build of the site as it is now.
-///
-/// `Ok(None)`, with nothing written, when the change reaches further and the whole site must be
-/// built: the agencies changed (a name derived from the reports), an agency or a year gains its
-/// first report or loses its last, or the folder holds no build.
-///
-/// The two halves, [`rebuild_report_pages`] then [`rebuild_data_files`], may be called apart:
-/// the data files of every report take longest on a large site.
-pub fn rebuild_reports(
-    site: &Site,
-    files: &[String],
-    before: &crate::site::Reloaded,
-    opts: &BuildOptions,
-) -> Result<Option<BuildStats>, String> {
-    let Some(mut stats) = rebuild_report_pages(site, files, before, opts)? else {
-        return Ok(None);
-    };
-    stats.files += rebuild_data_files(site, files, before, opts)?;
-    Ok(Some(stats))
+/// Time taken by each step of an incremental rebuild (a profiling aid: serve prints it when
+/// `NIANBAO_TIMINGS` is set).
+#[derive(Debug)]
+pub struct Steps {
+    last: Instant,
+    /// Each step and how long it took, in order.
+    pub done: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Steps {
+    fn default() -> Self {
+        Steps::since(Instant::now())
+    }
+}
+
+impl Steps {
+    /// Steps timed from `start`.
+    pub fn since(start: Instant) -> Steps {
+        Steps {
+            last: start,
+            done: Vec::new(),
+        }
+    }
+
+    /// The step `what` ends now.
+    pub fn mark(&mut self, what: &'static str) {
+        let now = Instant::now();
+        self.done.push((what, now.duration_since(self.last)));
+        self.last = now;
+    }
+
+    /// `what 1.2 ms · other 0.3 ms`.
+    pub fn summary(&self) -> String {
+        self.done
+            .iter()
+            .map(|(what, d)| format!("{what} {:.1} ms", d.as_secs_f64() * 1e3))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+/// What [`Rebuilder::rebuild_reports`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// Reports in the site.
+    pub reports: usize,
+    /// Files written or removed, relative to the folder.
+    pub files: Vec<String>,
+    /// Whether `data/reports.json` and `data/reports.csv` no longer hold the data of the site.
+    /// They are left alone (at 10 000 reports the CSV is 236 MB, too much to rewrite per save):
+    /// the caller rewrites them or serves them composed from the reports' own data files, in the
+    /// order of [`Rebuilder::report_folders`].
+    pub data_changed: bool,
+}
+
+/// Rebuilds parts of the folder [`build`] filled, as report files change: see
+/// [`Rebuilder::rebuild_reports`]. It keeps what the next rebuild can use again (the renderer,
+/// the index, the list of reports), so one is made per full build and used for every rebuild
+/// after it, in order; after an error or `Ok(None)`, build the site in full and make a new one.
+pub struct Rebuilder {
+    opts: BuildOptions,
+    renderer: Renderer,
+    /// The index of the site as the folder shows it, once a rebuild needed all of it.
+    index: Option<Index>,
+    folders: Option<std::sync::Arc<Vec<String>>>,
+}
+
+impl Rebuilder {
+    /// For `site` as [`build`] built it with `opts`.
+    pub fn new(site: &Site, opts: &BuildOptions) -> Result<Rebuilder, String> {
+        let base_url = opts
+            .base_url
+            .clone()
+            .unwrap_or_else(|| site.config.base_url.clone());
+        let renderer = Renderer::new(
+            &site.root,
+            &site.config,
+            &base_url,
+            opts.inject_html.clone(),
+        )?;
+        Ok(Rebuilder {
+            opts: opts.clone(),
+            renderer,
+            index: None,
+            folders: None,
+        })
+    }
+
+    /// The folder of every report shown (`<agency>/<year>/`), in the order of the data files:
+    /// `data/reports.json` is `[`, each folder's `report.json` without its final line break,
+    /// joined by `,` and a line break, then `]` and a line break; `data/reports.csv` is the BOM
+    /// and header once, then each folder's `report.csv` without them.
+    pub fn report_folders(&mut self, site: &Site) -> std::sync::Arc<Vec<String>> {
+        let drafts = self.opts.drafts;
+        self.folders
+            .get_or_insert_with(|| {
+                std::sync::Arc::new(
+                    site.reports
+                        .iter()
+                        .filter(|r| drafts || !r.draft)
+                        .map(report_path)
+                        .collect(),
+                )
+            })
+            .clone()
+    }
+
+    /// Re-renders, in the folder, only what depends on some report files that changed since
+    /// the last rebuild (edited, created or deleted; `before` is what
+    /// [`crate::site::reload_reports`] replaced): their pages and data; the pages of their
+    /// agencies and years, the home page and the feed when what those list of the reports
+    /// changed; the lists of agencies and years and the sitemap when reports came or went. Every
+    /// file is replaced in one step (written beside, then renamed), so a reader never sees half
+    /// of one. The result is the same as a full build of the site as it is now, but for the two
+    /// data files (see [`Rebuilt::data_changed`]).
+    ///
+    /// `Ok(None)`, with nothing written, when the change reaches further and the whole site must
+    /// be built: the agencies changed (a name derived from the reports), an agency or a year
+    /// gains its first report or loses its last, or the folder holds no build.
+    pub fn rebuild_reports(
+        &mut self,
+        site: &Site,
+        files: &[String],
+        before: &crate::site::Reloaded,
+        steps: &mut Steps,
+    ) -> Result<Option<Rebuilt>, String> {
+        use std::collections::{BTreeSet, HashSet};
+        type R = crate::report::Report;
+
+        let d = Delta::new(site, files, before, &self.opts);
+        let target = &d.target;
+        let renderer = &self.renderer;
+        // Only names (and so the order) of agencies can change with their reports.
+        let same_names = before
+            .old_agencies
+            .iter()
+            .all(|a| site.agency(&a.slug).is_some_and(|b| b.name == a.name));
+        if !same_names || !target.join("index.html").is_file() {
+            return Ok(None);
+        }
+        let touched = || d.new_changed.iter().chain(d.old_changed.iter());
+        let slugs: BTreeSet<&str> = touched().map(|r| r.slug.as_str()).collect();
+        let years: BTreeSet<u16> = touched().map(|r| r.year).collect();
+        // The agency and year pages before and after must be the same set.
+        let present = |list: &[&R]| {
+            let mut found: (HashSet<String>, HashSet<u16>) = Default::default();
+            for r in list {
+                if slugs.contains(r.slug.as_str()) && !found.0.contains(r.slug.as_str()) {
+                    found.0.insert(r.slug.clone());
+                }
+                if years.contains(&r.year) {
+                    found.1.insert(r.year);
+                }
+            }
+            found
+        };
+        let changed: HashSet<&str> = files.iter().map(String::as_str).collect();
+        let kept: Vec<&R> = d
+            .reports
+            .iter()
+            .filter(|r| slugs.contains(r.slug.as_str()) || years.contains(&r.year))
+            .filter(|r| !changed.contains(r.file.as_str()))
+            .chain(d.old_changed.iter())
+            .copied()
+            .collect();
+        if present(&d.reports) != present(&kept) {
+            return Ok(None);
+        }
+
+        // What changed of each report, and so which pages list something new.
+        let old_by_file: HashMap<&str, &R> = d
+            .old_changed
+            .iter()
+            .map(|r| (r.file.as_str(), *r))
+            .collect();
+        let page_of = |r: &R| (r.slug.clone(), r.year);
+        let mut came_or_went = {
+            let mut a: Vec<_> = d.new_changed.iter().map(|r| page_of(r)).collect();
+            let mut b: Vec<_> = d.old_changed.iter().map(|r| page_of(r)).collect();
+            a.sort();
+            b.sort();
+            a != b
+        };
+        let mut listed: Vec<Summary> = Vec::new();
+        let mut listed_slugs: BTreeSet<&str> = BTreeSet::new();
+        let mut listed_years: BTreeSet<u16> = BTreeSet::new();
+        let mut feed_changed = false;
+        let json = |r: &R| -> Result<String, String> {
+            serde_json::to_string(&data::report_json(r, &renderer.abs_url(&report_path(r))))
+                .map_err(|e| e.to_string())
+        };
+        // The data of the changed reports as they are now, for those whose data changed.
+        let mut new_data: Vec<(&R, String, String)> = Vec::new();
+        let mut data_changed = d.old_changed.len() != d.new_changed.len();
+        for new in &d.new_changed {
+            let (j, c) = (json(new)?, data::report_csv(new));
+            let Some(old) = old_by_file.get(new.file.as_str()) else {
+                came_or_went = true;
+                data_changed = true;
+                new_data.push((new, j, c));
+                continue;
+            };
+            let (s_new, s_old) = (Summary::of(new), Summary::of(old));
+            if s_new != s_old {
+                listed_slugs.extend([new.slug.as_str(), old.slug.as_str()]);
+                listed_years.extend([new.year, old.year]);
+                feed_changed |= (&s_new.title, s_new.published, &s_new.agency)
+                    != (&s_old.title, s_old.published, &s_old.agency);
+                listed.push(s_new);
+            }
+            if (&j, &c) != (&json(old)?, &data::report_csv(old)) || new.slug != old.slug {
+                data_changed = true;
+                new_data.push((new, j, c));
+            }
+        }
+        if came_or_went {
+            listed_slugs.extend(slugs.iter().copied());
+            listed_years.extend(years.iter().copied());
+            feed_changed = true;
+            self.index = None;
+            self.folders = None;
+        } else if let Some(index) = &mut self.index {
+            if !update_index(index, listed) {
+                self.index = None;
+            }
+        }
+        let newest = d.reports.iter().map(|r| r.year).max();
+        let home = came_or_went || newest.is_some_and(|y| listed_years.contains(&y));
+        steps.mark("diff");
+
+        let put = |rel: &str, bytes: &[u8]| {
+            replace_file(target, rel, bytes).map_err(|e| write_error(rel, e))
+        };
+        let mut written: Vec<String> = Vec::new();
+
+        // The changed reports: the page always, the data where it changed.
+        let pages: Result<Vec<String>, String> = d
+            .new_changed
+            .par_iter()
+            .map(|r| {
+                let agency = site.agency(&r.slug).cloned().unwrap_or_default();
+                let rel = format!("{}index.html", report_path(r));
+                put(&rel, renderer.report_page(r, &agency)?.as_bytes())?;
+                Ok(rel)
+            })
+            .collect();
+        written.extend(pages?);
+        for (r, j, c) in &new_data {
+            let path = report_path(r);
+            put(&format!("{path}report.json"), format!("{j}\n").as_bytes())?;
+            put(
+                &format!("{path}report.csv"),
+                format!("{}{}{c}", data::BOM, data::CSV_HEADER).as_bytes(),
+            )?;
+            written.extend([format!("{path}report.json"), format!("{path}report.csv")]);
+        }
+        steps.mark("report pages");
+
+        // The pages that list every report or agency need the whole index (kept for the next
+        // rebuild); the others only the reports of their agencies and years.
+        let whole = home || came_or_went || feed_changed;
+        let summaries = |pick: &dyn Fn(&R) -> bool| -> Vec<Summary> {
+            d.reports
+                .iter()
+                .filter(|r| pick(r))
+                .map(|r| Summary::of(r))
+                .collect()
+        };
+        let partial;
+        let index: &Index = match &self.index {
+            Some(index) => index,
+            None if whole => self
+                .index
+                .insert(Index::new(&site.agencies, summaries(&|_| true))),
+            None => {
+                partial = Index::new(
+                    &site.agencies,
+                    summaries(&|r| {
+                        listed_slugs.contains(r.slug.as_str()) || listed_years.contains(&r.year)
+                    }),
+                );
+                &partial
+            }
+        };
+        steps.mark("index");
+
+        // Index pages, feed and sitemap, rendered and written in parallel.
+        enum Page<'a> {
+            Home,
+            Agencies,
+            Years,
+            Agency(&'a Agency, &'a [Summary]),
+            Year(u16, &'a [Summary]),
+            Feed,
+            Sitemap,
+        }
+        let mut todo: Vec<(String, Page)> = Vec::new();
+        if home {
+            todo.push(("index.html".into(), Page::Home));
+        }
+        if came_or_went {
+            todo.push(("agencies/index.html".into(), Page::Agencies));
+            todo.push(("years/index.html".into(), Page::Years));
+            todo.push(("sitemap.xml".into(), Page::Sitemap));
+        }
+        if feed_changed {
+            todo.push(("atom.xml".into(), Page::Feed));
+        }
+        for (a, v) in &index.by_agency {
+            if listed_slugs.contains(a.slug.as_str()) {
+                todo.push((format!("{}/index.html", a.slug), Page::Agency(a, v)));
+            }
+        }
+        for (y, v) in &index.by_year {
+            if listed_years.contains(y) {
+                todo.push((format!("years/{y}/index.html"), Page::Year(*y, v)));
+            }
+        }
+        // Feed and sitemap list every page as `build` does.
+        let entries = || -> Vec<(&Summary, String)> {
+            index
+                .by_year
+                .iter()
+                .flat_map(|(_, v)| v.iter())
+                .map(|s| (s, renderer.abs_url(&s.path())))
+                .collect()
+        };
+        let sitemap = || {
+            let mut urls: Vec<String> = ["", "agencies/", "years/"]
+                .iter()
+                .map(|p| renderer.abs_url(p))
+                .chain(
+                    index
+                        .by_agency
+                        .iter()
+                        .map(|(a, _)| renderer.abs_url(&format!("{}/", a.slug))),
+                )
+                .chain(
+                    index
+                        .by_year
+                        .iter()
+                        .map(|(y, _)| renderer.abs_url(&format!("years/{y}/"))),
+                )
+                .collect();
+            urls.extend(entries().into_iter().map(|(_, u)| u));
+            urls.sort();
+            data::sitemap(&urls)
+        };
+        let pages: Result<Vec<String>, String> = todo
+            .into_par_iter()
+            .map(|(rel, page)| {
+                let text = match page {
+                    Page::Home => renderer.home(index),
+                    Page::Agencies => renderer.agencies(index),
+                    Page::Years => renderer.years(index),
+                    Page::Agency(a, v) => renderer.agency(a, v),
+                    Page::Year(y, v) => renderer.year(y, v),
+                    Page::Feed => Ok(data::atom(
+                        &site.config.title,
+                        &renderer.abs_url(""),
+                        &entries(),
+                    )),
+                    Page::Sitemap => Ok(sitemap()),
+                }?;
+                put(&rel, text.as_bytes())?;
+                Ok(rel)
+            })
+            .collect();
+        written.extend(pages?);
+        steps.mark("index pages");
+
+        // Reports that went away: their files go, last, once nothing links them (attachments in
+        // the same folder stay).
+        let new_paths: BTreeSet<String> = d.new_changed.iter().map(|r| report_path(r)).collect();
+        for r in &d.old_changed {
+            let path = report_path(r);
+            if new_paths.contains(&path) {
+                continue;
+            }
+            for name in ["index.html", "report.json", "report.csv"] {
+                match std::fs::remove_file(target.join(&path).join(name)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(write_error(&format!("{path}{name}"), e))
+                    }
+                    _ => written.push(format!("{path}{name}")),
+                }
+            }
+            let _ = std::fs::remove_dir(target.join(&path));
+        }
+
+        Ok(Some(Rebuilt {
+            reports: d.reports.len(),
+            files: written,
+            data_changed,
+        }))
+    }
+}
+
+/// Puts the summaries of reports that stayed on the same agency and year page into an index
+/// (which [`Index::new`] orders by agency and year alone); `false` when one has no place there.
+fn update_index(index: &mut Index, summaries: Vec<Summary>) -> bool {
+    for s in summaries {
+        let by_agency = index
+            .by_agency
+            .iter_mut()
+            .find(|(a, _)| a.slug == s.slug)
+            .and_then(|(_, v)| v.iter_mut().find(|x| x.year == s.year));
+        let by_year = index
+            .by_year
+            .iter_mut()
+            .find(|(y, _)| *y == s.year)
+            .and_then(|(_, v)| v.iter_mut().find(|x| x.slug == s.slug));
+        match (by_agency, by_year) {
+            (Some(a), Some(y)) => {
+                *y = s.clone();
+                *a = s;
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The reports a partial rebuild deals with.
@@ -520,8 +918,6 @@ struct Delta<'a> {
     /// Those of the changed files, as they are now and as they were.
     new_changed: Vec<&'a crate::report::Report>,
     old_changed: Vec<&'a crate::report::Report>,
-    /// The reports shown as the folder holds them, in site order.
-    old_reports: Vec<&'a crate::report::Report>,
 }
 
 impl<'a> Delta<'a> {
@@ -540,34 +936,13 @@ impl<'a> Delta<'a> {
             .copied()
             .collect();
         let old_changed: Vec<_> = before.old.iter().filter(shown).collect();
-        let mut old_reports: Vec<_> = reports
-            .iter()
-            .filter(|r| !changed.contains(r.file.as_str()))
-            .chain(old_changed.iter())
-            .copied()
-            .collect();
-        old_reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
         Delta {
             target: output_dir(site, opts),
             reports,
             new_changed,
             old_changed,
-            old_reports,
         }
     }
-}
-
-fn partial_renderer(site: &Site, opts: &BuildOptions) -> Result<Renderer, String> {
-    let base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| site.config.base_url.clone());
-    Renderer::new(
-        &site.root,
-        &site.config,
-        &base_url,
-        opts.inject_html.clone(),
-    )
 }
 
 fn report_path(r: &crate::report::Report) -> String {
@@ -576,343 +951,6 @@ fn report_path(r: &crate::report::Report) -> String {
 
 fn write_error(what: &str, e: std::io::Error) -> String {
     format!("写入 {what} 失败：{e}")
-}
-
-/// The pages half of [`rebuild_reports`]: everything but `data/reports.json` and
-/// `data/reports.csv`. `Ok(None)` as there.
-pub fn rebuild_report_pages(
-    site: &Site,
-    files: &[String],
-    before: &crate::site::Reloaded,
-    opts: &BuildOptions,
-) -> Result<Option<BuildStats>, String> {
-    use std::collections::BTreeSet;
-    type R = crate::report::Report;
-
-    let d = Delta::new(site, files, before, opts);
-    let target = &d.target;
-    // Only names (and so the order) of agencies can change with their reports.
-    let names = |agencies: &[crate::report::Agency]| {
-        agencies
-            .iter()
-            .map(|a| (a.slug.clone(), a.name.clone()))
-            .collect::<Vec<_>>()
-    };
-    if !target.join("index.html").is_file() || names(&before.old_agencies) != names(&site.agencies)
-    {
-        return Ok(None);
-    }
-    // The agency and year pages before and after must be the same set.
-    fn page_set<'a>(list: &[&'a R]) -> (BTreeSet<&'a str>, BTreeSet<u16>) {
-        (
-            list.iter().map(|r| r.slug.as_str()).collect(),
-            list.iter().map(|r| r.year).collect(),
-        )
-    }
-    if page_set(&d.reports) != page_set(&d.old_reports) {
-        return Ok(None);
-    }
-    let index = Index::new(
-        &site.agencies,
-        d.reports.iter().map(|r| Summary::of(r)).collect(),
-    );
-    let renderer = partial_renderer(site, opts)?;
-    let put =
-        |rel: &str, bytes: &[u8]| replace_file(target, rel, bytes).map_err(|e| write_error(rel, e));
-
-    // The changed reports.
-    let written: Result<Vec<()>, String> = d
-        .new_changed
-        .par_iter()
-        .map(|r| {
-            let agency = site.agency(&r.slug).cloned().unwrap_or_default();
-            let path = report_path(r);
-            put(
-                &format!("{path}index.html"),
-                renderer.report_page(r, &agency)?.as_bytes(),
-            )?;
-            let json = serde_json::to_string(&data::report_json(r, &renderer.abs_url(&path)))
-                .map_err(|e| e.to_string())?;
-            put(
-                &format!("{path}report.json"),
-                format!("{json}\n").as_bytes(),
-            )?;
-            let csv = data::report_csv(r);
-            put(
-                &format!("{path}report.csv"),
-                format!("{}{}{csv}", data::BOM, data::CSV_HEADER).as_bytes(),
-            )
-        })
-        .collect();
-    let mut files_written = 3 * written?.len();
-
-    // Index pages: the site-wide ones, and those of the agencies and years concerned.
-    let touched = || d.new_changed.iter().chain(d.old_changed.iter());
-    let slugs: BTreeSet<&str> = touched().map(|r| r.slug.as_str()).collect();
-    let years: BTreeSet<u16> = touched().map(|r| r.year).collect();
-    let mut pages: Vec<(String, String)> = vec![
-        (String::new(), renderer.home(&index)?),
-        ("agencies/".into(), renderer.agencies(&index)?),
-        ("years/".into(), renderer.years(&index)?),
-    ];
-    for (a, v) in index
-        .by_agency
-        .iter()
-        .filter(|(a, _)| slugs.contains(a.slug.as_str()))
-    {
-        pages.push((format!("{}/", a.slug), renderer.agency(a, v)?));
-    }
-    for (y, v) in index.by_year.iter().filter(|(y, _)| years.contains(y)) {
-        pages.push((format!("years/{y}/"), renderer.year(*y, v)?));
-    }
-    for (path, html) in &pages {
-        put(&format!("{path}index.html"), html.as_bytes())?;
-    }
-    files_written += pages.len();
-
-    // Feed and sitemap, from every page as `build` lists them.
-    let entries: Vec<(&Summary, String)> = index
-        .by_year
-        .iter()
-        .flat_map(|(_, v)| v.iter())
-        .map(|s| (s, renderer.abs_url(&s.path())))
-        .collect();
-    let mut urls: Vec<String> = ["", "agencies/", "years/"]
-        .iter()
-        .map(|p| renderer.abs_url(p))
-        .chain(
-            index
-                .by_agency
-                .iter()
-                .map(|(a, _)| renderer.abs_url(&format!("{}/", a.slug))),
-        )
-        .chain(
-            index
-                .by_year
-                .iter()
-                .map(|(y, _)| renderer.abs_url(&format!("years/{y}/"))),
-        )
-        .collect();
-    urls.extend(entries.iter().map(|(_, u)| u.clone()));
-    urls.sort();
-    put(
-        "atom.xml",
-        data::atom(&site.config.title, &renderer.abs_url(""), &entries).as_bytes(),
-    )?;
-    put("sitemap.xml", data::sitemap(&urls).as_bytes())?;
-    files_written += 2;
-
-    // Reports that went away: their files go, last, once nothing links them (attachments in
-    // the same folder stay).
-    let new_paths: BTreeSet<String> = d.new_changed.iter().map(|r| report_path(r)).collect();
-    for r in &d.old_changed {
-        let path = report_path(r);
-        if new_paths.contains(&path) {
-            continue;
-        }
-        for name in ["index.html", "report.json", "report.csv"] {
-            match std::fs::remove_file(target.join(&path).join(name)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(write_error(&format!("{path}{name}"), e))
-                }
-                _ => {}
-            }
-        }
-        let _ = std::fs::remove_dir(target.join(&path));
-    }
-
-    Ok(Some(BuildStats {
-        reports: d.reports.len(),
-        pages: d.new_changed.len() + pages.len(),
-        files: files_written,
-        output: d.target.clone(),
-    }))
-}
-
-/// The data half of [`rebuild_reports`]: `data/reports.json` and `data/reports.csv`, after
-/// [`rebuild_report_pages`] did its part. The unchanged reports' parts are taken from the files
-/// as they are, when they are laid out as `build` writes them; otherwise everything is written
-/// anew. Returns how many files it wrote.
-pub fn rebuild_data_files(
-    site: &Site,
-    files: &[String],
-    before: &crate::site::Reloaded,
-    opts: &BuildOptions,
-) -> Result<usize, String> {
-    use std::borrow::Cow;
-    use std::collections::BTreeMap;
-    type R = crate::report::Report;
-
-    let d = Delta::new(site, files, before, opts);
-    let target = &d.target;
-    let renderer = partial_renderer(site, opts)?;
-    let url = |r: &R| renderer.abs_url(&report_path(r));
-    let json = |r: &R| -> Result<String, String> {
-        serde_json::to_string(&data::report_json(r, &url(r))).map_err(|e| e.to_string())
-    };
-    // Most edits (the text of a report) leave the data as it was: nothing to write then.
-    let same_list = d.reports.len() == d.old_reports.len()
-        && d.reports
-            .iter()
-            .zip(&d.old_reports)
-            .all(|(a, b)| a.file == b.file);
-    if same_list && target.join("data/reports.json").is_file() {
-        let data_of = |r: &R| json(r).map(|j| (j, data::report_csv(r)));
-        let mut same = true;
-        for (new, old) in d.new_changed.iter().zip(&d.old_changed) {
-            if new.file != old.file || data_of(new)? != data_of(old)? {
-                same = false;
-                break;
-            }
-        }
-        if same && d.new_changed.len() == d.old_changed.len() {
-            return Ok(0);
-        }
-    }
-    let old_json = std::fs::read_to_string(target.join("data/reports.json")).unwrap_or_default();
-    let old_csv = std::fs::read_to_string(target.join("data/reports.csv")).unwrap_or_default();
-    let spliced = match (
-        json_parts(&old_json, &d.old_reports, url),
-        csv_parts(&old_csv, &d.old_reports),
-    ) {
-        (Some(j), Some(c)) => Some((j, c)),
-        _ => None,
-    };
-    let parts: Vec<(Cow<str>, Cow<str>)> = match &spliced {
-        Some((old_j, old_c)) => {
-            let fresh: Result<BTreeMap<&str, (String, String)>, String> = d
-                .new_changed
-                .par_iter()
-                .map(|r| Ok((r.file.as_str(), (json(r)?, data::report_csv(r)))))
-                .collect();
-            let mut fresh = fresh?;
-            fn old<'t>(m: &BTreeMap<&str, &'t str>, r: &R) -> &'t str {
-                m.get(r.file.as_str()).copied().unwrap_or_default()
-            }
-            d.reports
-                .iter()
-                .map(|r| match fresh.remove(r.file.as_str()) {
-                    Some((j, c)) => (Cow::Owned(j), Cow::Owned(c)),
-                    None => (Cow::Borrowed(old(old_j, r)), Cow::Borrowed(old(old_c, r))),
-                })
-                .collect()
-        }
-        None => {
-            let all: Result<Vec<(String, String)>, String> = d
-                .reports
-                .par_iter()
-                .map(|r| Ok((json(r)?, data::report_csv(r))))
-                .collect();
-            all?.into_iter()
-                .map(|(j, c)| (Cow::Owned(j), Cow::Owned(c)))
-                .collect()
-        }
-    };
-    replace_file_with(target, "data/reports.json", |w| {
-        w.write_all(b"[")?;
-        for (i, (j, _)) in parts.iter().enumerate() {
-            if i > 0 {
-                w.write_all(b",\n")?;
-            }
-            w.write_all(j.as_bytes())?;
-        }
-        w.write_all(b"]\n")
-    })
-    .map_err(|e| write_error("data/reports.json", e))?;
-    replace_file_with(target, "data/reports.csv", |w| {
-        w.write_all(data::BOM.as_bytes())?;
-        w.write_all(data::CSV_HEADER.as_bytes())?;
-        for (_, c) in &parts {
-            w.write_all(c.as_bytes())?;
-        }
-        Ok(())
-    })
-    .map_err(|e| write_error("data/reports.csv", e))?;
-    Ok(2)
-}
-
-/// The line of each report in `data/reports.json` as `build` writes it (one compact JSON object a
-/// line, in the order of `reports`), by file; `None` when the text is not laid out that way.
-fn json_parts<'a>(
-    text: &'a str,
-    reports: &[&'a crate::report::Report],
-    url: impl Fn(&crate::report::Report) -> String,
-) -> Option<std::collections::BTreeMap<&'a str, &'a str>> {
-    let body = text.strip_prefix('[')?.strip_suffix("]\n")?;
-    let lines: Vec<&str> = if body.is_empty() {
-        Vec::new()
-    } else {
-        body.split(",\n").collect()
-    };
-    if lines.len() != reports.len() {
-        return None;
-    }
-    let mut out = std::collections::BTreeMap::new();
-    for (r, line) in reports.iter().zip(lines) {
-        let tail = format!("\"url\":{}}}", serde_json::to_string(&url(r)).ok()?);
-        if !line.starts_with('{') || !line.ends_with(&tail) {
-            return None;
-        }
-        out.insert(r.file.as_str(), line);
-    }
-    Some(out)
-}
-
-/// The lines of each report in `data/reports.csv` as `build` writes them (in the order of
-/// `reports`, each line starting with the report's agency and year), by file; `None` when the
-/// text is not laid out that way.
-fn csv_parts<'a>(
-    text: &'a str,
-    reports: &[&'a crate::report::Report],
-) -> Option<std::collections::BTreeMap<&'a str, &'a str>> {
-    let mut rest = text
-        .strip_prefix(data::BOM)?
-        .strip_prefix(data::CSV_HEADER)?;
-    let mut out = std::collections::BTreeMap::new();
-    for r in reports {
-        // The report's block: the lines that start with the same agency and year fields as its
-        // first line, which must be the report's own.
-        let (prefix, agency, year) = csv_agency_year(rest)?;
-        if agency != r.agency || year != r.year.to_string() {
-            return None;
-        }
-        let mut len = 0;
-        while rest[len..].starts_with(prefix) {
-            len += rest[len..].find('\n')? + 1;
-        }
-        out.insert(r.file.as_str(), &rest[..len]);
-        rest = &rest[len..];
-    }
-    rest.is_empty().then_some(out)
-}
-
-/// The first two fields of a CSV line (RFC 4180): the text up to and with the comma after them,
-/// the first unquoted, and the second.
-fn csv_agency_year(line: &str) -> Option<(&str, String, &str)> {
-    let (agency, after) = if let Some(quoted) = line.strip_prefix('"') {
-        let mut value = String::new();
-        let mut rest = quoted;
-        loop {
-            let q = rest.find('"')?;
-            value.push_str(&rest[..q]);
-            rest = &rest[q + 1..];
-            match rest.strip_prefix('"') {
-                Some(more) => {
-                    value.push('"');
-                    rest = more;
-                }
-                None => break,
-            }
-        }
-        (value, rest.strip_prefix(',')?)
-    } else {
-        let c = line.find([',', '\n'])?;
-        (line[..c].to_string(), line[c..].strip_prefix(',')?)
-    };
-    let year_end = after.find(',')?;
-    let year = &after[..year_end];
-    let prefix_len = line.len() - after.len() + year_end + 1;
-    Some((&line[..prefix_len], agency, year))
 }
 
 /// Replaces one file of a built site in a single step: written beside it, then renamed over it.
@@ -952,9 +990,8 @@ fn replace_file_with(
 mod partial_tests {
     use super::*;
 
-    /// The data files `build` writes are split back into every report's part.
-    #[test]
-    fn data_files_split_by_report() {
+    /// A build of the valid fixture into a temp folder, with the options serve uses.
+    fn built() -> (Site, tempfile::TempDir, BuildOptions) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
         let site = crate::site::load(&root, Default::default()).unwrap();
         let out = tempfile::tempdir().unwrap();
@@ -964,38 +1001,84 @@ mod partial_tests {
             ..Default::default()
         };
         build(&site, &opts).unwrap();
-        let renderer = partial_renderer(&site, &opts).unwrap();
-        let reports: Vec<&crate::report::Report> = site.reports.iter().collect();
-        assert!(reports.len() >= 2);
-        let read = |f: &str| std::fs::read_to_string(out.path().join("site/data").join(f)).unwrap();
-        let (json, csv) = (read("reports.json"), read("reports.csv"));
-        let j = json_parts(&json, &reports, |r| renderer.abs_url(&report_path(r))).unwrap();
-        let c = csv_parts(&csv, &reports).unwrap();
-        for r in &reports {
-            assert_eq!(c[r.file.as_str()], data::report_csv(r));
-            let url = renderer.abs_url(&report_path(r));
-            let want = serde_json::to_string(&data::report_json(r, &url)).unwrap();
-            assert_eq!(j[r.file.as_str()], want);
-        }
-        // Out of order or missing: not split.
-        let mut reversed = reports.clone();
-        reversed.reverse();
-        assert!(csv_parts(&csv, &reversed).is_none());
-        assert!(csv_parts(&csv, &reports[..1]).is_none());
-        assert!(json_parts(&json, &reports[..1], report_path).is_none());
+        (site, out, opts)
     }
 
+    /// The data files are the reports' own, in the order of `report_folders`.
     #[test]
-    fn csv_lines_give_agency_and_year() {
+    fn data_files_are_the_report_files_joined() {
+        let (site, out, opts) = built();
+        let dir = out.path().join("site");
+        let folders = Rebuilder::new(&site, &opts).unwrap().report_folders(&site);
+        assert!(folders.len() >= 2);
+        let read = |f: String| std::fs::read_to_string(dir.join(f)).unwrap();
+        let jsons: Vec<String> = folders
+            .iter()
+            .map(|f| {
+                read(format!("{f}report.json"))
+                    .trim_end_matches('\n')
+                    .to_string()
+            })
+            .collect();
         assert_eq!(
-            csv_agency_year("示例县教育局,2023,active,rules,规章,本年新制作数量,0\n"),
-            Some(("示例县教育局,2023,", "示例县教育局".to_string(), "2023"))
+            read("data/reports.json".into()),
+            format!("[{}]\n", jsons.join(",\n"))
         );
-        assert_eq!(
-            csv_agency_year("\"A, \"\"B\"\"\",2020,x\n"),
-            Some(("\"A, \"\"B\"\"\",2020,", "A, \"B\"".to_string(), "2020"))
-        );
-        assert_eq!(csv_agency_year("\"unterminated,2020,x\n"), None);
-        assert_eq!(csv_agency_year("no year\n"), None);
+        let head = format!("{}{}", data::BOM, data::CSV_HEADER);
+        let csv: String = folders
+            .iter()
+            .map(|f| {
+                read(format!("{f}report.csv"))
+                    .strip_prefix(&head)
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(read("data/reports.csv".into()), format!("{head}{csv}"));
+    }
+
+    /// An edit of the text rewrites the report page and nothing else; one of a date, what lists it.
+    #[test]
+    fn only_what_lists_a_change_is_rewritten() {
+        let (mut site, _out, opts) = built();
+        let mut rebuilder = Rebuilder::new(&site, &opts).unwrap();
+        let i = site.reports.len() - 1;
+        let old = site.reports[i].clone();
+        let file = old.file.clone();
+        let before = crate::site::Reloaded {
+            old: vec![old],
+            old_agencies: site.agencies.clone(),
+        };
+        let files = vec![file.clone()];
+        let mut steps = Steps::default();
+        let r = &mut site.reports[i];
+        r.body.sections[0].markdown.push_str("\n\n新增一句。\n");
+        let path = report_path(r);
+        let got = rebuilder
+            .rebuild_reports(&site, &files, &before, &mut steps)
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.files, vec![format!("{path}index.html")]);
+        assert!(!got.data_changed);
+
+        let r = &mut site.reports[i];
+        r.published = r.published.map(|d| d - chrono::Days::new(1));
+        let (slug, year) = (r.slug.clone(), r.year);
+        let got = rebuilder
+            .rebuild_reports(&site, &files, &before, &mut steps)
+            .unwrap()
+            .unwrap();
+        for f in [
+            format!("{path}index.html"),
+            format!("{path}report.json"),
+            format!("{slug}/index.html"),
+            format!("years/{year}/index.html"),
+            "atom.xml".into(),
+        ] {
+            assert!(got.files.contains(&f), "{f}: {:?}", got.files);
+        }
+        assert!(!got.files.contains(&"sitemap.xml".to_string()));
+        assert!(!got.files.contains(&"agencies/index.html".to_string()));
+        assert!(got.data_changed);
     }
 }

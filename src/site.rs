@@ -276,13 +276,73 @@ pub fn load_with(
     })
 }
 
+/// The reports of an agency in a site's list (sorted by slug, year and file).
+fn slug_range(reports: &[Report], slug: &str) -> std::ops::Range<usize> {
+    let start = reports.partition_point(|r| r.slug.as_str() < slug);
+    let end = start + reports[start..].partition_point(|r| r.slug == slug);
+    start..end
+}
+
+/// Where the report of a file is in a site's list.
+fn find_report(reports: &[Report], slug: &str, file: &str) -> Option<usize> {
+    let range = slug_range(reports, slug);
+    let start = range.start;
+    reports[range]
+        .iter()
+        .position(|r| r.file == file)
+        .map(|i| start + i)
+}
+
+/// The diagnostics of the cross-report rules for the reports `affected` picks, as
+/// [`validate::check_site`] gives them for the whole site. Those rules look at the other reports
+/// of a report's agency and at the reports filed under the same agency name and year, so they run
+/// over the affected reports and every report sharing one of those with them.
+fn related_site_diags(
+    reports: &[Report],
+    agencies: &[Agency],
+    affected: &dyn Fn(&Report) -> bool,
+) -> Vec<Diagnostic> {
+    let mut files: Vec<&str> = Vec::new();
+    let mut slugs: Vec<&str> = Vec::new();
+    let mut names: Vec<(u16, &str)> = Vec::new();
+    for r in reports.iter().filter(|r| affected(r)) {
+        files.push(&r.file);
+        slugs.push(&r.slug);
+        names.push((r.year, &r.agency));
+    }
+    for v in [&mut files, &mut slugs] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    names.sort_unstable();
+    names.dedup();
+    // In site order, as check_site sees them (which report of a pair is the duplicate).
+    let context: Vec<Report> = reports
+        .iter()
+        .filter(|r| {
+            slugs.binary_search(&r.slug.as_str()).is_ok()
+                || names.binary_search(&(r.year, r.agency.as_str())).is_ok()
+        })
+        .cloned()
+        .collect();
+    let by_slug: BTreeMap<String, Agency> = agencies
+        .iter()
+        .filter(|a| context.iter().any(|r| r.slug == a.slug))
+        .map(|a| (a.slug.clone(), a.clone()))
+        .collect();
+    let mut diags = validate::check_site(&context, &by_slug);
+    diags.retain(|d| files.binary_search(&d.file.as_str()).is_ok());
+    diags
+}
+
 /// What [`reload_reports`] replaced.
 #[derive(Debug, Default)]
 pub struct Reloaded {
     /// The reports of the reloaded files as they were before (none for a new file).
     pub old: Vec<Report>,
-    /// The agencies as they were before. Only their names (and so their order) can differ
-    /// from the new ones: nothing else about an agency comes from its reports.
+    /// The agencies of the reloaded files as they were before. Only their names (and so the
+    /// order of all agencies) can differ from the new ones: nothing else about an agency comes
+    /// from its reports.
     pub old_agencies: Vec<Agency>,
 }
 
@@ -364,10 +424,9 @@ pub fn reload_reports(
     let slugs: std::collections::BTreeSet<&str> = jobs.iter().map(|(s, _)| s.as_str()).collect();
     for slug in &slugs {
         let has_reports = new_reports.iter().any(|r| r.slug == *slug)
-            || site
-                .reports
+            || site.reports[slug_range(&site.reports, slug)]
                 .iter()
-                .any(|r| r.slug == *slug && !changed.contains(r.file.as_str()));
+                .any(|r| !changed.contains(r.file.as_str()));
         if !has_reports && site.agency(slug).is_some_and(|a| a.index_file.is_none()) {
             return Ok(None);
         }
@@ -399,55 +458,95 @@ pub fn reload_reports(
     }
 
     let strict = opts.strict || site.config.build.strict;
-    let by_slug = |agencies: &[Agency]| -> BTreeMap<String, Agency> {
-        agencies
-            .iter()
-            .map(|a| (a.slug.clone(), a.clone()))
-            .collect()
+    // Only the reports that share an agency, or an agency name and year, with a changed file can
+    // get other cross-report diagnostics: the rules run again for those alone.
+    let mut names: Vec<(u16, String)> = jobs
+        .iter()
+        .filter_map(|(slug, file)| find_report(&site.reports, slug, file))
+        .map(|i| &site.reports[i])
+        .chain(new_reports.iter())
+        .map(|r| (r.year, r.agency.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    let affected = |r: &Report| {
+        slugs.contains(r.slug.as_str())
+            || names
+                .binary_search_by(|(y, a)| (*y, a.as_str()).cmp(&(r.year, r.agency.as_str())))
+                .is_ok()
     };
-    let mut old_site_diags = validate::check_site(&site.reports, &by_slug(&site.agencies));
+    let mut old_site_diags = related_site_diags(&site.reports, &site.agencies, &affected);
     if strict {
         diagnostic::make_strict(&mut old_site_diags);
     }
     // A file that gave no report had an error diagnostic: it was counted as a report file.
-    let was_present = files
+    let was_present = jobs
         .iter()
-        .filter(|f| {
-            site.reports.iter().any(|r| &r.file == *f)
-                || site.diagnostics.iter().any(|d| &d.file == *f)
+        .filter(|(slug, file)| {
+            find_report(&site.reports, slug, file).is_some()
+                || site.diagnostics.iter().any(|d| &d.file == file)
         })
         .count();
 
-    // From here on the site changes: the reports, moved rather than copied.
-    let (old, mut reports): (Vec<Report>, Vec<Report>) = std::mem::take(&mut site.reports)
+    // From here on the site changes. Each changed file's report is swapped for its new one, or
+    // taken out and the new one put in its place in the order of slug, year and file.
+    let order =
+        |a: &Report, b: &Report| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file));
+    let mut new_by_file: BTreeMap<String, Report> = new_reports
         .into_iter()
-        .partition(|r| changed.contains(r.file.as_str()));
-    reports.extend(new_reports);
-    reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
+        .map(|r| (r.file.clone(), r))
+        .collect();
+    let mut old = Vec::new();
+    for (slug, file) in &jobs {
+        let new = new_by_file.remove(file.as_str());
+        match (find_report(&site.reports, slug, file), new) {
+            (Some(i), Some(new)) if order(&site.reports[i], &new).is_eq() => {
+                old.push(std::mem::replace(&mut site.reports[i], new));
+            }
+            (at, new) => {
+                if let Some(i) = at {
+                    old.push(site.reports.remove(i));
+                }
+                if let Some(new) = new {
+                    let i = site.reports.partition_point(|r| order(r, &new).is_lt());
+                    site.reports.insert(i, new);
+                }
+            }
+        }
+    }
 
-    // The agencies' names as load derives them, and their order.
-    let mut agencies = site.agencies.clone();
-    for a in agencies.iter_mut() {
+    // The agencies' names as load derives them. Only those of the changed files' agencies can
+    // change, and the order of all with them.
+    let mut old_agencies = Vec::new();
+    let mut renamed = false;
+    for a in site.agencies.iter_mut() {
         let Some(name) = named.remove(&a.slug) else {
             continue;
         };
-        a.name = if name.is_empty() {
-            reports
+        let name = if name.is_empty() {
+            site.reports[slug_range(&site.reports, &a.slug)]
                 .iter()
-                .filter(|r| r.slug == a.slug && !r.agency.is_empty())
+                .filter(|r| !r.agency.is_empty())
                 .max_by_key(|r| r.year)
                 .map_or_else(|| a.slug.clone(), |r| r.agency.clone())
         } else {
             name
         };
+        old_agencies.push(a.clone());
+        if a.name != name {
+            a.name = name;
+            renamed = true;
+        }
     }
-    agencies.sort_by(|a, b| {
-        (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(
-            b.order.unwrap_or(i64::MAX),
-            &b.name,
-            &b.slug,
-        ))
-    });
+    if renamed {
+        site.agencies.sort_by(|a, b| {
+            (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(
+                b.order.unwrap_or(i64::MAX),
+                &b.name,
+                &b.slug,
+            ))
+        });
+    }
 
     // Diagnostics: those of the files and of the cross-report rules are computed anew.
     let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.code, d.message.clone());
@@ -457,15 +556,13 @@ pub fn reload_reports(
         .filter(|d| !changed.contains(d.file.as_str()) && !old_site_keys.contains(&key(d)))
         .collect();
     let mut new_diags = file_diags;
-    new_diags.extend(validate::check_site(&reports, &by_slug(&agencies)));
+    new_diags.extend(related_site_diags(&site.reports, &site.agencies, &affected));
     if strict {
         diagnostic::make_strict(&mut new_diags);
     }
     diags.extend(new_diags);
     diagnostic::sort(&mut diags);
 
-    let old_agencies = std::mem::replace(&mut site.agencies, agencies);
-    site.reports = reports;
     site.diagnostics = diags;
     site.report_files = site.report_files + present - was_present;
     Ok(Some(Reloaded { old, old_agencies }))

@@ -466,6 +466,7 @@ fn a_broken_template_shows_the_overlay_until_removed() {
 // --- Incremental rebuilds, through the library: the same output as a full build. ---
 
 use nianbao::build::{self, BuildOptions};
+use nianbao::serve::datafiles::{self, DataFile};
 use nianbao::serve::rebuild::Builder;
 use nianbao::serve::reload::{self, Hub};
 use nianbao::site::{self, LoadOptions};
@@ -493,17 +494,40 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// A full build of the site as it is now, the way serve builds it.
 fn full_build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    full_build_at(root, out, BASE_URL)
+}
+
+/// [`full_build`] for a server at `base_url`.
+fn full_build_at(root: &Path, out: &Path, base_url: &str) -> BTreeMap<String, Vec<u8>> {
     let site = site::load(root, LoadOptions::default()).unwrap();
     assert!(!site.has_errors(), "{:#?}", site.diagnostics);
     let opts = BuildOptions {
         drafts: true,
         output: Some(out.to_path_buf()),
-        base_url: Some(BASE_URL.into()),
+        base_url: Some(base_url.into()),
         inject_html: reload::script(),
         progress: false,
     };
     build::build(&site, &opts).unwrap();
     tree(out)
+}
+
+/// What serve serves from a builder's folder: its files, with the data files composed from the
+/// reports' own when they are.
+fn served_tree(builder: &Builder) -> BTreeMap<String, Vec<u8>> {
+    let dir = builder.served().unwrap();
+    let mut files = tree(dir);
+    if let Some(folders) = builder.composed() {
+        for (rel, which) in [
+            ("data/reports.json", DataFile::Json),
+            ("data/reports.csv", DataFile::Csv),
+        ] {
+            let mut bytes = Vec::new();
+            datafiles::compose(dir, folders, which, &mut bytes).unwrap();
+            files.insert(rel.to_string(), bytes);
+        }
+    }
+    files
 }
 
 fn assert_same_tree(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, step: &str) {
@@ -537,7 +561,7 @@ fn incremental_rebuilds_equal_a_full_build() {
         let want = full_build(root, &scratch.path().join(format!("full-{n}")));
         let served = builder.served().unwrap();
         assert_eq!(served == first, incremental, "{step}: incremental or not");
-        assert_same_tree(&tree(served), &want, step);
+        assert_same_tree(&served_tree(builder), &want, step);
         assert!(hub.overlay().is_none(), "{step}: overlay");
     };
     let one = |f: &str| BTreeSet::from([f.to_string()]);
@@ -577,11 +601,18 @@ fn incremental_rebuilds_equal_a_full_build() {
     builder.rebuild(&one(REPORT));
     check(&builder, "fixed", true);
 
-    // A deleted report, then a new one; the data files are written anew when they are not as
-    // expected.
+    // A figure: the data files change (and are composed from then on, whatever the folder's).
+    edit(root, REPORT, "licensing: 487", "licensing: 488");
+    builder.rebuild(&one(REPORT));
+    check(&builder, "figure", true);
+    assert!(builder.composed().is_some());
     let served = builder.served().unwrap().to_path_buf();
-    std::fs::write(served.join("data/reports.json"), "[]\n").unwrap();
-    std::fs::write(served.join("data/reports.csv"), "?").unwrap();
+    assert!(
+        !served.join("data/reports.csv").exists(),
+        "stale data files"
+    );
+
+    // A deleted report, then a new one.
     std::fs::remove_file(root.join(NEWEST)).unwrap();
     builder.rebuild(&one(NEWEST));
     check(&builder, "deleted", true);
@@ -632,6 +663,30 @@ fn reloading_reports_equals_loading_the_site() {
 
     edit(root, REPORT, SENTENCE, &marked("改"));
     reload(&mut loaded, &[REPORT], "narrative");
+    // The name of another agency for the same year: N008 on that agency's report, a file not
+    // reloaded (its folder sorts after this one), then gone again.
+    edit(
+        root,
+        REPORT,
+        "agency: 示例县教育局",
+        "agency: 示例县人民政府",
+    );
+    reload(&mut loaded, &[REPORT], "another agency's name");
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "content/shilixian-zhengfu/2023.md"),
+        "{:#?}",
+        loaded.diagnostics
+    );
+    edit(
+        root,
+        REPORT,
+        "agency: 示例县人民政府",
+        "agency: 示例县教育局",
+    );
+    reload(&mut loaded, &[REPORT], "the name back");
     // Errors in a report, and a carried-over figure that no longer matches (W001 on the next
     // year's report).
     let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
@@ -730,4 +785,39 @@ fn a_burst_of_changes_gives_one_rebuild() {
         .collect();
     assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
     assert!(rebuilds[0].contains("等 10 个文件"), "{}", rebuilds[0]);
+}
+
+#[test]
+fn data_files_served_after_an_edit_equal_a_full_build() {
+    let site = sample_site();
+    let root = site.path();
+    let server = Server::start(root);
+    server.wait_page("the first build", REPORT_URL, |b| {
+        b.contains("示例县教育局")
+    });
+    // A figure and the date: both data files change.
+    edit(root, REPORT, "licensing: 487", "licensing: 4870");
+    edit(
+        root,
+        REPORT,
+        "published: 2024-01-29",
+        "published: 2024-01-21",
+    );
+    server.wait_page("the edit", REPORT_URL, |b| {
+        b.contains("4870") && b.contains("2024-01-21")
+    });
+    // (The data files are in place before the reload is announced, a moment after the page.)
+    wait_for("the new data", || {
+        let csv = server.get("/data/reports.csv").body;
+        csv.contains(",4870\n").then_some(())
+    });
+    let scratch = tempfile::tempdir().unwrap();
+    let url = format!("http://{}/", server.addr);
+    let want = full_build_at(root, &scratch.path().join("full"), &url);
+    for f in ["data/reports.json", "data/reports.csv"] {
+        let got = server.get(&format!("/{f}"));
+        assert_eq!(got.status, 200, "{f}");
+        let want = String::from_utf8(want[f].clone()).unwrap();
+        assert!(got.body == want, "{f} differs from a full build");
+    }
 }

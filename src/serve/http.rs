@@ -4,14 +4,16 @@
 //!
 //! The stack is axum over hyper, with tower-http's `ServeDir` for the files. The served folder
 //! changes with every full rebuild, so a `ServeDir` is made per request (it is only a path and
-//! a few flags).
+//! a few flags). After an incremental rebuild changed the reports' data, the two data files of
+//! the site are streamed as [`datafiles::compose`] makes them.
 
 use std::convert::Infallible;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -21,10 +23,12 @@ use axum::routing::get;
 use axum::Router;
 use futures_util::{Stream, StreamExt};
 use tokio::sync::watch;
-use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::{BroadcastStream, ReceiverStream};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use super::datafiles::{self, DataFile};
+use super::rebuild::Served;
 use super::reload::{self, Hub};
 
 /// Largest HTML page the overlay is added to; larger ones are served as they are.
@@ -34,7 +38,7 @@ const MAX_HTML: usize = 64 << 20;
 #[derive(Clone)]
 pub struct AppState {
     /// The folder of the last good build, once there is one.
-    pub site_dir: Arc<RwLock<Option<PathBuf>>>,
+    pub site_dir: Arc<RwLock<Option<Served>>>,
     pub hub: Arc<Hub>,
     /// Turns true on shutdown: event streams end, so that the server can stop.
     pub shutdown: watch::Receiver<bool>,
@@ -84,8 +88,8 @@ async fn guard(req: Request, next: Next) -> Response {
 
 /// The files of the last good build; before the first one, a page that waits for it.
 async fn files(State(state): State<AppState>, req: Request) -> Response {
-    let dir = state.site_dir.read().ok().and_then(|d| d.clone());
-    let Some(dir) = dir else {
+    let served = state.site_dir.read().ok().and_then(|d| d.clone());
+    let Some(served) = served else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -93,6 +97,12 @@ async fn files(State(state): State<AppState>, req: Request) -> Response {
         )
             .into_response();
     };
+    if let Some(folders) = served.composed {
+        if let Some(which) = req.uri().path().strip_prefix('/').and_then(DataFile::at) {
+            return composed(served.dir, folders, which, req.method() == Method::HEAD);
+        }
+    }
+    let dir = served.dir;
     let not_found = ServeFile::new(dir.join("404.html"));
     match ServeDir::new(&dir)
         .not_found_service(not_found)
@@ -101,6 +111,59 @@ async fn files(State(state): State<AppState>, req: Request) -> Response {
     {
         Ok(res) => res.map(Body::new),
         Err(e) => match e {},
+    }
+}
+
+/// Bytes per chunk of a composed data file.
+const CHUNK: usize = 1 << 16;
+
+/// A data file composed from the reports' own, streamed as it is read (on a blocking thread).
+fn composed(dir: PathBuf, folders: Arc<Vec<String>>, which: DataFile, head: bool) -> Response {
+    let content_type = [(header::CONTENT_TYPE, which.content_type())];
+    if head {
+        // No length: it is not known without reading every report's file.
+        let none = futures_util::stream::empty::<io::Result<Bytes>>();
+        return (content_type, Body::from_stream(none)).into_response();
+    }
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::task::spawn_blocking(move || {
+        let mut out = Chunks {
+            tx,
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let written =
+            datafiles::compose(&dir, &folders, which, &mut out).and_then(|()| out.flush());
+        // A failure midway ends the response early, so that it cannot pass for the whole file.
+        if let Err(e) = written {
+            let _ = out.tx.blocking_send(Err(e));
+        }
+    });
+    (content_type, Body::from_stream(ReceiverStream::new(rx))).into_response()
+}
+
+/// Sends what is written to it to a response body, a chunk at a time.
+struct Chunks {
+    tx: tokio::sync::mpsc::Sender<io::Result<Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.tx
+            .blocking_send(Ok(Bytes::from(chunk)))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 }
 

@@ -7,6 +7,7 @@
 //! build and the hub's event stream. This module wires them together: the watcher and the
 //! builder run on their own threads, the HTTP server on a small tokio runtime.
 
+pub mod datafiles;
 pub mod http;
 pub mod rebuild;
 pub mod reload;
@@ -17,7 +18,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use self::reload::Hub;
 use self::watch::{Change, Watcher};
@@ -123,7 +124,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
 
     let private = PrivateDir::create(&root)?;
     let hub = Arc::new(Hub::default());
-    let site_dir: Arc<RwLock<Option<PathBuf>>> = Arc::default();
+    let site_dir: Arc<RwLock<Option<rebuild::Served>>> = Arc::default();
 
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut watcher = Watcher::start(&root, tx.clone())?;
@@ -142,24 +143,25 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         .spawn(move || {
             builder.rebuild(&BTreeSet::new());
             'outer: while let Ok(msg) = rx.recv() {
-                // Everything that arrived meanwhile, and whatever follows within a moment (the
-                // debouncer reports the files of one burst in a tick or two), goes into the
-                // same rebuild.
-                let mut changed = BTreeSet::new();
+                // Everything that arrives until the files are quiet for a moment, and whatever
+                // arrived during the last rebuild, goes into the same rebuild.
+                let first_event = Instant::now();
+                let mut batch = watch::Batch::default();
                 let mut next = Some(msg);
                 while let Some(msg) = next {
                     match msg {
                         Msg::Stop => break 'outer,
-                        Msg::Change(Change::Files(files)) => changed.extend(files),
+                        Msg::Change(Change::Files(files)) => batch.add(files),
                         Msg::Change(Change::Error(e)) => eprintln!("警告：监视文件变化时出错：{e}"),
                     }
-                    next = rx.recv_timeout(watch::SETTLE).ok();
+                    next = rx.recv_timeout(batch.quiet()).ok();
                 }
+                let changed = batch.take();
                 if !changed.is_empty() {
                     if let Err(e) = watcher.refresh() {
                         eprintln!("警告：{e}");
                     }
-                    builder.rebuild(&changed);
+                    builder.rebuild_since(&changed, first_event);
                 }
             }
             let _ = done_tx.send(());

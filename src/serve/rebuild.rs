@@ -8,10 +8,14 @@
 //!
 //! When only report files changed since the served build, the site is not loaded again: those
 //! files are re-checked (`site::reload_reports`) and only what depends on them is re-rendered in
-//! place (`build::rebuild_report_pages`, one file at a time, each replaced in one step; the data
-//! files of all reports just after the pages are announced). Whatever that cannot handle falls
-//! back to the full path. Edits made while the site has errors add up, so
-//! that the fix re-renders everything changed since the served build.
+//! place (`build::rebuild_reports`, one file at a time, each replaced in one step), all of it
+//! before open pages are told to reload. When the reports' data changed, the data files of the
+//! whole site are from then on served composed from each report's own data files
+//! ([`super::datafiles`]) rather than rewritten. Whatever that cannot handle falls back to the
+//! full path. Edits made while the site has errors add up, so that the fix re-renders everything
+//! changed since the served build.
+//!
+//! With `NIANBAO_TIMINGS` set, each rebuild prints how long each of its steps took.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -19,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::build::{self, BuildOptions};
+use crate::build::{self, BuildOptions, Steps};
 use crate::cli;
 use crate::diagnostic::{self, Diagnostic, HumanRenderer};
 use crate::site::{self, LoadOptions, Reloaded, Site};
@@ -28,6 +32,15 @@ use super::reload::{self, Hub};
 
 /// A good rebuild: reports, warnings, and how it was done; or why there is nothing new to serve.
 type Outcome = Result<(usize, usize, &'static str), Failure>;
+
+/// What the HTTP side serves: the folder of the last good build, and how to serve its data files.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub dir: PathBuf,
+    /// When set, `data/reports.json` and `data/reports.csv` are composed from the data files of
+    /// these report folders (in this order) rather than read from the folder.
+    pub composed: Option<Arc<Vec<String>>>,
+}
 
 /// Why a rebuild produced nothing to serve.
 #[derive(Debug)]
@@ -46,7 +59,7 @@ pub struct Builder {
     base_url: String,
     color: bool,
     hub: Arc<Hub>,
-    site_dir: Arc<RwLock<Option<PathBuf>>>,
+    site_dir: Arc<RwLock<Option<Served>>>,
     generation: u64,
     /// The folder served.
     served: Option<PathBuf>,
@@ -58,8 +71,18 @@ pub struct Builder {
     pending: Option<(BTreeSet<String>, Reloaded)>,
     /// Re-render only what report edits touch (on by default).
     pub incremental: bool,
-    /// The data files still to update after an incremental rebuild's pages are served.
-    data_files: Option<(Vec<String>, Reloaded)>,
+    /// What incremental rebuilds keep, made once per full build (the theme, templates and
+    /// site.toml cannot change without one).
+    rebuilder: Option<build::Rebuilder>,
+    /// The report folders the data files are composed from, once an incremental rebuild
+    /// changed the data.
+    composed: Option<Arc<Vec<String>>>,
+    /// The data files of the served folder, left stale by an incremental rebuild: removed once
+    /// the rebuild is announced.
+    stale_data: bool,
+    /// Print the time of each step (`NIANBAO_TIMINGS`).
+    timings: bool,
+    steps: Steps,
 }
 
 impl Builder {
@@ -69,7 +92,7 @@ impl Builder {
         base_url: &str,
         color: bool,
         hub: Arc<Hub>,
-        site_dir: Arc<RwLock<Option<PathBuf>>>,
+        site_dir: Arc<RwLock<Option<Served>>>,
     ) -> Builder {
         Builder {
             root: root.to_path_buf(),
@@ -84,7 +107,11 @@ impl Builder {
             site: None,
             pending: None,
             incremental: true,
-            data_files: None,
+            rebuilder: None,
+            composed: None,
+            stale_data: false,
+            timings: std::env::var_os("NIANBAO_TIMINGS").is_some(),
+            steps: Steps::default(),
         }
     }
 
@@ -104,8 +131,20 @@ impl Builder {
         self.served.as_deref()
     }
 
+    /// The report folders the data files are served composed from, if they are.
+    pub fn composed(&self) -> Option<&[String]> {
+        self.composed.as_deref().map(Vec::as_slice)
+    }
+
     /// Rebuilds after `changed` (empty for the first build), then tells every open page.
     pub fn rebuild(&mut self, changed: &BTreeSet<String>) {
+        self.rebuild_since(changed, Instant::now());
+    }
+
+    /// [`Builder::rebuild`] for changes first seen at `first_event` (for the timings).
+    pub fn rebuild_since(&mut self, changed: &BTreeSet<String>, first_event: Instant) {
+        self.steps = Steps::since(first_event);
+        self.steps.mark("wait");
         let started = Instant::now();
         let what = describe(changed);
         let outcome = match self.incremental_rebuild(changed) {
@@ -131,20 +170,18 @@ impl Builder {
                 self.hub.failed(overlay);
             }
         }
+        self.steps.mark("announce");
         self.first = false;
-        // The data files of every report come after the pages: on a large site they take
-        // longest, and nobody waits for them.
-        if let (Some((files, before)), Some(site), Some(target)) = (
-            self.data_files.take(),
-            self.site.as_ref(),
-            self.served.as_ref(),
-        ) {
-            let opts = self.options(target.clone());
-            if let Err(e) = build::rebuild_data_files(site, &files, &before, &opts) {
-                self.site = None;
-                let overlay = self.report_failure(&Failure::Tool(e), &what);
-                self.hub.failed(overlay);
+        if std::mem::take(&mut self.stale_data) {
+            // Nobody reads them any more; at 10 000 reports they hold 250 MB of memory.
+            if let Some(dir) = &self.served {
+                for f in ["data/reports.json", "data/reports.csv"] {
+                    let _ = std::fs::remove_file(dir.join(f));
+                }
             }
+        }
+        if self.timings {
+            eprintln!("[timings] {}", self.steps.summary());
         }
     }
 
@@ -165,6 +202,7 @@ impl Builder {
                 return Some(Err(Failure::Tool(e.to_string())));
             }
         };
+        self.steps.mark("reload");
         // Since the served build: these files, and what they replaced then.
         let (all, before) = match self.pending.take() {
             None => (changed.clone(), reloaded),
@@ -172,6 +210,11 @@ impl Builder {
                 for r in reloaded.old {
                     if !all.contains(&r.file) {
                         before.old.push(r);
+                    }
+                }
+                for a in reloaded.old_agencies {
+                    if !before.old_agencies.iter().any(|b| b.slug == a.slug) {
+                        before.old_agencies.push(a);
                     }
                 }
                 all.extend(changed.iter().cloned());
@@ -185,16 +228,34 @@ impl Builder {
             return Some(Err(Failure::Content(diags)));
         }
         let files: Vec<String> = all.into_iter().collect();
-        match build::rebuild_report_pages(site, &files, &before, &self.options(target)) {
-            Ok(Some(stats)) => {
+        if self.rebuilder.is_none() {
+            match build::Rebuilder::new(site, &self.options(target)) {
+                Ok(r) => self.rebuilder = Some(r),
+                Err(e) => return Some(Err(Failure::Tool(e))),
+            }
+        }
+        let rebuilder = self.rebuilder.as_mut()?;
+        match rebuilder.rebuild_reports(site, &files, &before, &mut self.steps) {
+            Ok(Some(rebuilt)) => {
                 let warnings = site.diagnostics.len();
-                self.data_files = Some((files, before));
-                Some(Ok((stats.reports, warnings, "（增量）")))
+                if rebuilt.data_changed || self.composed.is_some() {
+                    self.stale_data |= self.composed.is_none();
+                    let folders = rebuilder.report_folders(site);
+                    self.composed = Some(folders.clone());
+                    if let Ok(mut d) = self.site_dir.write() {
+                        if let Some(served) = d.as_mut() {
+                            served.composed = Some(folders);
+                        }
+                    }
+                    self.steps.mark("data files");
+                }
+                Some(Ok((rebuilt.reports, warnings, "（增量）")))
             }
             Ok(None) => None,
             Err(e) => {
                 // The folder may be half updated: the next build is a full one.
                 self.site = None;
+                self.rebuilder = None;
                 Some(Err(Failure::Tool(e)))
             }
         }
@@ -205,6 +266,7 @@ impl Builder {
     fn full(&mut self) -> Outcome {
         self.site = None;
         self.pending = None;
+        self.rebuilder = None;
         let site = site::load(&self.root, LoadOptions::default())
             .map_err(|e| Failure::Tool(e.to_string()))?;
         if self.first {
@@ -217,6 +279,7 @@ impl Builder {
         let target = self.dir.join(format!("site-{}", self.generation));
         let stats = build::build(&site, &self.options(target.clone())).map_err(Failure::Tool)?;
         self.switch_to(target);
+        self.steps.mark("full build");
         let warnings = site.diagnostics.len();
         self.site = Some(site);
         Ok((stats.reports, warnings, ""))
@@ -225,8 +288,13 @@ impl Builder {
     /// Serves `folder` from now on; the previous one goes after a moment (requests may still be
     /// reading it), in the background: a large site takes a while to delete.
     fn switch_to(&mut self, folder: PathBuf) {
+        self.composed = None;
+        self.stale_data = false;
         if let Ok(mut d) = self.site_dir.write() {
-            *d = Some(folder.clone());
+            *d = Some(Served {
+                dir: folder.clone(),
+                composed: None,
+            });
         }
         if let Some(old) = self.served.replace(folder) {
             std::thread::spawn(move || {

@@ -1,12 +1,14 @@
 //! Watch: in, the site root; out, batches of changed site files (paths relative to the root, `/`
 //! separators), one batch per burst of file-system events. It knows nothing of building or HTTP.
 //!
-//! notify's full debouncer turns an editor's atomic save (write a temporary file, rename it over
-//! the original) or a `git checkout` into a few debounced events; the serve loop merges whatever
-//! arrives while it builds into one rebuild. Watched: `content/`, `themes/`, `templates/`,
-//! `static/` (recursively) and the root itself (not recursively, for `site.toml` and for those
-//! folders appearing or disappearing). Editor swap and temporary files are left out, and so is
-//! everything else at the root, the private build folder included.
+//! notify reports every event as it happens; [`Batch`] gathers them until the files have been
+//! quiet for a moment, so that an editor's atomic save (write a temporary file, rename it over the
+//! original) or a `git checkout` gives one batch. The wait is short for a single file, the common
+//! save, and longer once a batch holds several files, whose writes may pause between files.
+//! Watched: `content/`, `themes/`, `templates/`, `static/` (recursively) and the root itself (not
+//! recursively, for `site.toml` and for those folders appearing or disappearing). Editor swap and
+//! temporary files are left out, and so is everything else at the root, the private build folder
+//! included.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,8 +16,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
-use notify::RecursiveMode;
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::source::is_ignored_name;
 
@@ -25,12 +26,13 @@ pub const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
 /// Root-level files watched.
 pub const WATCHED_FILES: &[&str] = &["site.toml"];
 
-/// How long a file must be quiet before its events are reported.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long a batch of one file waits for more events: an atomic save's events come within
+/// microseconds of each other.
+pub const QUIET: Duration = Duration::from_millis(10);
 
-/// How long to wait for more batches after one: the files of one burst may be reported over
-/// two ticks of the debouncer (a third of [`DEBOUNCE`] apart).
-pub const SETTLE: Duration = Duration::from_millis(25);
+/// How long a batch of several files waits for more: a checkout or a script may pause between
+/// files, and a burst should still give one rebuild.
+pub const BURST_QUIET: Duration = Duration::from_millis(50);
 
 /// What the watcher sends.
 #[derive(Debug)]
@@ -41,10 +43,35 @@ pub enum Change {
     Error(String),
 }
 
+/// The files of one burst of events, gathered until they have been quiet for [`Batch::quiet`].
+#[derive(Debug, Default)]
+pub struct Batch {
+    files: BTreeSet<String>,
+}
+
+impl Batch {
+    pub fn add(&mut self, files: BTreeSet<String>) {
+        self.files.extend(files);
+    }
+
+    /// How long to wait after the last event before the batch is complete.
+    pub fn quiet(&self) -> Duration {
+        if self.files.len() > 1 {
+            BURST_QUIET
+        } else {
+            QUIET
+        }
+    }
+
+    pub fn take(&mut self) -> BTreeSet<String> {
+        std::mem::take(&mut self.files)
+    }
+}
+
 /// A running watcher; dropping it stops it.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    watcher: RecommendedWatcher,
     watched: BTreeSet<PathBuf>,
 }
 
@@ -58,13 +85,15 @@ impl Watcher {
             .canonicalize()
             .map_err(|e| format!("无法读取 {}：{e}", root.display()))?;
         let events_root = root.clone();
-        let handler = move |result: DebounceEventResult| {
+        let handler = move |result: notify::Result<notify::Event>| {
             let change = match result {
-                Ok(events) => {
-                    let files: BTreeSet<String> = events
+                Ok(event) => {
+                    if !is_change(&event.kind) {
+                        return;
+                    }
+                    let files: BTreeSet<String> = event
+                        .paths
                         .iter()
-                        .filter(|e| is_change(&e.event.kind))
-                        .flat_map(|e| e.event.paths.iter())
                         .filter_map(|p| site_file(&events_root, p))
                         .collect();
                     if files.is_empty() {
@@ -72,24 +101,18 @@ impl Watcher {
                     }
                     Change::Files(files)
                 }
-                Err(errors) => Change::Error(
-                    errors
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("；"),
-                ),
+                Err(e) => Change::Error(e.to_string()),
             };
             let _ = tx.send(T::from(change));
         };
-        let debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 3), handler)
-            .map_err(|e| format!("无法监视文件变化：{e}"))?;
+        let watcher =
+            notify::recommended_watcher(handler).map_err(|e| format!("无法监视文件变化：{e}"))?;
         let mut w = Watcher {
             root,
-            debouncer,
+            watcher,
             watched: BTreeSet::new(),
         };
-        w.debouncer
+        w.watcher
             .watch(&w.root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("无法监视 {}：{e}", w.root.display()))?;
         w.refresh()?;
@@ -103,12 +126,12 @@ impl Watcher {
             let exists = dir.is_dir();
             let watched = self.watched.contains(&dir);
             if exists && !watched {
-                self.debouncer
+                self.watcher
                     .watch(&dir, RecursiveMode::Recursive)
                     .map_err(|e| format!("无法监视 {}：{e}", dir.display()))?;
                 self.watched.insert(dir);
             } else if !exists && watched {
-                let _ = self.debouncer.unwatch(&dir);
+                let _ = self.watcher.unwatch(&dir);
                 self.watched.remove(&dir);
             }
         }
@@ -150,6 +173,21 @@ pub fn site_file(root: &Path, path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_of_several_files_waits_longer() {
+        let files = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        let mut b = Batch::default();
+        assert_eq!(b.quiet(), QUIET);
+        b.add(files(&["content/a/2020.md"]));
+        // The same file again (an atomic save reports it more than once): still one file.
+        b.add(files(&["content/a/2020.md"]));
+        assert_eq!(b.quiet(), QUIET);
+        b.add(files(&["content/a/2021.md"]));
+        assert_eq!(b.quiet(), BURST_QUIET);
+        assert_eq!(b.take().len(), 2);
+        assert_eq!(b.quiet(), QUIET);
+    }
 
     #[test]
     fn only_site_files_count() {
