@@ -324,12 +324,16 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> Stri
         escape(site_url)
     ));
     o.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
+    o.reserve(dated.len() * 400);
     for (s, url) in dated {
         let date = s.published.map(|d| d.to_string()).unwrap_or_default();
-        o.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n<published>{date}T00:00:00Z</published>\n<updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n</entry>\n",
-            escape(&s.title), escape(url), escape(url), escape(&s.agency)
-        ));
+        let url = escape(url);
+        // Writing into a String cannot fail.
+        let _ = write!(
+            o,
+            "<entry>\n<title>{}</title>\n<id>{url}</id>\n<link rel=\"alternate\" href=\"{url}\"/>\n<published>{date}T00:00:00Z</published>\n<updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n</entry>\n",
+            escape(&s.title), escape(&s.agency)
+        );
     }
     o.push_str("</feed>\n");
     o
@@ -338,8 +342,11 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> Stri
 /// `sitemap.xml` of absolute page URLs.
 pub fn sitemap(urls: &[String]) -> String {
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    o.reserve(urls.len() * 80);
     for u in urls {
-        o.push_str(&format!("<url><loc>{}</loc></url>\n", escape(u)));
+        o.push_str("<url><loc>");
+        o.push_str(&escape(u));
+        o.push_str("</loc></url>\n");
     }
     o.push_str("</urlset>\n");
     o
