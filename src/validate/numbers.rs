@@ -139,7 +139,8 @@ mod tests {
     use crate::frontmatter::parse;
 
     fn first(yaml: &str, kind: ValueKind) -> Result<Num, String> {
-        let n = parse(&format!("v: [{yaml}]"), 1).unwrap();
+        let yaml = format!("v: [{yaml}]");
+        let n = parse(&yaml, 1).unwrap();
         read(&n.get("v").unwrap().value.as_seq().unwrap()[0], kind)
     }
 

@@ -164,7 +164,7 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
         let at = r.loc.key_path(&e.key);
         r.loc.set_key(at, e.key_pos);
         r.loc.set_cells(at, [e.value.pos]);
-        match e.key.as_str() {
+        match &*e.key {
             "year" | "format" => {}
             "agency" => {
                 if let Some(s) = r.string(e, "机关名称") {
@@ -386,7 +386,11 @@ impl Reader<'_, '_> {
     }
 
     /// The cells of a row: a list, or a bare scalar where one value is due.
-    fn row_cells<'n>(&mut self, node: &'n Node, allow_bare: bool) -> Option<&'n [Node]> {
+    fn row_cells<'n, 'y>(
+        &mut self,
+        node: &'n Node<'y>,
+        allow_bare: bool,
+    ) -> Option<&'n [Node<'y>]> {
         match &node.kind {
             frontmatter::Kind::Seq(items) => Some(items),
             frontmatter::Kind::Scalar(..) if allow_bare && !node.is_null() => {
@@ -871,7 +875,7 @@ impl Reader<'_, '_> {
         let mut amount = None;
         let fees = PathTable::of(f).fees;
         for x in map {
-            let (kind, label) = match x.key.as_str() {
+            let (kind, label) = match &*x.key {
                 "notices" => (ValueKind::Count, def.notices_label),
                 "amount" => (
                     ValueKind::Amount {
