@@ -51,11 +51,21 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError::NoOpening);
     }
     let yaml_start = (first_end + 1).min(text.len());
-    let mut offset = yaml_start;
-    let mut line = 2u32;
-    while offset < text.len() {
+    // Only lines starting with `---` can be fences: jump from one to the next.
+    let mut from = yaml_start;
+    loop {
+        let offset = if text[from..].starts_with("---") {
+            from
+        } else {
+            let next = memchr::memmem::find(&text.as_bytes()[from..], b"\n---");
+            from + next.ok_or(SplitError::NotClosed)? + 1
+        };
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         if is_fence(&text[offset..end]) {
+            let lines = text[yaml_start..offset]
+                .bytes()
+                .fold(0u32, |n, b| n + u32::from(b == b'\n'));
+            let line = 2 + lines;
             let body_start = (end + 1).min(text.len());
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
@@ -65,10 +75,11 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
                 close_line: line,
             });
         }
-        offset = end + 1;
-        line += 1;
+        if end == text.len() {
+            return Err(SplitError::NotClosed);
+        }
+        from = end;
     }
-    Err(SplitError::NotClosed)
 }
 
 /// How a scalar was written.
@@ -805,6 +816,44 @@ mod tests {
         assert_eq!(split("---  \n---").unwrap().body, "");
         // A `---` inside a value is no fence.
         assert!(split("---\na: ---x\n").is_err());
+    }
+
+    /// `split` as it was first written, one line at a time: the reference for the one above.
+    fn split_by_lines(text: &str) -> Result<(usize, u32, usize), SplitError> {
+        let first_end = text.find('\n').unwrap_or(text.len());
+        if !is_fence(&text[..first_end]) {
+            return Err(SplitError::NoOpening);
+        }
+        let (mut offset, mut line) = ((first_end + 1).min(text.len()), 2u32);
+        while offset < text.len() {
+            let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            if is_fence(&text[offset..end]) {
+                return Ok((offset, line, (end + 1).min(text.len())));
+            }
+            offset = end + 1;
+            line += 1;
+        }
+        Err(SplitError::NotClosed)
+    }
+
+    proptest::proptest! {
+        /// Random lines around fences: `split` finds what the line-by-line reference finds.
+        #[test]
+        fn split_agrees_with_line_by_line(
+            lines in proptest::collection::vec(0usize..12, 0..8),
+            newline_at_end: bool,
+        ) {
+            let pieces = ["---", "--- ", "---\t", "----", "---x", " ---", "-- -", "a: 1", "", "a: ---", "--", "---\u{3000}"];
+            let mut text = lines.iter().map(|&i| pieces[i]).collect::<Vec<_>>().join("\n");
+            if newline_at_end {
+                text.push('\n');
+            }
+            let got = split(&text).map(|s| {
+                let yaml_start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
+                (yaml_start + s.yaml.len(), s.close_line, text.len() - s.body.len())
+            });
+            proptest::prop_assert_eq!(got, split_by_lines(&text), "{:?}", text);
+        }
     }
 
     #[test]
