@@ -276,10 +276,14 @@ pub struct Locations {
 impl Locations {
     /// Empty locations for a report of edition `f`.
     pub fn new(f: &FormatDef) -> Self {
+        let table = PathTable::of(f);
+        // Room for a complete report of the edition (five cells a path on average), no more:
+        // `load` keeps every report whole.
+        let rows = usize::from(table.body) + 1;
         Locations {
-            table: Some(PathTable::of(f)),
-            known: Vec::with_capacity(64),
-            cells: Vec::with_capacity(512),
+            table: Some(table),
+            known: Vec::with_capacity(rows),
+            cells: Vec::with_capacity(rows * 5),
             ..Default::default()
         }
     }
