@@ -6,6 +6,7 @@
 //! valid (and where it is not), an event parser supplies the positions and raw scalar text that
 //! rules such as "no leading zero, no quoted number" need.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -50,11 +51,21 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError::NoOpening);
     }
     let yaml_start = (first_end + 1).min(text.len());
-    let mut offset = yaml_start;
-    let mut line = 2u32;
-    while offset < text.len() {
+    // Only lines starting with `---` can be fences: jump from one to the next.
+    let mut from = yaml_start;
+    loop {
+        let offset = if text[from..].starts_with("---") {
+            from
+        } else {
+            let next = memchr::memmem::find(&text.as_bytes()[from..], b"\n---");
+            from + next.ok_or(SplitError::NotClosed)? + 1
+        };
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         if is_fence(&text[offset..end]) {
+            let lines = text[yaml_start..offset]
+                .bytes()
+                .fold(0u32, |n, b| n + u32::from(b == b'\n'));
+            let line = 2 + lines;
             let body_start = (end + 1).min(text.len());
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
@@ -64,10 +75,11 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
                 close_line: line,
             });
         }
-        offset = end + 1;
-        line += 1;
+        if end == text.len() {
+            return Err(SplitError::NotClosed);
+        }
+        from = end;
     }
-    Err(SplitError::NotClosed)
 }
 
 /// How a scalar was written.
@@ -80,40 +92,41 @@ pub enum Style {
     Tagged,
 }
 
-/// A parsed YAML node with its place in the file.
+/// A parsed YAML node with its place in the file. Keys and scalars borrow from the YAML text
+/// where it holds them as written (always, on the fast path).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: Kind,
+pub struct Node<'a> {
+    pub kind: Kind<'a>,
     pub pos: Pos,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    Scalar(String, Style),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+pub enum Kind<'a> {
+    Scalar(Cow<'a, str>, Style),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<Entry<'a>>),
 }
 
 /// A mapping entry: the key text, where the key stands, and the value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: String,
+pub struct Entry<'a> {
+    pub key: Cow<'a, str>,
     pub key_pos: Pos,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The raw text of a scalar.
     pub fn scalar(&self) -> Option<(&str, Style)> {
         match &self.kind {
-            Kind::Scalar(s, st) => Some((s, *st)),
+            Kind::Scalar(s, st) => Some((s.as_ref(), *st)),
             _ => None,
         }
     }
 
     /// A YAML 1.2 null: empty, `~` or `null`, written plain.
     pub fn is_null(&self) -> bool {
-        matches!(&self.kind, Kind::Scalar(s, Style::Plain) if matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        matches!(&self.kind, Kind::Scalar(s, Style::Plain) if matches!(s.as_ref(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// A string value (any style except a plain null).
@@ -124,14 +137,14 @@ impl Node {
         }
     }
 
-    pub fn as_map(&self) -> Option<&[Entry]> {
+    pub fn as_map(&self) -> Option<&[Entry<'a>]> {
         match &self.kind {
             Kind::Map(m) => Some(m),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub fn as_seq(&self) -> Option<&[Node<'a>]> {
         match &self.kind {
             Kind::Seq(s) => Some(s),
             _ => None,
@@ -139,7 +152,7 @@ impl Node {
     }
 
     /// The entry of a mapping with this key.
-    pub fn get(&self, key: &str) -> Option<&Entry> {
+    pub fn get(&self, key: &str) -> Option<&Entry<'a>> {
         self.as_map()?.iter().find(|e| e.key == key)
     }
 
@@ -166,7 +179,7 @@ pub struct YamlError {
 /// Front matter in the plain shape nianbao's own files have (see [`fast_tree`]) is read
 /// directly; anything else goes through both YAML parsers. The result is the same either way:
 /// debug builds check every fast result against the full path.
-pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
+pub fn parse(yaml: &str, first_line: u32) -> Result<Node<'_>, YamlError> {
     if let Some(node) = fast_tree(yaml, first_line) {
         #[cfg(debug_assertions)]
         {
@@ -183,7 +196,7 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
 }
 
 /// Parses with both YAML parsers: serde_yaml judges validity, saphyr gives the positions.
-fn parse_full(yaml: &str, first_line: u32) -> Result<Node, YamlError> {
+fn parse_full(yaml: &str, first_line: u32) -> Result<Node<'_>, YamlError> {
     let tree = build_tree(yaml, first_line);
     // A limit of ours is reported as it is, and spares serde_yaml a pathological input (it
     // takes seconds over 100 000 nested brackets).
@@ -228,15 +241,15 @@ struct TreeError {
     bounded: bool,
 }
 
-enum Frame {
-    Seq(Pos, Vec<Node>, Option<usize>),
+enum Frame<'a> {
+    Seq(Pos, Vec<Node<'a>>, Option<usize>),
     /// The keys seen so far, for the duplicate check (a list scan is quadratic).
     Map(
         Pos,
-        Vec<Entry>,
-        Option<(String, Pos)>,
+        Vec<Entry<'a>>,
+        Option<(Cow<'a, str>, Pos)>,
         Option<usize>,
-        HashSet<String>,
+        HashSet<Cow<'a, str>>,
     ),
 }
 
@@ -261,7 +274,7 @@ fn node_size(n: &Node) -> usize {
     }
 }
 
-fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
+fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, Node> = Default::default();
     let mut alias_budget = MAX_ALIAS_NODES;
@@ -298,7 +311,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
                 };
                 Some((
                     Node {
-                        kind: Kind::Scalar(text.into_owned(), style),
+                        kind: Kind::Scalar(text, style),
                         pos,
                     },
                     Some(anchor),
@@ -374,18 +387,18 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
             Some(Frame::Seq(_, items, _)) => items.push(node),
             Some(Frame::Map(_, entries, pending, _, seen)) => match pending.take() {
                 None => {
-                    let Some((key, _)) = node.scalar() else {
+                    let pos = node.pos;
+                    let Kind::Scalar(key, _) = node.kind else {
                         return Err(err(
-                            node.pos,
+                            pos,
                             "YAML 的键必须是文字，不能是列表或映射".into(),
                             true,
                         ));
                     };
-                    let key = key.to_string();
                     if !seen.insert(key.clone()) {
-                        return Err(err(node.pos, format!("YAML 中键“{key}”重复出现"), true));
+                        return Err(err(pos, format!("YAML 中键“{key}”重复出现"), true));
                     }
-                    *pending = Some((key, node.pos));
+                    *pending = Some((key, pos));
                 }
                 Some((key, key_pos)) => entries.push(Entry {
                     key,
@@ -396,7 +409,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node, TreeError> {
         }
     }
     Ok(root.unwrap_or(Node {
-        kind: Kind::Scalar(String::new(), Style::Plain),
+        kind: Kind::Scalar(Cow::Borrowed(""), Style::Plain),
         pos: Pos::line(first_line),
     }))
 }
@@ -520,16 +533,16 @@ fn fast_open_width(line: &str, at: usize) -> u32 {
     (1 + after.len() - after.trim_start_matches(' ').len()) as u32
 }
 
-fn fast_scalar(text: &str, style: Style, pos: Pos) -> Node {
+fn fast_scalar(text: &str, style: Style, pos: Pos) -> Node<'_> {
     Node {
-        kind: Kind::Scalar(text.to_string(), style),
+        kind: Kind::Scalar(Cow::Borrowed(text), style),
         pos,
     }
 }
 
 /// A one-line flow sequence of numbers, `[1, 2, 3]`, at byte `at` of `line`; returns the node
 /// and the byte offset after `]`.
-fn fast_flow_seq(line: &str, at: usize, ln: u32) -> Option<(Node, usize)> {
+fn fast_flow_seq(line: &str, at: usize, ln: u32) -> Option<(Node<'_>, usize)> {
     let mut items = Vec::with_capacity(8);
     let mut i = at + 1;
     loop {
@@ -557,7 +570,7 @@ fn fast_flow_seq(line: &str, at: usize, ln: u32) -> Option<(Node, usize)> {
 }
 
 /// A one-line flow mapping of numbers, `{notices: 0, amount: 12.5}`.
-fn fast_flow_map(line: &str, at: usize, ln: u32) -> Option<(Node, usize)> {
+fn fast_flow_map(line: &str, at: usize, ln: u32) -> Option<(Node<'_>, usize)> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut i = at + 1;
     loop {
@@ -577,7 +590,7 @@ fn fast_flow_map(line: &str, at: usize, ln: u32) -> Option<(Node, usize)> {
             Pos::new(ln, fast_col(line, i), n as u32),
         );
         entries.push(Entry {
-            key: key.to_string(),
+            key: Cow::Borrowed(key),
             key_pos,
             value,
         });
@@ -597,7 +610,7 @@ fn fast_flow_map(line: &str, at: usize, ln: u32) -> Option<(Node, usize)> {
 }
 
 /// The value written on a key's line, starting at byte `at` (not a space, not a comment).
-fn fast_value(line: &str, at: usize, ln: u32) -> Option<Node> {
+fn fast_value(line: &str, at: usize, ln: u32) -> Option<Node<'_>> {
     let v = &line[at..];
     let first = v.chars().next()?;
     match first {
@@ -648,20 +661,20 @@ fn fast_value(line: &str, at: usize, ln: u32) -> Option<Node> {
 }
 
 /// An open block mapping: its indentation, position and entries so far.
-struct FastMap {
+struct FastMap<'a> {
     indent: usize,
     pos: Pos,
-    entries: Vec<Entry>,
+    entries: Vec<Entry<'a>>,
     /// The key whose value is the next (nested) mapping: the one on top of this one.
-    parent_key: Option<(String, Pos)>,
+    parent_key: Option<(&'a str, Pos)>,
 }
 
-fn fast_push(map: &mut FastMap, key: String, key_pos: Pos, value: Node) -> Option<()> {
+fn fast_push<'a>(map: &mut FastMap<'a>, key: &'a str, key_pos: Pos, value: Node<'a>) -> Option<()> {
     if map.entries.len() >= FAST_MAX_ENTRIES || map.entries.iter().any(|e| e.key == key) {
         return None;
     }
     map.entries.push(Entry {
-        key,
+        key: Cow::Borrowed(key),
         key_pos,
         value,
     });
@@ -669,7 +682,7 @@ fn fast_push(map: &mut FastMap, key: String, key_pos: Pos, value: Node) -> Optio
 }
 
 /// Closes the innermost mapping into its parent's waiting key.
-fn fast_close(stack: &mut Vec<FastMap>) -> Option<()> {
+fn fast_close(stack: &mut Vec<FastMap<'_>>) -> Option<()> {
     let done = stack.pop()?;
     let node = Node {
         kind: Kind::Map(done.entries),
@@ -681,11 +694,11 @@ fn fast_close(stack: &mut Vec<FastMap>) -> Option<()> {
 }
 
 /// Reads front matter in the plain shape, or returns `None` (see the section comment above).
-fn fast_tree(yaml: &str, first_line: u32) -> Option<Node> {
+fn fast_tree(yaml: &str, first_line: u32) -> Option<Node<'_>> {
     let mut stack: Vec<FastMap> = Vec::new();
     // A key written with nothing after it: (key, key position, position of its empty value,
     // indentation). Its value is a nested mapping if the next entry is indented deeper.
-    let mut open: Option<(String, Pos, Pos, usize)> = None;
+    let mut open: Option<(&str, Pos, Pos, usize)> = None;
     // Indentation of the last key whose value stood on its line: nothing may be indented deeper
     // after it (that would continue the value).
     let mut inline_at: Option<usize> = None;
@@ -712,7 +725,7 @@ fn fast_tree(yaml: &str, first_line: u32) -> Option<Node> {
         if !(rest.is_empty() || rest.starts_with(' ')) {
             return None;
         }
-        let key = body[..k].to_string();
+        let key = &body[..k];
         let key_pos = Pos::new(ln, indent as u32 + 1, k as u32);
 
         if let Some((okey, okey_pos, null_pos, oindent)) = open.take() {
@@ -803,6 +816,44 @@ mod tests {
         assert_eq!(split("---  \n---").unwrap().body, "");
         // A `---` inside a value is no fence.
         assert!(split("---\na: ---x\n").is_err());
+    }
+
+    /// `split` as it was first written, one line at a time: the reference for the one above.
+    fn split_by_lines(text: &str) -> Result<(usize, u32, usize), SplitError> {
+        let first_end = text.find('\n').unwrap_or(text.len());
+        if !is_fence(&text[..first_end]) {
+            return Err(SplitError::NoOpening);
+        }
+        let (mut offset, mut line) = ((first_end + 1).min(text.len()), 2u32);
+        while offset < text.len() {
+            let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            if is_fence(&text[offset..end]) {
+                return Ok((offset, line, (end + 1).min(text.len())));
+            }
+            offset = end + 1;
+            line += 1;
+        }
+        Err(SplitError::NotClosed)
+    }
+
+    proptest::proptest! {
+        /// Random lines around fences: `split` finds what the line-by-line reference finds.
+        #[test]
+        fn split_agrees_with_line_by_line(
+            lines in proptest::collection::vec(0usize..12, 0..8),
+            newline_at_end: bool,
+        ) {
+            let pieces = ["---", "--- ", "---\t", "----", "---x", " ---", "-- -", "a: 1", "", "a: ---", "--", "---\u{3000}"];
+            let mut text = lines.iter().map(|&i| pieces[i]).collect::<Vec<_>>().join("\n");
+            if newline_at_end {
+                text.push('\n');
+            }
+            let got = split(&text).map(|s| {
+                let yaml_start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
+                (yaml_start + s.yaml.len(), s.close_line, text.len() - s.body.len())
+            });
+            proptest::prop_assert_eq!(got, split_by_lines(&text), "{:?}", text);
+        }
     }
 
     #[test]

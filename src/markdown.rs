@@ -38,6 +38,69 @@ struct Heading {
 /// Cuts the body into preamble and sections. `first_line` is the file line of the body's
 /// first line. Level-2 headings without a section numeral stay part of the text.
 pub fn sections(body: &str, first_line: u32) -> Body {
+    let headings =
+        plain_headings(body, first_line).unwrap_or_else(|| parsed_headings(body, first_line));
+    cut(body, headings)
+}
+
+/// The level-2 headings of a body in the plain shape, found line by line (a full parse costs
+/// ten times as much). `None` where anything could make a line mean something else to a
+/// Markdown parser: code, HTML, tables, links and footnotes, escapes, tabs, control characters,
+/// setext underlines, headings indented or inside lists and quotes, inline markup in a heading.
+fn plain_headings(body: &str, first_line: u32) -> Option<Vec<Heading>> {
+    // One branch-free pass over the bytes, which the compiler vectorises.
+    let odd = body.bytes().fold(false, |odd, b| {
+        odd | (b == b'`')
+            | (b == b'~')
+            | (b == b'<')
+            | (b == b'|')
+            | (b == b'\\')
+            | (b == b'[')
+            | (b == 0x7f)
+            | ((b < 0x20) & (b != b'\n'))
+    });
+    if odd {
+        return None;
+    }
+    let mut headings = Vec::new();
+    let mut start = 0;
+    for (line, raw) in (first_line..).zip(body.split_inclusive('\n')) {
+        let end = start + raw.len();
+        let l = raw.strip_suffix('\n').unwrap_or(raw);
+        match l.strip_prefix("##") {
+            Some(rest) if rest.is_empty() || rest.starts_with(' ') => {
+                if rest.contains(['*', '_', '&', '!', '#']) {
+                    return None;
+                }
+                headings.push(Heading {
+                    numeral: None,
+                    text: rest.to_string(),
+                    line,
+                    start,
+                    end,
+                });
+            }
+            // `###…` or `##x`: no level-2 heading.
+            Some(_) => {}
+            None => {
+                let t = l.trim_start_matches([' ', '>']);
+                if !t.is_empty() && t.bytes().all(|b| matches!(b, b'-' | b'=' | b' ')) {
+                    return None;
+                }
+                let after_markers =
+                    l.trim_start_matches(|c: char| " >-*+.)".contains(c) || c.is_ascii_digit());
+                if after_markers.starts_with('#') {
+                    return None;
+                }
+            }
+        }
+        start = end;
+    }
+    Some(headings)
+}
+
+/// The level-2 headings of any body, from a full parse.
+fn parsed_headings(body: &str, first_line: u32) -> Vec<Heading> {
     let mut headings: Vec<Heading> = Vec::new();
     let mut current: Option<Heading> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -56,9 +119,7 @@ pub fn sections(body: &str, first_line: u32) -> Body {
                 });
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
-                if let Some(mut h) = current.take() {
-                    h.text = h.text.trim().to_string();
-                    h.numeral = heading_numeral(&h.text);
+                if let Some(h) = current.take() {
                     headings.push(h);
                 }
             }
@@ -70,9 +131,18 @@ pub fn sections(body: &str, first_line: u32) -> Body {
             _ => {}
         }
     }
+    headings
+}
+
+/// Cuts the body at the headings that carry a section numeral.
+fn cut(body: &str, headings: Vec<Heading>) -> Body {
     let headings: Vec<Heading> = headings
         .into_iter()
-        .filter(|h| h.numeral.is_some())
+        .filter_map(|mut h| {
+            h.text = h.text.trim().to_string();
+            h.numeral = heading_numeral(&h.text);
+            h.numeral.is_some().then_some(h)
+        })
         .collect();
     let preamble_end = headings.first().map_or(body.len(), |h| h.start);
     let mut out = Body {
@@ -144,6 +214,136 @@ mod tests {
         assert!(b.sections[0].markdown.contains("## 附录"));
         assert!(is_blank(&b.sections[1].markdown));
         assert!(!is_blank(&b.sections[2].markdown));
+    }
+
+    /// Where the line scan answers, it cuts exactly as the full parse. True if it answered.
+    fn scan_agrees(body: &str) -> bool {
+        let Some(plain) = plain_headings(body, 3) else {
+            return false;
+        };
+        assert_eq!(
+            cut(body, plain),
+            cut(body, parsed_headings(body, 3)),
+            "line scan differs for {body:?}"
+        );
+        true
+    }
+
+    #[test]
+    fn line_scan_reads_the_usual_bodies() {
+        for body in [
+            "编制说明。\n\n## 一、总体情况\n\n正文\n\n### 小标题\n\n## 附录\n\n## 五、问题\n## 六、其他\n无。\n",
+            "## 一、总体情况\n- 措施一\n- 措施二\n> 引文\n\n1. 第一\n## 五、存在的主要问题\n\n**加粗** 文字\n## 六、其他\n无。",
+            "##  一、总体情况  \n\n##\n## \n##五、x\n###\n## 五\u{3000}\n## 六、其他",
+            "",
+            "正文\n## 一、x",
+        ] {
+            assert!(scan_agrees(body), "not read by the line scan: {body:?}");
+        }
+        let scaffold = crate::format::scaffold::scaffold(&crate::format::F2021, "测试局", 2021);
+        let body = crate::frontmatter::split(&scaffold).unwrap().body;
+        assert!(!scan_agrees(body), "the scaffold has HTML comments");
+    }
+
+    #[test]
+    fn line_scan_declines_what_could_read_otherwise() {
+        for body in [
+            "一、总体情况\n------\n",
+            "x\n-\n",
+            "> 五\n> ---\n",
+            "```\n## 一、总体情况\n```\n",
+            "~~~\n## 一、x\n~~~\n",
+            "<div>\n\n## 六、x\n</div>\n",
+            "<!--\n## 六、假\n-->\n",
+            "   ## 一、x\n",
+            "    ## 一、x\n",
+            "> ## 五、x\n",
+            "- ## 五、x\n",
+            "1) ## 五、x\n",
+            "## 五、 ##\n",
+            "## `五`、x\n",
+            "## 五、*强调*\n",
+            "## 五、&amp;\n",
+            "## 五、\\\n",
+            "[^1]: 注\n## 五、x\n",
+            "| a | b |\n|---|---|\n## 五、x\n",
+            "\tx\n## 五、x\n",
+            "## 五、x\r\n",
+            "# 一级\n## 五、x\n",
+            "a\u{0}b\n## 五、x\n",
+        ] {
+            assert!(!scan_agrees(body), "line scan took {body:?}");
+        }
+    }
+
+    /// Lines near the edge of the plain shape, for the property test below.
+    const LINES: &[&str] = &[
+        "## 一、总体情况",
+        "## 五、问题",
+        "## 六、其他",
+        "##  二、x  ",
+        "## 七、附件",
+        "##",
+        "## ",
+        "##五、x",
+        "### 五、x",
+        "# 一级",
+        "正文",
+        "",
+        " ",
+        "- 措施",
+        "-",
+        "---",
+        "- - -",
+        "***",
+        "> 引文",
+        "> ## 五、x",
+        ">",
+        "1. 第一",
+        "1) ## 六",
+        "    缩进",
+        "   ## 一、x",
+        "=",
+        "==",
+        "x ##",
+        "## 五、 #",
+        "## 五 ##",
+        "## 五、*x*",
+        "## 五、_x_",
+        "## 五、&amp;",
+        "<!-- c -->",
+        "```",
+        "~~~",
+        "| a |",
+        "[x]: /u",
+        "\t- x",
+        "a  ",
+        "  - 嵌套",
+        "  ---",
+        "+ x",
+        "* x",
+        "## 六、\u{3000}",
+        "\u{3000}## 一、x",
+        "## 一、x\u{a0}",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 2000, failure_persistence: None, ..Default::default()
+        })]
+
+        /// Random bodies: the line scan never disagrees with the full parse.
+        #[test]
+        fn line_scan_agrees_on_random_bodies(
+            lines in proptest::collection::vec(0usize..LINES.len(), 0..12),
+            newline_at_end: bool,
+        ) {
+            let mut body = lines.iter().map(|&i| LINES[i]).collect::<Vec<_>>().join("\n");
+            if newline_at_end {
+                body.push('\n');
+            }
+            scan_agrees(&body);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
@@ -136,22 +137,243 @@ impl Body {
     }
 }
 
+/// The keys of a report's front matter.
+pub const TOP_KEYS: &[&str] = &[
+    "agency",
+    "year",
+    "published",
+    "format",
+    "title",
+    "draft",
+    "active",
+    "applications",
+    "appeals",
+    "processing_fees",
+];
+
+/// The key path under which the body's first line is kept (for sections reported missing).
+pub const BODY_PATH: &str = "$body";
+
+/// Every key path an edition knows, numbered: the top keys, then `active.<row>`,
+/// `applications.<row path>`, `appeals.<group>`, `processing_fees.<notices|amount>` and
+/// [`BODY_PATH`]. Derived once per edition from its definition, so that reading a report
+/// records a row's positions under its number rather than building and storing its path.
+#[derive(Debug)]
+pub struct PathTable {
+    /// Full paths, by number.
+    paths: Vec<String>,
+    /// Numbers ordered by path, for lookups by path.
+    by_path: Vec<u16>,
+    /// First number of each part.
+    pub active: u16,
+    pub applications: u16,
+    pub appeals: u16,
+    pub fees: u16,
+    pub body: u16,
+}
+
+impl PathTable {
+    /// The table of an edition, built once.
+    pub fn of(f: &FormatDef) -> &'static PathTable {
+        static CACHE: OnceLock<Vec<PathTable>> = OnceLock::new();
+        let all = CACHE.get_or_init(|| {
+            crate::format::EDITIONS
+                .iter()
+                .map(|f| Self::build(f))
+                .collect()
+        });
+        let i = crate::format::EDITIONS
+            .iter()
+            .position(|e| e.id == f.id)
+            .unwrap_or(0);
+        &all[i]
+    }
+
+    fn build(f: &FormatDef) -> PathTable {
+        let mut paths: Vec<String> = TOP_KEYS.iter().map(|k| k.to_string()).collect();
+        let active = paths.len();
+        paths.extend(f.active_rows().map(|(_, r)| format!("active.{}", r.key)));
+        let applications = paths.len();
+        paths.extend(
+            f.applications
+                .rows
+                .iter()
+                .map(|r| format!("applications.{}", r.path)),
+        );
+        let appeals = paths.len();
+        paths.extend(
+            f.appeals
+                .groups
+                .iter()
+                .map(|g| format!("appeals.{}", g.key)),
+        );
+        let fees = paths.len();
+        paths.extend(FEE_KEYS.iter().map(|k| format!("processing_fees.{k}")));
+        let body = paths.len();
+        paths.push(BODY_PATH.to_string());
+        let mut by_path: Vec<u16> = (0..paths.len() as u16).collect();
+        by_path.sort_by(|a, b| paths[usize::from(*a)].cmp(&paths[usize::from(*b)]));
+        let n = |x: usize| x as u16;
+        PathTable {
+            paths,
+            by_path,
+            active: n(active),
+            applications: n(applications),
+            appeals: n(appeals),
+            fees: n(fees),
+            body: n(body),
+        }
+    }
+
+    /// The number of a path, if the edition knows it.
+    pub fn number(&self, path: &str) -> Option<u16> {
+        self.by_path
+            .binary_search_by(|n| self.paths[usize::from(*n)].as_str().cmp(path))
+            .ok()
+            .map(|i| self.by_path[i])
+    }
+
+    pub fn path(&self, number: u16) -> &str {
+        &self.paths[usize::from(number)]
+    }
+}
+
+/// The keys of `processing_fees`, in the order of their numbers in a [`PathTable`].
+pub const FEE_KEYS: [&str; 2] = ["notices", "amount"];
+
+/// A key path to record positions under: one its edition knows, by number, or any other.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyPath<'a> {
+    Known(u16),
+    Other(&'a str),
+}
+
+/// What is recorded for one key path.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Located {
+    key: Option<Pos>,
+    /// Range in `Locations::cells`.
+    cells: Option<(u32, u32)>,
+}
+
 /// Where things stand in the file, by key path (`applications.new`, `published`, …).
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Paths the report's edition knows are stored by their number in its [`PathTable`]; any other
+/// path (an unknown top-level key) by its text. Every path has one place either way, so this is
+/// a map from path to positions.
+#[derive(Debug, Clone, Default)]
 pub struct Locations {
-    /// Key path → position of the key.
-    pub keys: BTreeMap<String, Pos>,
-    /// Key path → position of each cell of the row's list (or of the single value).
-    pub cells: BTreeMap<String, Vec<Pos>>,
+    table: Option<&'static PathTable>,
+    /// Known paths, in the order first recorded.
+    known: Vec<(u16, Located)>,
+    /// Which numbers `known` holds (numbers from 128 on are looked for in `known`).
+    present: u128,
+    other: Vec<(String, Located)>,
+    /// The positions of every row's cells, one after the other.
+    cells: Vec<Pos>,
 }
 
 impl Locations {
+    /// Empty locations for a report of edition `f`.
+    pub fn new(f: &FormatDef) -> Self {
+        let table = PathTable::of(f);
+        // Room for a complete report of the edition (five cells a path on average), no more:
+        // `load` keeps every report whole.
+        let rows = usize::from(table.body) + 1;
+        Locations {
+            table: Some(table),
+            known: Vec::with_capacity(rows),
+            cells: Vec::with_capacity(rows * 5),
+            ..Default::default()
+        }
+    }
+
+    /// How `path` is stored.
+    pub fn key_path<'p>(&self, path: &'p str) -> KeyPath<'p> {
+        match self.table.and_then(|t| t.number(path)) {
+            Some(n) => KeyPath::Known(n),
+            None => KeyPath::Other(path),
+        }
+    }
+
+    fn find(&self, path: KeyPath) -> Option<&Located> {
+        match path {
+            KeyPath::Known(n) => {
+                if n < 128 && self.present & (1 << n) == 0 {
+                    return None;
+                }
+                self.known.iter().find(|(k, _)| *k == n).map(|(_, l)| l)
+            }
+            KeyPath::Other(p) => self.other.iter().find(|(k, _)| k == p).map(|(_, l)| l),
+        }
+    }
+
+    fn entry(&mut self, path: KeyPath) -> &mut Located {
+        let at = match path {
+            KeyPath::Known(n) => {
+                let seen = if n < 128 {
+                    self.present & (1 << n) != 0
+                } else {
+                    true
+                };
+                match seen
+                    .then(|| self.known.iter().position(|(k, _)| *k == n))
+                    .flatten()
+                {
+                    Some(i) => i,
+                    None => {
+                        if n < 128 {
+                            self.present |= 1 << n;
+                        }
+                        self.known.push((n, Located::default()));
+                        self.known.len() - 1
+                    }
+                }
+            }
+            KeyPath::Other(p) => {
+                let i = match self.other.iter().position(|(k, _)| k == p) {
+                    Some(i) => i,
+                    None => {
+                        self.other.push((p.to_string(), Located::default()));
+                        self.other.len() - 1
+                    }
+                };
+                return &mut self.other[i].1;
+            }
+        };
+        &mut self.known[at].1
+    }
+
+    /// Records the position of a key.
+    pub fn set_key(&mut self, path: KeyPath, pos: Pos) {
+        self.entry(path).key = Some(pos);
+    }
+
+    /// Records the positions of a row's cells (or of a single value).
+    pub fn set_cells(&mut self, path: KeyPath, cells: impl IntoIterator<Item = Pos>) {
+        let start = self.cells.len();
+        self.cells.extend(cells);
+        let range = (start as u32, (self.cells.len() - start) as u32);
+        self.entry(path).cells = Some(range);
+    }
+
+    /// The position of exactly this key, if recorded.
+    pub fn get_key(&self, path: &str) -> Option<Pos> {
+        self.find(self.key_path(path))?.key
+    }
+
+    /// The positions of the cells of exactly this row, if recorded.
+    pub fn get_cells(&self, path: &str) -> Option<&[Pos]> {
+        let (start, len) = self.find(self.key_path(path))?.cells?;
+        self.cells.get(start as usize..(start + len) as usize)
+    }
+
     /// Position of a key, falling back to its nearest ancestor, then the top of the file.
     pub fn key(&self, path: &str) -> Pos {
         let mut p = path;
         loop {
-            if let Some(pos) = self.keys.get(p) {
-                return *pos;
+            if let Some(pos) = self.get_key(p) {
+                return pos;
             }
             match p.rsplit_once('.') {
                 Some((parent, _)) => p = parent,
@@ -162,11 +384,47 @@ impl Locations {
 
     /// Position of one cell of a row, falling back to the row's key.
     pub fn cell(&self, path: &str, index: usize) -> Pos {
-        self.cells
-            .get(path)
+        self.get_cells(path)
             .and_then(|c| c.get(index))
             .copied()
             .unwrap_or_else(|| self.key(path))
+    }
+
+    /// Keeps only the paths `wanted` accepts, and only the memory they need.
+    pub fn retain(&mut self, wanted: impl Fn(&str) -> bool) {
+        let mut cells = Vec::new();
+        let mut keep = |l: &mut Located| {
+            if let Some((start, len)) = l.cells {
+                let new_start = cells.len() as u32;
+                cells.extend_from_slice(&self.cells[start as usize..(start + len) as usize]);
+                l.cells = Some((new_start, len));
+            }
+        };
+        let table = self.table;
+        self.present = 0;
+        self.known.retain_mut(|(n, l)| {
+            let ok = table.is_some_and(|t| wanted(t.path(*n)));
+            if ok {
+                keep(l);
+            }
+            ok
+        });
+        self.other.retain_mut(|(p, l)| {
+            let ok = wanted(p);
+            if ok {
+                keep(l);
+            }
+            ok
+        });
+        for (n, _) in &self.known {
+            if *n < 128 {
+                self.present |= 1 << n;
+            }
+        }
+        self.known.shrink_to_fit();
+        self.other.shrink_to_fit();
+        cells.shrink_to_fit();
+        self.cells = cells;
     }
 }
 
@@ -297,15 +555,14 @@ impl Report {
         self.appeals.clear();
         self.active.retain(|k, _| *k == first_active);
         self.applications.retain(|k, _| keep.contains(k));
-        let wanted = |k: &String| {
-            matches!(k.as_str(), "year" | "published" | "agency")
+        let wanted = |k: &str| {
+            matches!(k, "year" | "published" | "agency")
                 || k.strip_prefix("active.") == Some(first_active)
                 || keep
                     .iter()
                     .any(|p| k.strip_prefix("applications.") == Some(*p))
         };
-        self.locations.keys.retain(|k, _| wanted(k));
-        self.locations.cells.retain(|k, _| wanted(k));
+        self.locations.retain(wanted);
     }
 
     /// Key figures shown on index pages.
@@ -465,6 +722,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_path_of_an_edition_has_a_number() {
+        for f in crate::format::EDITIONS {
+            let t = PathTable::of(f);
+            for n in 0..=t.body {
+                assert_eq!(t.number(t.path(n)), Some(n), "{}", t.path(n));
+            }
+            assert!(t
+                .number("applications.results.withheld.state_secret")
+                .is_some());
+            assert_eq!(t.path(t.body), BODY_PATH);
+            assert_eq!(t.number("applications.results.nope"), None);
+            assert_eq!(t.number("applications."), None);
+        }
+    }
+
+    #[test]
+    fn locations_are_a_map_by_path() {
+        let mut loc = Locations::new(&crate::format::F2021);
+        let p = |l| Pos::new(l, 1, 1);
+        for path in ["applications.results", "zz", "applications.results.granted"] {
+            let at = loc.key_path(path);
+            loc.set_key(at, p(1));
+        }
+        let at = loc.key_path("applications.results.granted");
+        loc.set_cells(at, [p(2), p(3)]);
+        // An unknown top-level key spelled like a known path is that path.
+        let at = loc.key_path("applications.results");
+        loc.set_cells(at, [p(4)]);
+        let at = loc.key_path("zz");
+        loc.set_key(at, p(5));
+        assert_eq!(loc.get_key("zz"), Some(p(5)));
+        assert_eq!(loc.cell("applications.results.granted", 1), p(3));
+        assert_eq!(loc.cell("applications.results.granted", 6), p(1));
+        assert_eq!(loc.cell("applications.results", 0), p(4));
+        assert_eq!(loc.key("applications.results.partial"), p(1));
+        assert_eq!(loc.key("applications.new"), Pos::START);
+        assert_eq!(loc.key("zz.a.b"), p(5));
+        assert_eq!(loc.get_cells("zz"), None);
+
+        loc.retain(|k| k == "zz" || k.ends_with("granted"));
+        assert_eq!(loc.get_key("applications.results"), None);
+        assert_eq!(
+            loc.get_cells("applications.results.granted"),
+            Some(&[p(2), p(3)][..])
+        );
+        assert_eq!(loc.get_key("zz"), Some(p(5)));
+        assert_eq!(loc.cells.len(), 2);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn check(report: &Report, sink: &mut Sink) {
 
     // W005: 2021 edition without 信息处理费.
     if let Some(def) = &f.processing_fees {
-        if report.processing_fees.is_none() && !loc.keys.contains_key("processing_fees") {
+        if report.processing_fees.is_none() && loc.get_key("processing_fees").is_none() {
             sink.add(Code::W005, Pos::new(1, 1, 3),
                 format!("{} 版格式要求在“六、其他需要报告的事项”中报告{}：请填写 processing_fees（notices 收费通知件数，amount 收费金额）", f.id, def.label))
                 .row(def.label)
@@ -86,8 +86,7 @@ pub fn check(report: &Report, sink: &mut Sink) {
 fn published_refused(report: &Report, sink: &Sink) -> bool {
     let Some(at) = report
         .locations
-        .cells
-        .get("published")
+        .get_cells("published")
         .and_then(|c| c.first())
     else {
         return false;

@@ -12,6 +12,22 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
     let Some((text, style)) = node.scalar() else {
         return Err(format!("应为一个数字，实为{}", node.describe()));
     };
+    if style == Style::Plain {
+        if let Some(v) = plain_digits(text) {
+            return Ok(match kind {
+                ValueKind::Count | ValueKind::Signed => Num::Int(v),
+                ValueKind::Amount { .. } => Num::Dec(v * Num::SCALE),
+            });
+        }
+    }
+    read_full(node, kind)
+}
+
+/// [`read`] without the shortcut for plain digits.
+fn read_full(node: &Node, kind: ValueKind) -> Result<Num, String> {
+    let Some((text, style)) = node.scalar() else {
+        return Err(format!("应为一个数字，实为{}", node.describe()));
+    };
     if node.is_null() {
         return Err("缺少数值（写 0 表示零）".into());
     }
@@ -88,6 +104,19 @@ pub fn read(node: &Node, kind: ValueKind) -> Result<Num, String> {
     }
 }
 
+/// The value of the usual cell, `0` or digits without a leading zero and at most [`MAX`], which
+/// every kind accepts as is; `None` for anything else, left to the full checks of [`read`].
+fn plain_digits(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    // Nine digits stay below MAX; longer values take the full path with its message.
+    if b.is_empty() || b.len() > 9 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    b.iter().try_fold(0i64, |v, &c| {
+        c.is_ascii_digit().then(|| v * 10 + i64::from(c - b'0'))
+    })
+}
+
 /// Reads a count (integer ≥ 0).
 pub fn count(node: &Node) -> Result<u64, String> {
     match read(node, ValueKind::Count)? {
@@ -110,7 +139,8 @@ mod tests {
     use crate::frontmatter::parse;
 
     fn first(yaml: &str, kind: ValueKind) -> Result<Num, String> {
-        let n = parse(&format!("v: [{yaml}]"), 1).unwrap();
+        let yaml = format!("v: [{yaml}]");
+        let n = parse(&yaml, 1).unwrap();
         read(&n.get("v").unwrap().value.as_seq().unwrap()[0], kind)
     }
 
@@ -128,6 +158,20 @@ mod tests {
             Ok(Num::Dec(70_000))
         );
         assert_eq!(first("1000000000", ValueKind::Count), Ok(Num::Int(MAX)));
+    }
+
+    proptest::proptest! {
+        /// The shortcut for plain digits reads what the full checks read.
+        #[test]
+        fn shortcut_agrees(text in "-?[0-9]{0,11}(\\.[0-9]{0,5})?|[0-9 +a-z.]{0,4}", quoted: bool) {
+            let yaml = if quoted { format!("v: '{text}'") } else { format!("v: {text}") };
+            if let Ok(n) = parse(&yaml, 1) {
+                let v = &n.get("v").unwrap().value;
+                for kind in [ValueKind::Count, ValueKind::Signed, ValueKind::Amount { decimals: 4 }] {
+                    proptest::prop_assert_eq!(read(v, kind), read_full(v, kind), "{:?}", text);
+                }
+            }
+        }
     }
 
     #[test]

@@ -37,9 +37,7 @@ pub fn check(report: &Report, sink: &mut Sink) {
     }
     let body_pos = report
         .locations
-        .keys
-        .get("$body")
-        .copied()
+        .get_key(crate::report::BODY_PATH)
         .unwrap_or(Pos::START);
     for def in &f.sections {
         if def.kind != SectionKind::Narrative {

@@ -67,7 +67,7 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
             .scalar()
             .filter(|_| !e.value.is_null())
             .map(|(s, _)| s.trim().to_string());
-        match e.key.as_str() {
+        match &*e.key {
             "name" | "region" => match text {
                 Some(s) if !s.is_empty() => {
                     if e.key == "name" {

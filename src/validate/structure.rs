@@ -1,27 +1,19 @@
 //! N001–N007, N011: reads a report's front matter into the typed model, saying what is wrong.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use super::{numbers, Detail, Sink};
 use crate::config::suggest;
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::format::{AppRowKind, FormatDef, ValueKind, EDITIONS};
+use crate::format::{AppRowDef, AppRowKind, FormatDef, ValueKind, EDITIONS};
 use crate::frontmatter::{self, Entry, Node, SplitError, Style};
-use crate::report::{AppCells, AppealCells, Locations, Num, ProcessingFees, Report};
+use crate::report::{
+    AppCells, AppealCells, KeyPath, Locations, Num, PathTable, ProcessingFees, Report, FEE_KEYS,
+    TOP_KEYS,
+};
 
-/// The keys of a report's front matter.
-pub const TOP_KEYS: &[&str] = &[
-    "agency",
-    "year",
-    "published",
-    "format",
-    "title",
-    "draft",
-    "active",
-    "applications",
-    "appeals",
-    "processing_fees",
-];
 const REQUIRED: &[&str] = &["agency", "year", "active", "applications", "appeals"];
 
 /// Where a report file stands.
@@ -167,10 +159,12 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
         locations: Locations::default(),
     };
 
+    r.loc = Locations::new(format);
     for e in entries {
-        r.loc.keys.insert(e.key.clone(), e.key_pos);
-        r.loc.cells.insert(e.key.clone(), vec![e.value.pos]);
-        match e.key.as_str() {
+        let at = r.loc.key_path(&e.key);
+        r.loc.set_key(at, e.key_pos);
+        r.loc.set_cells(at, [e.value.pos]);
+        match &*e.key {
             "year" | "format" => {}
             "agency" => {
                 if let Some(s) = r.string(e, "机关名称") {
@@ -230,10 +224,10 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     report.body = crate::markdown::sections(split.body, split.body_line);
     report.locations = r.loc;
     // Where the body is reported as missing a section, point at the body's first line.
-    report
-        .locations
-        .keys
-        .insert("$body".into(), Pos::line(split.close_line));
+    report.locations.set_key(
+        KeyPath::Known(PathTable::of(format).body),
+        Pos::line(split.close_line),
+    );
     Some(report)
 }
 
@@ -392,7 +386,11 @@ impl Reader<'_, '_> {
     }
 
     /// The cells of a row: a list, or a bare scalar where one value is due.
-    fn row_cells<'n>(&mut self, node: &'n Node, allow_bare: bool) -> Option<&'n [Node]> {
+    fn row_cells<'n, 'y>(
+        &mut self,
+        node: &'n Node<'y>,
+        allow_bare: bool,
+    ) -> Option<&'n [Node<'y>]> {
         match &node.kind {
             frontmatter::Kind::Seq(items) => Some(items),
             frontmatter::Kind::Scalar(..) if allow_bare && !node.is_null() => {
@@ -402,11 +400,9 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn record_cells(&mut self, path: &str, key_pos: Pos, cells: &[Node]) {
-        self.loc.keys.insert(path.to_string(), key_pos);
-        self.loc
-            .cells
-            .insert(path.to_string(), cells.iter().map(|c| c.pos).collect());
+    fn record_cells(&mut self, path: KeyPath, key_pos: Pos, cells: &[Node]) {
+        self.loc.set_key(path, key_pos);
+        self.loc.set_cells(path, cells.iter().map(|c| c.pos));
     }
 
     fn not_a_map(&mut self, e: &Entry, what: &str) {
@@ -460,9 +456,13 @@ impl Reader<'_, '_> {
                 &f.table_section(crate::format::TableId::Active).heading(),
             );
         };
+        let first = PathTable::of(f).active;
         for row_e in map {
-            let path = ["active.", &row_e.key].concat();
-            let Some((block, row)) = f.active_row(&row_e.key) else {
+            let found = f
+                .active_rows()
+                .enumerate()
+                .find(|(_, (_, r))| r.key == row_e.key);
+            let Some((i, (block, row))) = found else {
                 self.unknown_key(
                     f,
                     &row_e.key,
@@ -473,7 +473,7 @@ impl Reader<'_, '_> {
                 continue;
             };
             if row_e.value.is_null() {
-                self.null_row(row_e, &path, row.label);
+                self.null_row(row_e, &["active.", &row_e.key].concat(), row.label);
                 continue;
             }
             let n = block.columns.len();
@@ -495,7 +495,7 @@ impl Reader<'_, '_> {
                     .label(row.label);
                 continue;
             };
-            self.record_cells(&path, row_e.key_pos, cells);
+            self.record_cells(KeyPath::Known(first + i as u16), row_e.key_pos, cells);
             if cells.len() != n {
                 self.sink
                     .add(
@@ -589,51 +589,45 @@ impl Reader<'_, '_> {
                     .heading(),
             );
         }
-        self.app_group(f, e, "", report);
+        self.app_group(f, e, None, report);
     }
 
-    /// Reads the children of a group of table 三 (`prefix` "" for the top level).
-    fn app_group(&mut self, f: &'static FormatDef, e: &Entry, prefix: &str, report: &mut Report) {
+    /// Reads the children of a group of table 三: the group at row `group`, or the top level.
+    fn app_group(
+        &mut self,
+        f: &'static FormatDef,
+        e: &Entry,
+        group: Option<usize>,
+        report: &mut Report,
+    ) {
         let map = e.value.as_map().unwrap_or(&[]);
-        // (key, row): the key is cut from the path once, not at every comparison.
-        let children: Vec<(&str, _)> = f
-            .applications
-            .rows
-            .iter()
-            .filter(|r| r.parent().unwrap_or("") == prefix)
-            .map(|r| (r.key(), r))
-            .collect();
+        let children = &app_children(f)[group.map_or(0, |g| g + 1)];
+        let first = PathTable::of(f).applications;
         for child in map {
-            let path = if prefix.is_empty() {
-                child.key.clone()
-            } else {
-                [prefix, ".", &child.key].concat()
-            };
-            let Some(&(_, def)) = children.iter().find(|(k, _)| *k == child.key) else {
-                let parent = if prefix.is_empty() {
-                    "applications".to_string()
-                } else {
-                    format!("applications.{prefix}")
+            let Some(&(_, def, i)) = children.iter().find(|(k, _, _)| *k == child.key) else {
+                let parent = match group {
+                    None => "applications".to_string(),
+                    Some(g) => format!("applications.{}", f.applications.rows[g].path),
                 };
                 self.unknown_key(
                     f,
                     &child.key,
                     child.key_pos,
                     &parent,
-                    children.iter().map(|(k, _)| *k).collect(),
+                    children.iter().map(|(k, _, _)| *k).collect(),
                 );
                 continue;
             };
-            let full = ["applications.", &path].concat();
+            let at = KeyPath::Known(first + i as u16);
             if child.value.is_null() {
-                self.null_row(child, &full, def.label);
+                self.null_row(child, &["applications.", def.path].concat(), def.label);
                 continue;
             }
             match def.kind {
                 AppRowKind::Group => {
                     if child.value.as_map().is_some() {
-                        self.loc.keys.insert(full, child.key_pos);
-                        self.app_group(f, child, def.path, report);
+                        self.loc.set_key(at, child.key_pos);
+                        self.app_group(f, child, Some(i), report);
                     } else {
                         self.shape_mismatch(f, child, def.path, def.label, true);
                     }
@@ -643,7 +637,7 @@ impl Reader<'_, '_> {
                         self.shape_mismatch(f, child, def.path, def.label, false);
                         continue;
                     };
-                    self.record_cells(&full, child.key_pos, cells);
+                    self.record_cells(at, child.key_pos, cells);
                     let cols = &f.applications.columns;
                     if cells.len() != 6 && cells.len() != 7 {
                         self.sink
@@ -696,7 +690,7 @@ impl Reader<'_, '_> {
                 }
             }
         }
-        for (key, def) in children {
+        for &(key, def, _) in children {
             if def.kind != AppRowKind::Total && !map.iter().any(|x| x.key == key) {
                 self.missing_row(e, &format!("applications.{}", def.path), def.label);
             }
@@ -769,9 +763,10 @@ impl Reader<'_, '_> {
             );
         };
         let t = &f.appeals;
+        let first = PathTable::of(f).appeals;
         for g_e in map {
-            let path = ["appeals.", &g_e.key].concat();
-            let Some(group) = t.groups.iter().find(|g| g.key == g_e.key) else {
+            let Some((i, group)) = t.groups.iter().enumerate().find(|(_, g)| g.key == g_e.key)
+            else {
                 self.unknown_key(
                     f,
                     &g_e.key,
@@ -783,7 +778,7 @@ impl Reader<'_, '_> {
             };
             let label = group.label();
             if g_e.value.is_null() {
-                self.null_row(g_e, &path, &label);
+                self.null_row(g_e, &["appeals.", &g_e.key].concat(), &label);
                 continue;
             }
             let Some(cells) = self.row_cells(&g_e.value, false) else {
@@ -802,7 +797,7 @@ impl Reader<'_, '_> {
                     .label(label);
                 continue;
             };
-            self.record_cells(&path, g_e.key_pos, cells);
+            self.record_cells(KeyPath::Known(first + i as u16), g_e.key_pos, cells);
             if cells.len() != 4 && cells.len() != 5 {
                 self.sink
                     .add(
@@ -878,8 +873,9 @@ impl Reader<'_, '_> {
         };
         let mut notices = None;
         let mut amount = None;
+        let fees = PathTable::of(f).fees;
         for x in map {
-            let (kind, label) = match x.key.as_str() {
+            let (kind, label) = match &*x.key {
                 "notices" => (ValueKind::Count, def.notices_label),
                 "amount" => (
                     ValueKind::Amount {
@@ -899,12 +895,9 @@ impl Reader<'_, '_> {
                     continue;
                 }
             };
-            self.loc
-                .keys
-                .insert(format!("processing_fees.{}", x.key), x.key_pos);
-            self.loc
-                .cells
-                .insert(format!("processing_fees.{}", x.key), vec![x.value.pos]);
+            let at = KeyPath::Known(fees + u16::from(x.key == FEE_KEYS[1]));
+            self.loc.set_key(at, x.key_pos);
+            self.loc.set_cells(at, [x.value.pos]);
             match numbers::read(&x.value, kind) {
                 Ok(v) if x.key == "notices" => notices = Some(v),
                 Ok(v) => amount = Some(v),
@@ -938,6 +931,36 @@ impl Reader<'_, '_> {
             });
         }
     }
+}
+
+/// The rows of table 三 directly under each group, with their keys and row numbers, per
+/// edition: index 0 for the top level, `1 + i` for the group at row `i`. Built once.
+fn app_children(f: &FormatDef) -> &'static [Vec<(&'static str, &'static AppRowDef, usize)>] {
+    type Children = Vec<Vec<(&'static str, &'static AppRowDef, usize)>>;
+    static CACHE: OnceLock<Vec<Children>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        EDITIONS
+            .iter()
+            .map(|f| {
+                let rows = f.applications.rows;
+                let under = |parent: Option<&str>| {
+                    rows.iter()
+                        .enumerate()
+                        .filter(|(_, r)| parent.is_some_and(|p| r.parent().unwrap_or("") == p))
+                        .map(|(i, r)| (r.key(), r, i))
+                        .collect()
+                };
+                std::iter::once(under(Some("")))
+                    .chain(
+                        rows.iter()
+                            .map(|r| under((r.kind == AppRowKind::Group).then_some(r.path))),
+                    )
+                    .collect()
+            })
+            .collect()
+    });
+    let i = EDITIONS.iter().position(|e| e.id == f.id).unwrap_or(0);
+    &all[i]
 }
 
 fn edition_has(f: &FormatDef, path: &str) -> bool {
