@@ -143,20 +143,20 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         .spawn(move || {
             builder.rebuild(&BTreeSet::new());
             'outer: while let Ok(msg) = rx.recv() {
-                // Everything that arrives until the files are quiet for a moment, and whatever
-                // arrived during the last rebuild, goes into the same rebuild.
+                // The debouncer reports each file once it is quiet, so a burst comes as several
+                // batches: whatever arrived during the last rebuild, and every batch that follows
+                // within a moment (longer once several files changed), goes into one rebuild.
                 let first_event = Instant::now();
-                let mut batch = watch::Batch::default();
+                let mut changed = BTreeSet::new();
                 let mut next = Some(msg);
                 while let Some(msg) = next {
                     match msg {
                         Msg::Stop => break 'outer,
-                        Msg::Change(Change::Files(files)) => batch.add(files),
+                        Msg::Change(Change::Files(files)) => changed.extend(files),
                         Msg::Change(Change::Error(e)) => eprintln!("警告：监视文件变化时出错：{e}"),
                     }
-                    next = rx.recv_timeout(batch.quiet()).ok();
+                    next = rx.recv_timeout(watch::wait_for_more(changed.len())).ok();
                 }
-                let changed = batch.take();
                 if !changed.is_empty() {
                     if let Err(e) = watcher.refresh() {
                         eprintln!("警告：{e}");

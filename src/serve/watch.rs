@@ -1,10 +1,11 @@
 //! Watch: in, the site root; out, batches of changed site files (paths relative to the root, `/`
 //! separators), one batch per burst of file-system events. It knows nothing of building or HTTP.
 //!
-//! notify reports every event as it happens; [`Batch`] gathers them until the files have been
-//! quiet for a moment, so that an editor's atomic save (write a temporary file, rename it over the
-//! original) or a `git checkout` gives one batch. The wait is short for a single file, the common
-//! save, and longer once a batch holds several files, whose writes may pause between files.
+//! notify's full debouncer reports a file once its events have been quiet for [`DEBOUNCE`],
+//! checking every [`TICK`], and pairs a rename's two halves, so that an editor's atomic save
+//! (write a temporary file, rename it over the original) is one change of the original, reported
+//! 10 to 12 ms after it lands. The timeout is per file: a `git checkout` or a script comes out over
+//! several ticks, and the serve loop gathers them with [`wait_for_more`] into one rebuild.
 //! Watched: `content/`, `themes/`, `templates/`, `static/` (recursively) and the root itself (not
 //! recursively, for `site.toml` and for those folders appearing or disappearing). Editor swap and
 //! temporary files are left out, and so is everything else at the root, the private build folder
@@ -16,7 +17,8 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
-use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::RecursiveMode;
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
 use crate::source::is_ignored_name;
 
@@ -26,13 +28,34 @@ pub const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
 /// Root-level files watched.
 pub const WATCHED_FILES: &[&str] = &["site.toml"];
 
-/// How long a batch of one file waits for more events: an atomic save's events come within
-/// microseconds of each other.
-pub const QUIET: Duration = Duration::from_millis(10);
+/// How long a file's events must be quiet before the debouncer reports it: an atomic save's
+/// events come within microseconds of each other, and every millisecond here is a millisecond
+/// before the page is served.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
-/// How long a batch of several files waits for more: a checkout or a script may pause between
+/// How often the debouncer looks for files that have become quiet: a file is reported up to one
+/// tick after its [`DEBOUNCE`].
+pub const TICK: Duration = Duration::from_millis(2);
+
+/// How long a batch of one file waits for the next: a burst whose first file fell due a tick
+/// before the others would otherwise be built in two goes. Two ticks and a margin, because the
+/// debouncer's thread wakes late on a busy machine (one tick was not enough: 2 bursts in 40 split).
+pub const ONE_FILE_WAIT: Duration = Duration::from_millis(5);
+
+/// How long a batch of several files waits for the next: a checkout or a script may pause between
 /// files, and a burst should still give one rebuild.
-pub const BURST_QUIET: Duration = Duration::from_millis(50);
+pub const BURST_WAIT: Duration = Duration::from_millis(50);
+
+/// How long the serve loop waits for another batch once it holds `files` changed files, before it
+/// rebuilds. A single file is the common save and is built almost at once; several files mean a
+/// burst, whose files the debouncer reports as each falls quiet.
+pub fn wait_for_more(files: usize) -> Duration {
+    if files > 1 {
+        BURST_WAIT
+    } else {
+        ONE_FILE_WAIT
+    }
+}
 
 /// What the watcher sends.
 #[derive(Debug)]
@@ -43,35 +66,10 @@ pub enum Change {
     Error(String),
 }
 
-/// The files of one burst of events, gathered until they have been quiet for [`Batch::quiet`].
-#[derive(Debug, Default)]
-pub struct Batch {
-    files: BTreeSet<String>,
-}
-
-impl Batch {
-    pub fn add(&mut self, files: BTreeSet<String>) {
-        self.files.extend(files);
-    }
-
-    /// How long to wait after the last event before the batch is complete.
-    pub fn quiet(&self) -> Duration {
-        if self.files.len() > 1 {
-            BURST_QUIET
-        } else {
-            QUIET
-        }
-    }
-
-    pub fn take(&mut self) -> BTreeSet<String> {
-        std::mem::take(&mut self.files)
-    }
-}
-
 /// A running watcher; dropping it stops it.
 pub struct Watcher {
     root: PathBuf,
-    watcher: RecommendedWatcher,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     watched: BTreeSet<PathBuf>,
 }
 
@@ -85,15 +83,13 @@ impl Watcher {
             .canonicalize()
             .map_err(|e| format!("无法读取 {}：{e}", root.display()))?;
         let events_root = root.clone();
-        let handler = move |result: notify::Result<notify::Event>| {
+        let handler = move |result: DebounceEventResult| {
             let change = match result {
-                Ok(event) => {
-                    if !is_change(&event.kind) {
-                        return;
-                    }
-                    let files: BTreeSet<String> = event
-                        .paths
+                Ok(events) => {
+                    let files: BTreeSet<String> = events
                         .iter()
+                        .filter(|e| is_change(&e.event.kind))
+                        .flat_map(|e| e.event.paths.iter())
                         .filter_map(|p| site_file(&events_root, p))
                         .collect();
                     if files.is_empty() {
@@ -101,18 +97,24 @@ impl Watcher {
                     }
                     Change::Files(files)
                 }
-                Err(e) => Change::Error(e.to_string()),
+                Err(errors) => Change::Error(
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
             };
             let _ = tx.send(T::from(change));
         };
-        let watcher =
-            notify::recommended_watcher(handler).map_err(|e| format!("无法监视文件变化：{e}"))?;
+        let debouncer = new_debouncer(DEBOUNCE, Some(TICK), handler)
+            .map_err(|e| format!("无法监视文件变化：{e}"))?;
         let mut w = Watcher {
             root,
-            watcher,
+            debouncer,
             watched: BTreeSet::new(),
         };
-        w.watcher
+        w.debouncer
             .watch(&w.root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("无法监视 {}：{e}", w.root.display()))?;
         w.refresh()?;
@@ -126,12 +128,12 @@ impl Watcher {
             let exists = dir.is_dir();
             let watched = self.watched.contains(&dir);
             if exists && !watched {
-                self.watcher
+                self.debouncer
                     .watch(&dir, RecursiveMode::Recursive)
                     .map_err(|e| format!("无法监视 {}：{e}", dir.display()))?;
                 self.watched.insert(dir);
             } else if !exists && watched {
-                let _ = self.watcher.unwatch(&dir);
+                let _ = self.debouncer.unwatch(&dir);
                 self.watched.remove(&dir);
             }
         }
@@ -175,18 +177,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_batch_of_several_files_waits_longer() {
-        let files = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        let mut b = Batch::default();
-        assert_eq!(b.quiet(), QUIET);
-        b.add(files(&["content/a/2020.md"]));
-        // The same file again (an atomic save reports it more than once): still one file.
-        b.add(files(&["content/a/2020.md"]));
-        assert_eq!(b.quiet(), QUIET);
-        b.add(files(&["content/a/2021.md"]));
-        assert_eq!(b.quiet(), BURST_QUIET);
-        assert_eq!(b.take().len(), 2);
-        assert_eq!(b.quiet(), QUIET);
+    fn a_burst_waits_longer_than_a_single_save() {
+        assert!(wait_for_more(1) > TICK);
+        assert!(DEBOUNCE + wait_for_more(1) < BURST_WAIT);
+        assert_eq!(wait_for_more(2), BURST_WAIT);
+        assert_eq!(wait_for_more(10), BURST_WAIT);
     }
 
     #[test]
