@@ -539,3 +539,35 @@ fn native_index_pages_equal_pages_rendered_by_tera() {
         }
     }
 }
+
+#[test]
+fn a_site_title_holding_a_cut_marker_is_rendered_by_tera() {
+    let t = sample_copy();
+    let toml = t.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text = text.replacen("title = \"", "title = \"\u{E002}\u{E000}0\u{E001}", 1);
+    std::fs::write(&toml, text).unwrap();
+    let site = nianbao::site::load(t.path(), nianbao::site::LoadOptions::default()).unwrap();
+    let summaries = site
+        .reports
+        .iter()
+        .map(nianbao::index::Summary::of)
+        .collect();
+    let index = nianbao::index::Index::new(&site.agencies, summaries);
+    let r = nianbao::render::Renderer::new(
+        t.path(),
+        &site.config,
+        "https://e.gov.cn/a/",
+        String::new(),
+    )
+    .unwrap();
+    let home = r.home(&index).unwrap();
+    assert_eq!(home, r.tera_only().home(&index).unwrap());
+    assert_eq!(home.matches("<main").count(), 1);
+    let report = &site.reports[0];
+    let agency = site.agency(&report.slug).unwrap();
+    assert_eq!(
+        r.report_page(report, agency).unwrap(),
+        r.report_page_with_tera(report, agency).unwrap()
+    );
+}

@@ -139,13 +139,31 @@ impl Renderer {
                 .iter()
                 .any(|(n, t)| *n == name && templates.get(name).is_some_and(|x| x == t))
         };
+        // Pages are cut at private-use markers; site settings printed as they are must not
+        // hold one (nothing sensible does).
+        let markers = |s: &str| s.contains(['\u{E000}', '\u{E001}', '\u{E002}']);
+        let p = &config.portal;
+        let plain = ![
+            Some(&config.title),
+            Some(&config.base_url),
+            Some(&config.language),
+            p.organizer.as_ref(),
+            p.site_code.as_ref(),
+            p.icp.as_ref(),
+            p.public_security.as_ref(),
+            p.contact.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|s| markers(s))
+            && !markers(base_url);
         let skeletons = ["report.html", "base.html", "macros.html"]
             .iter()
-            .all(|n| builtin(n))
+            .all(|n| builtin(n) && plain)
             .then(skeleton::Skeletons::default);
         let native = native::TEMPLATES
             .iter()
-            .all(|n| builtin(n))
+            .all(|n| builtin(n) && plain)
             .then(Default::default);
         templates.insert(native::FRAME_TEMPLATE.into(), native::FRAME_SOURCE.into());
         let mut tera = Tera::default();
