@@ -9,8 +9,8 @@
 //! built-in templates must be made here too.
 
 use std::fmt::Write;
-use std::sync::{Arc, Mutex, PoisonError};
 
+use super::skeleton::{fill, page_fields, Cuts, PageShape, CONTENT};
 use super::view::{
     AgenciesView, AgencyView, HomeView, PageView, ReportLink, SiteView, YearView, YearsView,
 };
@@ -32,44 +32,13 @@ pub const FRAME_TEMPLATE: &str = "__nianbao_frame.html";
 /// Its source.
 pub const FRAME_SOURCE: &str =
     "{% extends \"base.html\" %}{% block content %}\u{E002}{% endblock content %}";
-const CONTENT: char = '\u{E002}';
-
-fn marker(i: usize) -> String {
-    format!("\u{E000}{i}\u{E001}")
-}
-
-enum Piece {
-    Text(String),
-    /// A page field by number (see [`page_fields`]), escaped unless HTML.
-    Field(usize),
-    Content,
-}
-
-/// Visits the page's string fields in a fixed order, with whether each is HTML.
-fn page_fields(page: &mut PageView, f: &mut dyn FnMut(&mut String, bool)) {
-    f(&mut page.title, false);
-    for c in &mut page.crumbs {
-        f(&mut c.title, false);
-        if let Some(u) = &mut c.url {
-            f(u, false);
-        }
-    }
-    f(&mut page.canonical, false);
-    f(&mut page.inject_html, true);
-}
-
-/// What changes `base.html`'s control flow.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Shape {
-    title_is_site_title: bool,
-    crumbs: usize,
-    crumb_urls: u64,
-}
+// FRAME_SOURCE spells the content marker out (a const &str cannot be built from a char).
+const _: () = assert!(CONTENT == '\u{E002}');
 
 /// `base.html` around a page's content, cut once per page shape.
 #[derive(Default)]
 pub struct Frames {
-    cache: Mutex<Vec<(Shape, Arc<Vec<Piece>>)>>,
+    cuts: Cuts<PageShape>,
 }
 
 impl Frames {
@@ -82,93 +51,19 @@ impl Frames {
         content: &str,
         render: impl Fn(PageView) -> Result<String, String>,
     ) -> Result<String, String> {
-        let shape = Shape {
-            title_is_site_title: page.title == site.title,
-            crumbs: page.crumbs.len(),
-            crumb_urls: page
-                .crumbs
-                .iter()
-                .enumerate()
-                .map(|(i, c)| u64::from(c.url.is_some()) << (i % 64))
-                .sum(),
-        };
-        let cached = {
-            let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            cache
-                .iter()
-                .find(|(s, _)| *s == shape)
-                .map(|(_, p)| p.clone())
-        };
-        let pieces = match cached {
-            Some(p) => p,
-            None => {
-                let mut marked = page.clone();
-                let mut n = 0;
-                page_fields(&mut marked, &mut |s, _| {
-                    // The title is compared with the site's: where equal, it stays (the shape
-                    // says so) and is not printed as a field.
-                    if !(n == 0 && shape.title_is_site_title) {
-                        *s = marker(n);
-                    }
-                    n += 1;
-                });
-                let cut = Arc::new(cut(&render(marked)?, n));
-                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-                cache.push((shape, cut.clone()));
-                cut
-            }
-        };
+        let shape = PageShape::of(&page, &site.title);
+        let pieces = self.cuts.get(shape, || {
+            let mut marked = page.clone();
+            let n = shape.mark(&mut marked);
+            Ok((render(marked)?, n))
+        })?;
         let mut page = page;
         let mut values: Vec<(String, bool)> = Vec::new();
         page_fields(&mut page, &mut |s, html| {
             values.push((std::mem::take(s), html))
         });
-        let mut out = String::with_capacity(content.len() + 4096);
-        for p in pieces.iter() {
-            match p {
-                Piece::Text(t) => out.push_str(t),
-                Piece::Content => out.push_str(content),
-                Piece::Field(i) => match values.get(*i) {
-                    Some((v, true)) => out.push_str(v),
-                    Some((v, false)) => out.push_str(&escape(v)),
-                    None => {}
-                },
-            }
-        }
-        Ok(out)
+        Ok(fill(&pieces, &values, content))
     }
-}
-
-/// Cuts a frame rendered with markers `0..n` and the content marker.
-fn cut(html: &str, n: usize) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find(['\u{E000}', CONTENT]) {
-        text.push_str(&rest[..start]);
-        let after = &rest[start..];
-        if let Some(tail) = after.strip_prefix(CONTENT) {
-            pieces.push(Piece::Text(std::mem::take(&mut text)));
-            pieces.push(Piece::Content);
-            rest = tail;
-            continue;
-        }
-        let inner = &after['\u{E000}'.len_utf8()..];
-        match inner.split_once('\u{E001}') {
-            Some((num, tail)) if num.parse::<usize>().is_ok_and(|i| i < n) => {
-                pieces.push(Piece::Text(std::mem::take(&mut text)));
-                pieces.push(Piece::Field(num.parse().unwrap_or(0)));
-                rest = tail;
-            }
-            _ => {
-                text.push('\u{E000}');
-                rest = inner;
-            }
-        }
-    }
-    text.push_str(rest);
-    pieces.push(Piece::Text(text));
-    pieces
 }
 
 /// `{{ x }}` with autoescape.

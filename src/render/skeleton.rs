@@ -7,7 +7,7 @@
 //! without filters — the built-in ones — so a site with its own `report.html`, `base.html` or
 //! `macros.html` renders every page through Tera.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::view::{PageView, ReportView};
 use crate::markdown::escape;
@@ -17,23 +17,167 @@ fn marker(i: usize) -> String {
     format!("\u{E000}{i}\u{E001}")
 }
 
-enum Piece {
+/// Where a page's content goes in a cut frame (see `native`).
+pub(super) const CONTENT: char = '\u{E002}';
+
+pub(super) enum Piece {
     Text(String),
+    /// A field by number, escaped unless HTML.
     Field(usize),
+    /// The content of a frame.
+    Content,
 }
 
-/// Visits every string field of the views in a fixed order, with whether it is HTML (`_html`,
-/// printed raw, else escaped text) and whether the templates test it (`{% if %}`).
-fn fields(view: &mut ReportView, page: &mut PageView, f: &mut dyn FnMut(&mut String, bool, bool)) {
-    f(&mut page.title, false, false);
+/// The page fields every template prints (`base.html`), in a fixed order, with whether each is
+/// HTML.
+pub(super) fn page_fields(page: &mut PageView, f: &mut dyn FnMut(&mut String, bool)) {
+    f(&mut page.title, false);
     for c in &mut page.crumbs {
-        f(&mut c.title, false, false);
+        f(&mut c.title, false);
         if let Some(u) = &mut c.url {
-            f(u, false, false);
+            f(u, false);
         }
     }
-    f(&mut page.canonical, false, false);
-    f(&mut page.inject_html, true, false);
+    f(&mut page.canonical, false);
+    f(&mut page.inject_html, true);
+}
+
+/// What changes `base.html`'s control flow.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct PageShape {
+    title_is_site_title: bool,
+    crumbs: usize,
+    crumb_urls: u64,
+}
+
+impl PageShape {
+    pub(super) fn of(page: &PageView, site_title: &str) -> PageShape {
+        PageShape {
+            title_is_site_title: page.title == site_title,
+            crumbs: page.crumbs.len(),
+            crumb_urls: page
+                .crumbs
+                .iter()
+                .enumerate()
+                .map(|(i, c)| u64::from(c.url.is_some()) << (i % 64))
+                .sum(),
+        }
+    }
+
+    /// Puts markers `0..` in the page's fields; returns how many fields there are. A title
+    /// equal to the site's stays: `base.html` compares them, and the shape says they are equal.
+    pub(super) fn mark(&self, page: &mut PageView) -> usize {
+        let mut n = 0;
+        page_fields(page, &mut |s, _| {
+            if !(n == 0 && self.title_is_site_title) {
+                *s = marker(n);
+            }
+            n += 1;
+        });
+        n
+    }
+}
+
+/// Cut pages by shape.
+pub(super) struct Cuts<S> {
+    cache: Mutex<Vec<(S, Arc<Vec<Piece>>)>>,
+}
+
+impl<S> Default for Cuts<S> {
+    fn default() -> Self {
+        Cuts {
+            cache: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<S: PartialEq> Cuts<S> {
+    /// The cut page of a shape; the first time, `render` gives it with markers `0..n` (and n).
+    pub(super) fn get(
+        &self,
+        shape: S,
+        render: impl FnOnce() -> Result<(String, usize), String>,
+    ) -> Result<Arc<Vec<Piece>>, String> {
+        let cached = {
+            let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            cache
+                .iter()
+                .find(|(s, _)| *s == shape)
+                .map(|(_, p)| p.clone())
+        };
+        if let Some(p) = cached {
+            return Ok(p);
+        }
+        let (html, n) = render()?;
+        let pieces = Arc::new(cut(&html, n));
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.push((shape, pieces.clone()));
+        Ok(pieces)
+    }
+}
+
+/// A cut page filled with its fields' values (HTML or text to escape) and content.
+pub(super) fn fill(pieces: &[Piece], values: &[(String, bool)], content: &str) -> String {
+    let size: usize = pieces
+        .iter()
+        .map(|p| if let Piece::Text(t) = p { t.len() } else { 0 })
+        .sum::<usize>()
+        + values
+            .iter()
+            .map(|(v, _)| v.len() + v.len() / 8)
+            .sum::<usize>()
+        + content.len();
+    let mut out = String::with_capacity(size);
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Content => out.push_str(content),
+            Piece::Field(i) => match values.get(*i) {
+                Some((v, true)) => out.push_str(v),
+                Some((v, false)) => out.push_str(&escape(v)),
+                None => {}
+            },
+        }
+    }
+    out
+}
+
+/// Cuts a page rendered with markers `0..n` (and the content marker) into pieces.
+fn cut(html: &str, n: usize) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(['\u{E000}', CONTENT]) {
+        text.push_str(&rest[..start]);
+        let after = &rest[start..];
+        if let Some(tail) = after.strip_prefix(CONTENT) {
+            pieces.push(Piece::Text(std::mem::take(&mut text)));
+            pieces.push(Piece::Content);
+            rest = tail;
+            continue;
+        }
+        let inner = &after['\u{E000}'.len_utf8()..];
+        match inner.split_once('\u{E001}') {
+            Some((num, tail)) if num.parse::<usize>().is_ok_and(|i| i < n) => {
+                pieces.push(Piece::Text(std::mem::take(&mut text)));
+                pieces.push(Piece::Field(num.parse().unwrap_or(0)));
+                rest = tail;
+            }
+            _ => {
+                text.push('\u{E000}');
+                rest = inner;
+            }
+        }
+    }
+    text.push_str(rest);
+    pieces.push(Piece::Text(text));
+    pieces
+}
+
+/// Visits every string field of the report view in a fixed order (after the page's), with
+/// whether it is HTML (`_html`, printed raw, else escaped text) and whether the templates test
+/// it (`{% if %}`).
+fn fields(view: &mut ReportView, f: &mut dyn FnMut(&mut String, bool, bool)) {
     f(&mut view.title, false, false);
     f(&mut view.agency, false, false);
     f(&mut view.agency_url, false, false);
@@ -59,16 +203,14 @@ struct Shape {
     draft: bool,
     published: bool,
     preamble: bool,
-    title_is_site_title: bool,
     sections: usize,
-    crumbs: usize,
-    crumb_urls: u32,
+    page: PageShape,
 }
 
-/// Cut pages, by shape.
+/// Cut report pages, by shape.
 #[derive(Default)]
 pub struct Skeletons {
-    cache: Mutex<Vec<(Shape, std::sync::Arc<Vec<Piece>>)>>,
+    cuts: Cuts<Shape>,
 }
 
 impl Skeletons {
@@ -86,89 +228,29 @@ impl Skeletons {
             draft: view.draft,
             published: !view.published.is_empty(),
             preamble: !view.preamble_html.is_empty(),
-            title_is_site_title: page.title == site_title,
             sections: view.sections.len(),
-            crumbs: page.crumbs.len(),
-            crumb_urls: page
-                .crumbs
-                .iter()
-                .enumerate()
-                .map(|(i, c)| u32::from(c.url.is_some()) << i)
-                .sum(),
+            page: PageShape::of(&page, site_title),
         };
-        let cached = {
-            let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            cache
-                .iter()
-                .find(|(s, _)| *s == shape)
-                .map(|(_, p)| p.clone())
-        };
-        let pieces = match cached {
-            Some(p) => p,
-            None => {
-                let (mut mv, mut mp) = (view.clone(), page.clone());
-                let mut n = 0;
-                fields(&mut mv, &mut mp, &mut |s, _, tested| {
-                    // A tested field that is empty stays empty: the shape says it is.
-                    if !(tested && s.is_empty()) {
-                        *s = marker(n);
-                    }
-                    n += 1;
-                });
-                let cut = std::sync::Arc::new(cut(&render(mv, mp)?, n));
-                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-                cache.push((shape, cut.clone()));
-                cut
-            }
-        };
+        let pieces = self.cuts.get(shape, || {
+            let (mut mv, mut mp) = (view.clone(), page.clone());
+            let mut n = shape.page.mark(&mut mp);
+            fields(&mut mv, &mut |s, _, tested| {
+                // A tested field that is empty stays empty: the shape says it is.
+                if !(tested && s.is_empty()) {
+                    *s = marker(n);
+                }
+                n += 1;
+            });
+            Ok((render(mv, mp)?, n))
+        })?;
         let (mut view, mut page) = (view, page);
         let mut values: Vec<(String, bool)> = Vec::new();
-        fields(&mut view, &mut page, &mut |s, html, _| {
+        page_fields(&mut page, &mut |s, html| {
             values.push((std::mem::take(s), html))
         });
-        let size: usize = pieces
-            .iter()
-            .map(|p| if let Piece::Text(t) = p { t.len() } else { 0 })
-            .sum::<usize>()
-            + values
-                .iter()
-                .map(|(v, _)| v.len() + v.len() / 8)
-                .sum::<usize>();
-        let mut out = String::with_capacity(size);
-        for p in pieces.iter() {
-            match p {
-                Piece::Text(t) => out.push_str(t),
-                Piece::Field(i) => match values.get(*i) {
-                    Some((v, true)) => out.push_str(v),
-                    Some((v, false)) => out.push_str(&escape(v)),
-                    None => {}
-                },
-            }
-        }
-        Ok(out)
+        fields(&mut view, &mut |s, html, _| {
+            values.push((std::mem::take(s), html))
+        });
+        Ok(fill(&pieces, &values, ""))
     }
-}
-
-/// Cuts a page rendered with markers `0..n` into text and fields.
-fn cut(html: &str, n: usize) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find('\u{E000}') {
-        let after = &rest[start + '\u{E000}'.len_utf8()..];
-        let Some(end) = after.find('\u{E001}') else {
-            break;
-        };
-        match after[..end].parse::<usize>() {
-            Ok(i) if i < n => {
-                pieces.push(Piece::Text(rest[..start].to_string()));
-                pieces.push(Piece::Field(i));
-            }
-            _ => pieces.push(Piece::Text(
-                rest[..start + '\u{E000}'.len_utf8() + end + '\u{E001}'.len_utf8()].to_string(),
-            )),
-        }
-        rest = &after[end + '\u{E001}'.len_utf8()..];
-    }
-    pieces.push(Piece::Text(rest.to_string()));
-    pieces
 }
