@@ -450,25 +450,44 @@ fn the_streaming_build_equals_the_build_of_a_loaded_site() {
     );
 }
 
-#[test]
-fn cut_report_pages_equal_pages_rendered_by_tera() {
-    let t = sample_copy();
-    // Text that must be escaped, in fields the page prints as text and in attributes.
-    let report = t.path().join("content/shilixian-zhengfu/2023.md");
+/// Gives the county government of the sample site a name and a title full of markup.
+fn hostile_agency_name(root: &Path) {
+    let report = root.join("content/shilixian-zhengfu/2023.md");
     let text = std::fs::read_to_string(&report).unwrap().replacen(
         "agency: 示例县人民政府",
         "agency: \"示例县<b>&\\\"'人民政府\"\ntitle: \"A & B <i>\"",
         1,
     );
     std::fs::write(&report, text).unwrap();
-    let site = nianbao::site::load(t.path(), Default::default()).unwrap();
-    let r = nianbao::render::Renderer::new(
-        t.path(),
+}
+
+/// The renderer of a loaded site, under a sub-path.
+fn renderer(root: &Path, site: &nianbao::site::Site, inject: &str) -> nianbao::render::Renderer {
+    nianbao::render::Renderer::new(
+        root,
         &site.config,
         "https://e.gov.cn/a/",
-        String::new(),
+        inject.to_string(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn index_of(site: &nianbao::site::Site) -> nianbao::index::Index {
+    let summaries = site
+        .reports
+        .iter()
+        .map(nianbao::index::Summary::of)
+        .collect();
+    nianbao::index::Index::new(&site.agencies, summaries)
+}
+
+#[test]
+fn cut_report_pages_equal_pages_rendered_by_tera() {
+    let t = sample_copy();
+    // Text that must be escaped, in fields the page prints as text and in attributes.
+    hostile_agency_name(t.path());
+    let site = nianbao::site::load(t.path(), Default::default()).unwrap();
+    let r = renderer(t.path(), &site, "");
     for report in &site.reports {
         let agency = site.agency(&report.slug).unwrap();
         // Twice: the first page of a shape is rendered by Tera and cut, the next is filled in.
@@ -487,13 +506,7 @@ fn cut_report_pages_equal_pages_rendered_by_tera() {
 fn native_index_pages_equal_pages_rendered_by_tera() {
     let t = sample_copy();
     // Names, regions and titles that must be escaped; an agency without a region.
-    let report = t.path().join("content/shilixian-zhengfu/2023.md");
-    let text = std::fs::read_to_string(&report).unwrap().replacen(
-        "agency: 示例县人民政府",
-        "agency: \"示例县<b>&\\\"'人民政府\"\ntitle: \"A & B <i>\"",
-        1,
-    );
-    std::fs::write(&report, text).unwrap();
+    hostile_agency_name(t.path());
     let index = t.path().join("content/shilixian-fagaiju/_index.md");
     let text = std::fs::read_to_string(&index).unwrap();
     let text: String = text
@@ -509,21 +522,10 @@ fn native_index_pages_equal_pages_rendered_by_tera() {
         .collect();
     std::fs::write(&index, text).unwrap();
     let site = nianbao::site::load(t.path(), nianbao::site::LoadOptions::default()).unwrap();
-    let summaries = site
-        .reports
-        .iter()
-        .map(nianbao::index::Summary::of)
-        .collect();
-    let index = nianbao::index::Index::new(&site.agencies, summaries);
+    let index = index_of(&site);
     assert!(index.by_agency.iter().any(|(a, _)| a.region.is_none()));
     for inject in ["", "<script>reload()</script>"] {
-        let native = nianbao::render::Renderer::new(
-            t.path(),
-            &site.config,
-            "https://e.gov.cn/a/",
-            inject.to_string(),
-        )
-        .unwrap();
+        let native = renderer(t.path(), &site, inject);
         let tera = native.tera_only();
         // Twice: the first page of a shape cuts the frame, the next fills it in.
         for _ in 0..2 {
@@ -548,19 +550,8 @@ fn a_site_title_holding_a_cut_marker_is_rendered_by_tera() {
     let text = text.replacen("title = \"", "title = \"\u{E002}\u{E000}0\u{E001}", 1);
     std::fs::write(&toml, text).unwrap();
     let site = nianbao::site::load(t.path(), nianbao::site::LoadOptions::default()).unwrap();
-    let summaries = site
-        .reports
-        .iter()
-        .map(nianbao::index::Summary::of)
-        .collect();
-    let index = nianbao::index::Index::new(&site.agencies, summaries);
-    let r = nianbao::render::Renderer::new(
-        t.path(),
-        &site.config,
-        "https://e.gov.cn/a/",
-        String::new(),
-    )
-    .unwrap();
+    let index = index_of(&site);
+    let r = renderer(t.path(), &site, "");
     let home = r.home(&index).unwrap();
     assert_eq!(home, r.tera_only().home(&index).unwrap());
     assert_eq!(home.matches("<main").count(), 1);
