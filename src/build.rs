@@ -262,58 +262,18 @@ impl SiteWriter {
         // Every index page, the feed and the sitemap in one parallel pass: the few big pages
         // (home, agencies, years of thousands of rows) start first and the many small agency
         // pages fill in around them.
-        enum Job {
-            Home,
-            Agencies,
-            Years,
-            Year(usize),
-            Agency(usize),
-            NotFound,
-            Atom,
-            Sitemap,
-        }
-        let mut jobs = vec![Job::Home, Job::Agencies, Job::Years];
-        jobs.extend((0..index.by_year.len()).map(Job::Year));
-        jobs.extend([Job::Atom, Job::Sitemap, Job::NotFound]);
-        jobs.extend((0..index.by_agency.len()).map(Job::Agency));
-        let mut pages: Vec<String> = vec![String::new(), "agencies/".into(), "years/".into()];
-        pages.extend(index.by_agency.iter().map(|(a, _)| format!("{}/", a.slug)));
-        pages.extend(index.by_year.iter().map(|(y, _)| format!("years/{y}/")));
-        let entries: Vec<(&Summary, String)> = index
-            .by_year
-            .iter()
-            .flat_map(|(_, v)| v.iter())
-            .map(|s| (s, renderer.abs_url(&s.path())))
-            .collect();
+        let mut jobs = vec![IndexFile::Home, IndexFile::Agencies, IndexFile::Years];
+        jobs.extend(index.by_year.iter().map(|(y, v)| IndexFile::Year(*y, v)));
+        jobs.extend([IndexFile::Feed, IndexFile::Sitemap]);
+        jobs.extend(index.by_agency.iter().map(|(a, v)| IndexFile::Agency(a, v)));
+        let pages = index_pages(&index);
         let write = |rel: &str, text: Result<String, String>| -> Result<(), String> {
             staging.write(rel, text?).map_err(|e| io_error(rel, e))
         };
         jobs.into_par_iter()
-            .map(|job| match job {
-                Job::Home => write("index.html", renderer.home(&index)),
-                Job::Agencies => write("agencies/index.html", renderer.agencies(&index)),
-                Job::Years => write("years/index.html", renderer.years(&index)),
-                Job::Year(i) => {
-                    let (y, v) = &index.by_year[i];
-                    write(&format!("years/{y}/index.html"), renderer.year(*y, v))
-                }
-                Job::Agency(i) => {
-                    let (a, v) = &index.by_agency[i];
-                    write(&format!("{}/index.html", a.slug), renderer.agency(a, v))
-                }
-                Job::NotFound => write("404.html", renderer.not_found()),
-                Job::Atom => write(
-                    "atom.xml",
-                    Ok(data::atom(&config.title, &renderer.abs_url(""), &entries)),
-                ),
-                Job::Sitemap => {
-                    let mut urls: Vec<String> = pages.iter().map(|p| renderer.abs_url(p)).collect();
-                    urls.extend(entries.iter().map(|(_, u)| u.clone()));
-                    urls.sort();
-                    write("sitemap.xml", Ok(data::sitemap(&urls)))
-                }
-            })
+            .map(|job| write(&job.rel(), job.render(renderer, &index, &config.title)))
             .collect::<Result<(), String>>()?;
+        write("404.html", renderer.not_found())?;
         staging
             .write("robots.txt", data::robots(&renderer.abs_url("")))
             .map_err(|e| io_error("robots.txt", e))?;
@@ -424,6 +384,74 @@ impl Drop for DataFiles {
             let _ = t.join();
         }
     }
+}
+
+/// A page or file made from the index alone.
+enum IndexFile<'a> {
+    Home,
+    Agencies,
+    Years,
+    Agency(&'a Agency, &'a [Summary]),
+    Year(u16, &'a [Summary]),
+    Feed,
+    Sitemap,
+}
+
+impl IndexFile<'_> {
+    /// Path below the site root.
+    fn rel(&self) -> String {
+        match self {
+            IndexFile::Home => "index.html".into(),
+            IndexFile::Agencies => "agencies/index.html".into(),
+            IndexFile::Years => "years/index.html".into(),
+            IndexFile::Agency(a, _) => format!("{}/index.html", a.slug),
+            IndexFile::Year(y, _) => format!("years/{y}/index.html"),
+            IndexFile::Feed => "atom.xml".into(),
+            IndexFile::Sitemap => "sitemap.xml".into(),
+        }
+    }
+
+    fn render(&self, renderer: &Renderer, index: &Index, title: &str) -> Result<String, String> {
+        match self {
+            IndexFile::Home => renderer.home(index),
+            IndexFile::Agencies => renderer.agencies(index),
+            IndexFile::Years => renderer.years(index),
+            IndexFile::Agency(a, v) => renderer.agency(a, v),
+            IndexFile::Year(y, v) => renderer.year(*y, v),
+            IndexFile::Feed => Ok(data::atom(
+                title,
+                &renderer.abs_url(""),
+                &feed_entries(renderer, index),
+            )),
+            IndexFile::Sitemap => {
+                let mut urls: Vec<String> = index_pages(index)
+                    .iter()
+                    .map(|p| renderer.abs_url(p))
+                    .chain(feed_entries(renderer, index).into_iter().map(|(_, u)| u))
+                    .collect();
+                urls.sort();
+                Ok(data::sitemap(&urls))
+            }
+        }
+    }
+}
+
+/// The folders of the index pages: home, agencies, years, each agency, each year.
+fn index_pages(index: &Index) -> Vec<String> {
+    let mut pages: Vec<String> = vec![String::new(), "agencies/".into(), "years/".into()];
+    pages.extend(index.by_agency.iter().map(|(a, _)| format!("{}/", a.slug)));
+    pages.extend(index.by_year.iter().map(|(y, _)| format!("years/{y}/")));
+    pages
+}
+
+/// Every report with its absolute URL, as the feed and the sitemap list them.
+fn feed_entries<'a>(renderer: &Renderer, index: &'a Index) -> Vec<(&'a Summary, String)> {
+    index
+        .by_year
+        .iter()
+        .flat_map(|(_, v)| v.iter())
+        .map(|s| (s, renderer.abs_url(&s.path())))
+        .collect()
 }
 
 enum StaticFile {
@@ -774,84 +802,34 @@ impl Rebuilder {
         steps.mark("index");
 
         // Index pages, feed and sitemap, rendered and written in parallel.
-        enum Page<'a> {
-            Home,
-            Agencies,
-            Years,
-            Agency(&'a Agency, &'a [Summary]),
-            Year(u16, &'a [Summary]),
-            Feed,
-            Sitemap,
-        }
-        let mut todo: Vec<(String, Page)> = Vec::new();
+        let mut todo: Vec<IndexFile> = Vec::new();
         if home {
-            todo.push(("index.html".into(), Page::Home));
+            todo.push(IndexFile::Home);
         }
         if came_or_went {
-            todo.push(("agencies/index.html".into(), Page::Agencies));
-            todo.push(("years/index.html".into(), Page::Years));
-            todo.push(("sitemap.xml".into(), Page::Sitemap));
+            todo.extend([IndexFile::Agencies, IndexFile::Years, IndexFile::Sitemap]);
         }
         if feed_changed {
-            todo.push(("atom.xml".into(), Page::Feed));
+            todo.push(IndexFile::Feed);
         }
         for (a, v) in &index.by_agency {
             if listed_slugs.contains(a.slug.as_str()) {
-                todo.push((format!("{}/index.html", a.slug), Page::Agency(a, v)));
+                todo.push(IndexFile::Agency(a, v));
             }
         }
         for (y, v) in &index.by_year {
             if listed_years.contains(y) {
-                todo.push((format!("years/{y}/index.html"), Page::Year(*y, v)));
+                todo.push(IndexFile::Year(*y, v));
             }
         }
-        // Feed and sitemap list every page as `build` does.
-        let entries = || -> Vec<(&Summary, String)> {
-            index
-                .by_year
-                .iter()
-                .flat_map(|(_, v)| v.iter())
-                .map(|s| (s, renderer.abs_url(&s.path())))
-                .collect()
-        };
-        let sitemap = || {
-            let mut urls: Vec<String> = ["", "agencies/", "years/"]
-                .iter()
-                .map(|p| renderer.abs_url(p))
-                .chain(
-                    index
-                        .by_agency
-                        .iter()
-                        .map(|(a, _)| renderer.abs_url(&format!("{}/", a.slug))),
-                )
-                .chain(
-                    index
-                        .by_year
-                        .iter()
-                        .map(|(y, _)| renderer.abs_url(&format!("years/{y}/"))),
-                )
-                .collect();
-            urls.extend(entries().into_iter().map(|(_, u)| u));
-            urls.sort();
-            data::sitemap(&urls)
-        };
         let pages: Result<Vec<String>, String> = todo
             .into_par_iter()
-            .map(|(rel, page)| {
-                let text = match page {
-                    Page::Home => renderer.home(index),
-                    Page::Agencies => renderer.agencies(index),
-                    Page::Years => renderer.years(index),
-                    Page::Agency(a, v) => renderer.agency(a, v),
-                    Page::Year(y, v) => renderer.year(y, v),
-                    Page::Feed => Ok(data::atom(
-                        &site.config.title,
-                        &renderer.abs_url(""),
-                        &entries(),
-                    )),
-                    Page::Sitemap => Ok(sitemap()),
-                }?;
-                put(&rel, text.as_bytes())?;
+            .map(|page| {
+                let rel = page.rel();
+                put(
+                    &rel,
+                    page.render(renderer, index, &site.config.title)?.as_bytes(),
+                )?;
                 Ok(rel)
             })
             .collect();
