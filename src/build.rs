@@ -217,17 +217,10 @@ impl SiteWriter {
                 staging
                     .write(&format!("{path}index.html"), html)
                     .map_err(|e| io_error(&path, e))?;
-                let mut json = serde_json::to_vec(&data::report_json(r, &renderer.abs_url(&path)))
-                    .map_err(|e| e.to_string())?;
-                json.push(b'\n');
+                let (json, csv, head) = report_files(renderer, r)?;
                 staging
                     .write(&format!("{path}report.json"), &json)
                     .map_err(|e| io_error(&path, e))?;
-                let mut csv = String::with_capacity(26 * 1024);
-                csv.push_str(data::BOM);
-                csv.push_str(data::CSV_HEADER);
-                let head = csv.len();
-                data::report_csv_into(&mut csv, r);
                 staging
                     .write(&format!("{path}report.csv"), &csv)
                     .map_err(|e| io_error(&path, e))?;
@@ -308,6 +301,19 @@ impl SiteWriter {
 /// One report's `report.json` (with its final newline) and `report.csv` (with BOM and header,
 /// which end at the index given).
 type DataParts = (Vec<u8>, String, usize);
+
+/// A report's `report.json` and `report.csv`.
+fn report_files(renderer: &Renderer, r: &Report) -> Result<DataParts, String> {
+    let url = renderer.abs_url(&report_path(r));
+    let mut json = serde_json::to_vec(&data::report_json(r, &url)).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    let mut csv = String::with_capacity(26 * 1024);
+    csv.push_str(data::BOM);
+    csv.push_str(data::CSV_HEADER);
+    let head = csv.len();
+    data::report_csv_into(&mut csv, r);
+    Ok((json, csv, head))
+}
 
 /// The thread that writes `data/reports.json` and `data/reports.csv`.
 #[derive(Default)]
@@ -702,19 +708,15 @@ impl Rebuilder {
         let mut listed_slugs: BTreeSet<&str> = BTreeSet::new();
         let mut listed_years: BTreeSet<u16> = BTreeSet::new();
         let mut feed_changed = false;
-        let json = |r: &R| -> Result<String, String> {
-            serde_json::to_string(&data::report_json(r, &renderer.abs_url(&report_path(r))))
-                .map_err(|e| e.to_string())
-        };
         // The data of the changed reports as they are now, for those whose data changed.
-        let mut new_data: Vec<(&R, String, String)> = Vec::new();
+        let mut new_data: Vec<(&R, DataParts)> = Vec::new();
         let mut data_changed = d.old_changed.len() != d.new_changed.len();
         for new in &d.new_changed {
-            let (j, c) = (json(new)?, data::report_csv(new));
+            let files = report_files(renderer, new)?;
             let Some(old) = old_by_file.get(new.file.as_str()) else {
                 came_or_went = true;
                 data_changed = true;
-                new_data.push((new, j, c));
+                new_data.push((new, files));
                 continue;
             };
             let (s_new, s_old) = (Summary::of(new), Summary::of(old));
@@ -725,9 +727,9 @@ impl Rebuilder {
                     != (&s_old.title, s_old.published, &s_old.agency);
                 listed.push(s_new);
             }
-            if (&j, &c) != (&json(old)?, &data::report_csv(old)) || new.slug != old.slug {
+            if files != report_files(renderer, old)? || new.slug != old.slug {
                 data_changed = true;
-                new_data.push((new, j, c));
+                new_data.push((new, files));
             }
         }
         if came_or_went {
@@ -762,13 +764,10 @@ impl Rebuilder {
             })
             .collect();
         written.extend(pages?);
-        for (r, j, c) in &new_data {
+        for (r, (json, csv, _)) in &new_data {
             let path = report_path(r);
-            put(&format!("{path}report.json"), format!("{j}\n").as_bytes())?;
-            put(
-                &format!("{path}report.csv"),
-                format!("{}{}{c}", data::BOM, data::CSV_HEADER).as_bytes(),
-            )?;
+            put(&format!("{path}report.json"), json)?;
+            put(&format!("{path}report.csv"), csv.as_bytes())?;
             written.extend([format!("{path}report.json"), format!("{path}report.csv")]);
         }
         steps.mark("report pages");

@@ -163,13 +163,6 @@ pub fn report_json<'a>(report: &'a Report, url: &'a str) -> ReportJson<'a> {
     ReportJson { report, url }
 }
 
-/// The CSV lines of one report (no header, no BOM).
-pub fn report_csv(r: &Report) -> String {
-    let mut out = String::with_capacity(24 * 1024);
-    report_csv_into(&mut out, r);
-    out
-}
-
 /// Appends the CSV lines of one report (no header, no BOM) to `out`.
 pub fn report_csv_into(out: &mut String, r: &Report) {
     let year = r.year.to_string();
