@@ -225,6 +225,15 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 }
 
 /// The narrative sentence with a marker, as written in the file and as rendered.
+/// Makes 新收申请 of the report not add up (R001); returns the text as it was.
+fn break_total(root: &Path) -> String {
+    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
+    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
+    let broken = format!("{}9999{}", &text[..at], &text[at..]);
+    std::fs::write(root.join(REPORT), broken).unwrap();
+    text
+}
+
 fn marked(marker: &str) -> String {
     format!("{SENTENCE}\n{marker}\n")
 }
@@ -246,10 +255,7 @@ fn an_edit_is_served_a_broken_one_shows_the_overlay_and_the_fix_clears_it() {
     assert!(!page.contains("nianbao-overlay"));
 
     // A total that does not add up: the last good page stays, with the overlay.
-    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
-    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
-    let broken = format!("{}9999{}", &text[..at], &text[at..]);
-    std::fs::write(root.join(REPORT), &broken).unwrap();
+    let text = break_total(root);
     let page = server.wait_page("the overlay", REPORT_URL, |b| b.contains("nianbao-overlay"));
     assert!(page.contains("第一次修改XYZ"), "the last good page stays");
     let overlay = &page[page.find("nianbao-overlay").unwrap()..];
@@ -423,13 +429,7 @@ fn ctrl_c_ends_it_quickly_and_removes_the_private_folder() {
 fn a_site_broken_from_the_start_is_served_once_fixed() {
     let site = sample_site();
     let root = site.path();
-    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
-    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
-    std::fs::write(
-        root.join(REPORT),
-        format!("{}9999{}", &text[..at], &text[at..]),
-    )
-    .unwrap();
+    let text = break_total(root);
     let mut server = Server::start(root);
     let page = wait_for("the overlay", || {
         let r = raw_get(server.addr, "/").ok()?;
@@ -582,13 +582,7 @@ fn incremental_rebuilds_equal_a_full_build() {
     check(&builder, "published", true);
 
     // A broken edit leaves the served site alone; the fix after another edit brings both.
-    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
-    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
-    std::fs::write(
-        root.join(REPORT),
-        format!("{}9999{}", &text[..at], &text[at..]),
-    )
-    .unwrap();
+    let text = break_total(root);
     let before = tree(builder.served().unwrap());
     builder.rebuild(&one(REPORT));
     assert!(hub.overlay().unwrap().contains("R001"));
@@ -689,13 +683,7 @@ fn reloading_reports_equals_loading_the_site() {
     reload(&mut loaded, &[REPORT], "the name back");
     // Errors in a report, and a carried-over figure that no longer matches (W001 on the next
     // year's report).
-    let text = std::fs::read_to_string(root.join(REPORT)).unwrap();
-    let at = text.find(NEW_ROW).unwrap() + NEW_ROW.len();
-    std::fs::write(
-        root.join(REPORT),
-        format!("{}9999{}", &text[..at], &text[at..]),
-    )
-    .unwrap();
+    let text = break_total(root);
     reload(&mut loaded, &[REPORT], "broken");
     std::fs::write(root.join(REPORT), "不是报告").unwrap();
     reload(&mut loaded, &[REPORT], "not a report");
