@@ -29,6 +29,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 struct Args {
     site: Option<PathBuf>,
     edits: usize,
@@ -122,19 +125,6 @@ fn median_ms(times: &mut [f64]) -> f64 {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// GET a path; the body when the status is 200.
 fn get(addr: SocketAddr, path: &str) -> Option<String> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
@@ -190,11 +180,7 @@ fn main() {
     let root = match &args.site {
         Some(s) => s.clone(),
         None => {
-            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-            _temp = tempfile::tempdir().unwrap();
-            std::fs::copy(repo.join("site.toml"), _temp.path().join("site.toml")).unwrap();
-            copy_dir(&repo.join("content"), &_temp.path().join("content"));
-            copy_dir(&repo.join("themes"), &_temp.path().join("themes"));
+            _temp = common::sample_site();
             _temp.path().to_path_buf()
         }
     };

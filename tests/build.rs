@@ -7,30 +7,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use nianbao::format::{AppRowKind, FormatDef};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies the sample site (site.toml, content/, themes/) into a temp dir.
-fn sample_copy() -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("content"), &t.path().join("content"));
-    copy_dir(&repo().join("themes"), &t.path().join("themes"));
-    std::fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
-    t
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+mod common;
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("nianbao")
@@ -64,7 +41,7 @@ fn main_of(html: &str) -> String {
 }
 
 fn built_sample() -> (tempfile::TempDir, PathBuf) {
-    let t = sample_copy();
+    let t = common::sample_site();
     let out = t.path().join("public");
     build(
         t.path(),
@@ -222,7 +199,7 @@ fn every_data_cell_of_every_official_table_has_resolvable_headers() {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let t = sample_copy();
+    let t = common::sample_site();
     build(t.path(), &t.path().join("a"), &[]).success();
     build(t.path(), &t.path().join("b"), &[]).success();
     let (a, b) = (tree(&t.path().join("a")), tree(&t.path().join("b")));
@@ -235,7 +212,7 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
-    let t = sample_copy();
+    let t = common::sample_site();
     let out = t.path().join("public");
     build(t.path(), &out, &[]).success();
     let before = tree(&out);
@@ -371,7 +348,7 @@ fn data_files_follow_the_spec() {
 
 #[test]
 fn hostile_content_is_inert() {
-    let t = sample_copy();
+    let t = common::sample_site();
     let report = t.path().join("content/shilixian-zhengfu/2023.md");
     let text = std::fs::read_to_string(&report).unwrap();
     let text = text
@@ -426,7 +403,7 @@ fn hostile_content_is_inert() {
 
 #[test]
 fn the_streaming_build_equals_the_build_of_a_loaded_site() {
-    let t = sample_copy();
+    let t = common::sample_site();
     // `nianbao build` renders while loading; `serve` builds a site loaded whole.
     build(t.path(), &t.path().join("streamed"), &["--drafts"]).success();
     let site = nianbao::site::load(t.path(), Default::default()).unwrap();
@@ -483,7 +460,7 @@ fn index_of(site: &nianbao::site::Site) -> nianbao::index::Index {
 
 #[test]
 fn cut_report_pages_equal_pages_rendered_by_tera() {
-    let t = sample_copy();
+    let t = common::sample_site();
     // Text that must be escaped, in fields the page prints as text and in attributes.
     hostile_agency_name(t.path());
     let site = nianbao::site::load(t.path(), Default::default()).unwrap();
@@ -504,7 +481,7 @@ fn cut_report_pages_equal_pages_rendered_by_tera() {
 
 #[test]
 fn native_index_pages_equal_pages_rendered_by_tera() {
-    let t = sample_copy();
+    let t = common::sample_site();
     // Names, regions and titles that must be escaped; an agency without a region.
     hostile_agency_name(t.path());
     let index = t.path().join("content/shilixian-fagaiju/_index.md");
@@ -544,7 +521,7 @@ fn native_index_pages_equal_pages_rendered_by_tera() {
 
 #[test]
 fn a_site_title_holding_a_cut_marker_is_rendered_by_tera() {
-    let t = sample_copy();
+    let t = common::sample_site();
     let toml = t.path().join("site.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     let text = text.replacen("title = \"", "title = \"\u{E002}\u{E000}0\u{E001}", 1);

@@ -8,6 +8,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+
 /// A report of the sample site.
 const REPORT: &str = "content/shilixian-jiaoyuju/2023.md";
 const REPORT_URL: &str = "/shilixian-jiaoyuju/2023/";
@@ -22,29 +24,6 @@ const NEW_ROW: &str = "  new: [";
 
 /// Waits this long at most for anything.
 const DEADLINE: Duration = Duration::from_secs(15);
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A copy of the sample site (site.toml, content/, themes/) in a fresh temp dir.
-fn sample_site() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
-    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
-    dir
-}
 
 /// Polls `f` until it gives `Some`, or panics after [`DEADLINE`] saying what it waited for.
 fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
@@ -240,7 +219,7 @@ fn marked(marker: &str) -> String {
 
 #[test]
 fn an_edit_is_served_a_broken_one_shows_the_overlay_and_the_fix_clears_it() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let mut server = Server::start(root);
     server.wait_page("the first build", REPORT_URL, |b| {
@@ -289,7 +268,7 @@ fn an_edit_is_served_a_broken_one_shows_the_overlay_and_the_fix_clears_it() {
 
 #[test]
 fn quick_saves_end_with_the_last_one_served() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let server = Server::start(root);
     server.wait_page("the first build", REPORT_URL, |b| {
@@ -311,7 +290,7 @@ fn quick_saves_end_with_the_last_one_served() {
 
 #[test]
 fn a_deleted_report_disappears_from_the_indexes() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let server = Server::start(root);
     for path in ["/", "/shilixian-jiaoyuju/", "/years/2024/", "/agencies/"] {
@@ -340,7 +319,7 @@ fn a_deleted_report_disappears_from_the_indexes() {
 
 #[test]
 fn paths_outside_the_build_are_refused() {
-    let site = sample_site();
+    let site = common::sample_site();
     let server = Server::start(site.path());
     server.wait_page("the first build", "/", |b| b.contains("示例站点"));
     for target in [
@@ -381,7 +360,7 @@ fn outside_address() -> Option<IpAddr> {
 
 #[test]
 fn it_listens_on_loopback_only() {
-    let site = sample_site();
+    let site = common::sample_site();
     let server = Server::start(site.path());
     assert!(server.addr.ip().is_loopback(), "{}", server.addr);
     server.wait_page("the first build", "/", |b| b.contains("示例站点"));
@@ -396,7 +375,7 @@ fn it_listens_on_loopback_only() {
 
 #[test]
 fn ctrl_c_ends_it_quickly_and_removes_the_private_folder() {
-    let site = sample_site();
+    let site = common::sample_site();
     let mut server = Server::start(site.path());
     server.wait_page("the first build", "/", |b| b.contains("示例站点"));
     let private = server.private_dirs();
@@ -427,7 +406,7 @@ fn ctrl_c_ends_it_quickly_and_removes_the_private_folder() {
 
 #[test]
 fn a_site_broken_from_the_start_is_served_once_fixed() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let text = break_total(root);
     let mut server = Server::start(root);
@@ -445,7 +424,7 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
 
 #[test]
 fn a_broken_template_shows_the_overlay_until_removed() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let server = Server::start(root);
     server.wait_page("the first build", REPORT_URL, |b| {
@@ -540,7 +519,7 @@ fn assert_same_tree(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec
 
 #[test]
 fn incremental_rebuilds_equal_a_full_build() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let private = tempfile::tempdir().unwrap();
     let scratch = tempfile::tempdir().unwrap();
@@ -634,7 +613,7 @@ fn incremental_rebuilds_equal_a_full_build() {
 
 #[test]
 fn reloading_reports_equals_loading_the_site() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let opts = LoadOptions::default();
     let mut loaded = site::load(root, opts).unwrap();
@@ -728,7 +707,7 @@ fn reloading_reports_equals_loading_the_site() {
 
 #[test]
 fn a_burst_of_changes_gives_one_rebuild() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let server = Server::start(root);
     server.wait_page("the first build", REPORT_URL, |b| {
@@ -777,7 +756,7 @@ fn a_burst_of_changes_gives_one_rebuild() {
 
 #[test]
 fn data_files_served_after_an_edit_equal_a_full_build() {
-    let site = sample_site();
+    let site = common::sample_site();
     let root = site.path();
     let server = Server::start(root);
     server.wait_page("the first build", REPORT_URL, |b| {

@@ -1,4 +1,4 @@
-//! Helpers shared by the `check` test binaries: fixture sites copied into a temp dir, edits to
+//! Helpers shared by the test binaries (and the serve bench): fixture sites copied into a temp dir, edits to
 //! their files, runs of the binary, and positions of text in a file.
 #![allow(dead_code)] // each test binary uses its own share
 
@@ -21,7 +21,8 @@ pub const R2020: &str = "content/demo-ju/2020.md";
 pub const R2021: &str = "content/demo-ju/2021.md";
 pub const INDEX: &str = "content/demo-ju/_index.md";
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder and everything below it.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -32,6 +33,16 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// A copy of the sample site (site.toml, content/, themes/) in a fresh temp dir.
+pub fn sample_site() -> TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    dir
 }
 
 /// A copy of a fixture site in a fresh temp dir.
