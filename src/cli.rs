@@ -43,10 +43,10 @@ pub fn print_diagnostics(out: &mut dyn Write, root: &Path, diags: &[Diagnostic],
     }
 }
 
-/// Prints notes about files left out.
+/// Warns of files left out (content.md: ignored with a warning).
 pub fn print_ignored(err: &mut dyn Write, ignored: &[(String, &'static str)]) {
     for (file, why) in ignored {
-        let _ = writeln!(err, "提示：已忽略 {file}（{why}）");
+        let _ = writeln!(err, "warning: 已忽略 {file}（{why}）");
     }
 }
 
@@ -118,12 +118,12 @@ pub fn check(
         .filter(|d| selected(&d.file))
         .cloned()
         .collect();
+    print_ignored(err, &site.ignored);
     match format {
         OutputFormat::Json => {
             let _ = out.write_all(diagnostic::to_json(&diags).as_bytes());
         }
         OutputFormat::Human => {
-            print_ignored(err, &site.ignored);
             print_diagnostics(out, &root, &diags, color);
             let files = if only.is_empty() {
                 site.report_files
@@ -156,6 +156,15 @@ pub fn new_report(
         Ok(r) => r,
         Err(e) => return fail(err, e),
     };
+    if source::RESERVED_SLUGS.contains(&slug) {
+        return fail(
+            err,
+            format!(
+                "机关目录名“{slug}”是保留名（{}），请换一个",
+                source::RESERVED_SLUGS.join("、")
+            ),
+        );
+    }
     if !source::is_valid_slug(slug) {
         return fail(
             err,
@@ -263,6 +272,7 @@ pub fn build(
         Err(e) => return fail(err, format!("{e}；先前的输出保持不变")),
     };
     print_ignored(err, &site.ignored);
+    print_diagnostics(err, &root, &site.diagnostics, color);
     let shown = stats
         .output
         .strip_prefix(&root)

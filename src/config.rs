@@ -153,10 +153,11 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
     })?;
     let mut diags = Vec::new();
     for (table, known) in KEYS {
-        let t = if table.is_empty() {
+        // `[portal]`, `portal.x = …` and `portal = { … }` alike.
+        let t: Option<&dyn toml_edit::TableLike> = if table.is_empty() {
             Some(doc.as_table())
         } else {
-            doc.as_table().get(table).and_then(|i| i.as_table())
+            doc.as_table().get(table).and_then(|i| i.as_table_like())
         };
         let Some(t) = t else { continue };
         for (key, _) in t.iter() {

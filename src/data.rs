@@ -292,16 +292,19 @@ fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The Atom feed: reports with a publication date, newest first.
+/// The Atom feed: every report, newest `published` first; those without a date last (newest
+/// year first), with no `<published>` and the feed's own `<updated>`.
 pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> String {
-    let mut dated: Vec<&(&Summary, String)> = entries
-        .iter()
-        .filter(|(s, _)| s.published.is_some())
-        .collect();
-    dated.sort_by(|a, b| {
-        (b.0.published, &a.0.slug, b.0.year).cmp(&(a.0.published, &b.0.slug, a.0.year))
+    let mut sorted: Vec<&(&Summary, String)> = entries.iter().collect();
+    sorted.sort_by(|a, b| {
+        (b.0.published.is_some(), b.0.published, b.0.year, &a.0.slug).cmp(&(
+            a.0.published.is_some(),
+            a.0.published,
+            a.0.year,
+            &b.0.slug,
+        ))
     });
-    let updated = dated
+    let updated = sorted
         .first()
         .and_then(|(s, _)| s.published)
         .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
@@ -309,27 +312,48 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> Stri
     o.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     o.push_str(&format!(
         "<title>{}</title>\n<id>{}</id>\n",
-        escape(title),
-        escape(site_url)
+        xml_text(title),
+        xml_text(site_url)
     ));
     o.push_str(&format!(
         "<link rel=\"alternate\" href=\"{0}\"/>\n<link rel=\"self\" href=\"{0}atom.xml\"/>\n",
-        escape(site_url)
+        xml_text(site_url)
     ));
     o.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
-    o.reserve(dated.len() * 400);
-    for (s, url) in dated {
-        let date = s.published.map(|d| d.to_string()).unwrap_or_default();
-        let url = escape(url);
+    o.reserve(sorted.len() * 400);
+    for (s, url) in sorted {
+        let url = xml_text(url);
+        let (published, date) = match s.published {
+            Some(d) => (
+                format!("<published>{d}T00:00:00Z</published>\n"),
+                d.to_string(),
+            ),
+            None => (String::new(), updated.clone()),
+        };
         // Writing into a String cannot fail.
         let _ = write!(
             o,
-            "<entry>\n<title>{}</title>\n<id>{url}</id>\n<link rel=\"alternate\" href=\"{url}\"/>\n<published>{date}T00:00:00Z</published>\n<updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n</entry>\n",
-            escape(&s.title), escape(&s.agency)
+            "<entry>\n<title>{}</title>\n<id>{url}</id>\n<link rel=\"alternate\" href=\"{url}\"/>\n{published}<updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n</entry>\n",
+            xml_text(&s.title), xml_text(&s.agency)
         );
     }
     o.push_str("</feed>\n");
     o
+}
+
+/// Escaped text without the characters XML 1.0 forbids (C0 controls but tab and line ends).
+fn xml_text(s: &str) -> String {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let kept: String = s
+            .chars()
+            .filter(|&c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        escape(&kept)
+    } else {
+        escape(s)
+    }
 }
 
 /// `sitemap.xml` of absolute page URLs.
@@ -338,7 +362,7 @@ pub fn sitemap(urls: &[String]) -> String {
     o.reserve(urls.len() * 80);
     for u in urls {
         o.push_str("<url><loc>");
-        o.push_str(&escape(u));
+        o.push_str(&xml_text(u));
         o.push_str("</loc></url>\n");
     }
     o.push_str("</urlset>\n");

@@ -232,7 +232,46 @@ fn translate(msg: &str) -> String {
     if msg.contains("duplicate entry") {
         return format!("YAML 中有重复的键（{msg}）");
     }
-    format!("YAML 语法错误：{msg}")
+    // The usual mistakes of hand-written YAML, explained in the authors' language; the
+    // parser's own words follow for the rarer ones.
+    const KNOWN: [(&str, &str); 14] = [
+        ("expected ',' or ']'", "列表缺少“,”或结尾的“]”"),
+        ("expected ',' or '}'", "映射缺少“,”或结尾的“}”"),
+        (
+            "mapping values are not allowed",
+            "这里不能出现“键: 值”：检查冒号和缩进",
+        ),
+        (
+            "did not find expected key",
+            "缩进不一致，或在不该出现的位置写了内容",
+        ),
+        ("could not find expected ':'", "键后面缺少冒号“:”"),
+        (
+            "cannot start any token",
+            "出现了不能作为 YAML 开头的字符（如制表符、@ 或 `）",
+        ),
+        ("tab", "缩进中有制表符（Tab）：请只用空格缩进"),
+        (
+            "unexpected end of stream",
+            "前置数据意外结束：引号或括号没有闭合",
+        ),
+        ("did not find expected '-'", "列表项缩进不一致"),
+        (
+            "block sequence entries are not allowed",
+            "这里不能出现列表项“-”：检查缩进",
+        ),
+        ("unknown escape", "引号中有无效的转义字符（\\）"),
+        ("found undefined alias", "引用了未定义的锚点（*别名）"),
+        ("unknown anchor", "引用了未定义的锚点（*别名）"),
+        (
+            "did not find expected node content",
+            "缺少值：检查逗号、括号和冒号",
+        ),
+    ];
+    match KNOWN.iter().find(|(en, _)| msg.contains(en)) {
+        Some((_, zh)) => format!("YAML 语法错误：{zh}（{msg}）"),
+        None => format!("YAML 语法错误（{msg}）"),
+    }
 }
 
 struct TreeError {
@@ -294,7 +333,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
                 if e.info().contains("recursion limit") {
                     return Err(err(pos, "YAML 嵌套过深".into(), true));
                 }
-                return Err(err(pos, format!("YAML 语法错误：{}", e.info()), false));
+                return Err(err(pos, translate(e.info()), false));
             }
         };
         let pos = span_pos(&span, first_line);

@@ -360,9 +360,19 @@ mod tests {
 /// event handlers and `javascript:` URLs never reach the output. Tables get `th scope="col"`,
 /// a caption taken from a short paragraph starting with 表 right before them, and a scroll
 /// container.
-pub fn to_html(markdown: &str, link_base: &str) -> String {
+///
+/// `note_ids` prefixes the ids of footnotes, so that the sections of one page, each rendered on
+/// its own, never share an id.
+pub fn to_html(markdown: &str, link_base: &str, note_ids: &str) -> String {
     use pulldown_cmark::{html, CowStr};
 
+    // Footnote names become ids: prefixed, and without the whitespace an id may not hold.
+    let note = |name: &str| -> CowStr<'static> {
+        CowStr::from(format!(
+            "{FOOTNOTE_ID}{note_ids}{}",
+            name.split_whitespace().collect::<Vec<_>>().join("-")
+        ))
+    };
     let mut events: Vec<Event> = Vec::new();
     let mut table_no = 0;
     // Raw HTML from the author is the only thing that needs the (slow) sanitiser; links are
@@ -370,8 +380,35 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
     let mut raw_html = false;
     // Whether each open link or image was kept (a `javascript:` one is dropped, its text kept).
     let mut kept: Vec<bool> = Vec::new();
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let event = match event {
+            // The page's title is its only `h1`.
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                Event::End(TagEnd::Heading(HeadingLevel::H2))
+            }
+            Event::FootnoteReference(name) => Event::FootnoteReference(note(&name)),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                Event::Start(Tag::FootnoteDefinition(note(&name)))
+            }
+            // Asterisks the author escaped (`\*`) stay text, out of reach of `cjk_strong`.
+            Event::Text(t)
+                if t.contains('*')
+                    && (markdown[range.clone()].contains("\\*")
+                        || markdown[..range.start].ends_with('\\')) =>
+            {
+                Event::Text(CowStr::from(t.replace('*', ESCAPED_STAR)))
+            }
             Event::Html(_) | Event::InlineHtml(_) => {
                 raw_html = true;
                 event
@@ -425,6 +462,9 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
     }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, cjk_strong(events).into_iter());
+    if raw.contains(ESCAPED_STAR) {
+        raw = raw.replace(ESCAPED_STAR, "*");
+    }
     let raw = if table_no > 0 || raw_html {
         raw.replace("<th>", "<th scope=\"col\">")
             .replace("<th style=", "<th scope=\"col\" style=")
@@ -437,6 +477,13 @@ pub fn to_html(markdown: &str, link_base: &str) -> String {
         raw
     }
 }
+
+/// Stands for an escaped `*` between parsing and output (a noncharacter: never in a
+/// document's text that matters).
+const ESCAPED_STAR: &str = "\u{FDD0}";
+
+/// The start of every footnote id; the only ids raw HTML may keep.
+const FOOTNOTE_ID: &str = "fn-";
 
 /// Whether a link target may be followed: relative, or one of a few schemes.
 fn safe_url(url: &str) -> bool {
@@ -602,6 +649,10 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
                     );
                 return ok.then(|| value.into());
             }
+            // An author's own ids could take the skip link's target or a section's id.
+            if attribute == "id" {
+                return value.starts_with(FOOTNOTE_ID).then(|| value.into());
+            }
             if attribute == "class" && element == "div" {
                 return (value == "table-scroll" || value == "footnote-definition")
                     .then(|| value.into());
@@ -618,7 +669,7 @@ mod html_tests {
 
     #[test]
     fn hostile_html_is_inert() {
-        let h = to_html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<a href=\"JaVaScRiPt:alert(1)\">y</a>\n", "/a/");
+        let h = to_html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<a href=\"JaVaScRiPt:alert(1)\">y</a>\n", "/a/", "");
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("onerror"), "{h}");
         assert!(!h.to_lowercase().contains("javascript:"), "{h}");
@@ -628,6 +679,7 @@ mod html_tests {
     fn tables_get_scope_caption_and_a_scroll_container() {
         let h = to_html(
             "表1 收费情况\n\n| 项目 | 金额 |\n|---|--:|\n| 甲 | 1 |\n",
+            "",
             "",
         );
         assert!(h.contains("<caption>表1 收费情况</caption>"), "{h}");
@@ -646,10 +698,14 @@ mod html_tests {
             "![x](data:text/html,hi)",
             "<javascript:alert(1)>",
         ] {
-            let h = to_html(md, "");
+            let h = to_html(md, "", "");
             assert!(!h.contains("href") && !h.contains("src="), "{md} → {h}");
         }
-        let h = to_html("[a](https://e.gov.cn/) [b](mailto:a@b.cn) [c](x:y/z)", "");
+        let h = to_html(
+            "[a](https://e.gov.cn/) [b](mailto:a@b.cn) [c](x:y/z)",
+            "",
+            "",
+        );
         assert!(
             h.contains("href=\"https://e.gov.cn/\"") && h.contains("mailto:"),
             "{h}"
@@ -658,14 +714,14 @@ mod html_tests {
 
     #[test]
     fn bold_closes_after_cjk_punctuation() {
-        let h = to_html("**一是完善集约化平台。**全面推进，**二是**加强。", "");
+        let h = to_html("**一是完善集约化平台。**全面推进，**二是**加强。", "", "");
         assert_eq!(
             h.trim(),
             "<p><strong>一是完善集约化平台。</strong>全面推进，<strong>二是</strong>加强。</p>"
         );
-        let code = to_html("```\n**a。**b\n```\n", "");
+        let code = to_html("```\n**a。**b\n```\n", "", "");
         assert!(code.contains("**a。**b"), "{code}");
-        let odd = to_html("a ** b", "");
+        let odd = to_html("a ** b", "", "");
         assert!(odd.contains("a ** b"), "{odd}");
     }
 
@@ -674,6 +730,7 @@ mod html_tests {
         let h = to_html(
             "[签章版](签章版.pdf) [站内](/x/) [外](https://e.gov.cn/) [锚](#s1)",
             "/ndbg/a/",
+            "",
         );
         assert!(
             h.contains("href=\"/ndbg/a/%E7%AD%BE") || h.contains("href=\"/ndbg/a/签章版.pdf\""),
@@ -681,5 +738,34 @@ mod html_tests {
         );
         assert!(h.contains("href=\"/x/\""));
         assert!(h.contains("href=\"#s1\""));
+    }
+
+    #[test]
+    fn escaped_asterisks_stay_text() {
+        let h = to_html("\\*\\*不加粗\\*\\*，**加粗。**其后", "", "");
+        assert!(h.contains("**不加粗**"), "{h}");
+        assert!(h.contains("<strong>加粗。</strong>其后"), "{h}");
+    }
+
+    #[test]
+    fn the_body_has_no_second_h1() {
+        let h = to_html("# 某局2023年报告\n\n正文\n", "", "");
+        assert!(h.contains("<h2>某局2023年报告</h2>"), "{h}");
+        assert!(!h.contains("<h1"), "{h}");
+    }
+
+    #[test]
+    fn ids_never_clash_between_sections_or_with_the_page() {
+        let md = "注[^1]\n\n[^1]: 说明\n\n<div id=\"main\">x</div>\n";
+        let a = to_html(md, "", "s1-");
+        let b = to_html(md, "", "s5-");
+        assert!(
+            a.contains("id=\"fn-s1-1\"") && a.contains("href=\"#fn-s1-1\""),
+            "{a}"
+        );
+        assert!(b.contains("id=\"fn-s5-1\""), "{b}");
+        assert!(!a.contains("id=\"main\""), "{a}");
+        let spaced = to_html("注[^a b]\n\n[^a b]: 说明\n", "", "");
+        assert!(spaced.contains("id=\"fn-a-b\""), "{spaced}");
     }
 }

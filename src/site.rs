@@ -196,11 +196,13 @@ pub fn load_with(
         batch_reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
 
         // The newest report of each agency that names it: where an agency file gives no name.
-        // (The last of equal years; one pass, not one per agency.)
+        // A draft names it only when it has no other report, so that a name still in draft
+        // never reaches the published site. (The last of equal keys; one pass.)
         let mut newest: HashMap<&str, &Report> = HashMap::new();
+        let key = |r: &Report| (!r.draft, r.year);
         for r in batch_reports.iter().filter(|r| !r.agency.is_empty()) {
             match newest.entry(r.slug.as_str()) {
-                Entry::Occupied(mut e) if r.year >= e.get().year => {
+                Entry::Occupied(mut e) if key(r) >= key(e.get()) => {
                     e.insert(r);
                 }
                 Entry::Occupied(_) => {}
@@ -294,9 +296,8 @@ fn find_report(reports: &[Report], slug: &str, file: &str) -> Option<usize> {
 }
 
 /// The diagnostics of the cross-report rules for the reports `affected` picks, as
-/// [`validate::check_site`] gives them for the whole site. Those rules look at the other reports
-/// of a report's agency and at the reports filed under the same agency name and year, so they run
-/// over the affected reports and every report sharing one of those with them.
+/// [`validate::check_site`] gives them for the whole site. Those rules look only at the other
+/// reports of a report's agency, so they run over the agencies of the affected reports.
 fn related_site_diags(
     reports: &[Report],
     agencies: &[Agency],
@@ -304,25 +305,18 @@ fn related_site_diags(
 ) -> Vec<Diagnostic> {
     let mut files: Vec<&str> = Vec::new();
     let mut slugs: Vec<&str> = Vec::new();
-    let mut names: Vec<(u16, &str)> = Vec::new();
     for r in reports.iter().filter(|r| affected(r)) {
         files.push(&r.file);
         slugs.push(&r.slug);
-        names.push((r.year, &r.agency));
     }
     for v in [&mut files, &mut slugs] {
         v.sort_unstable();
         v.dedup();
     }
-    names.sort_unstable();
-    names.dedup();
     // In site order, as check_site sees them (which report of a pair is the duplicate).
     let context: Vec<Report> = reports
         .iter()
-        .filter(|r| {
-            slugs.binary_search(&r.slug.as_str()).is_ok()
-                || names.binary_search(&(r.year, r.agency.as_str())).is_ok()
-        })
+        .filter(|r| slugs.binary_search(&r.slug.as_str()).is_ok())
         .cloned()
         .collect();
     let by_slug: BTreeMap<String, Agency> = agencies

@@ -52,6 +52,9 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
+/// Top-level folders of the built site that no agency may take.
+pub const RESERVED_SLUGS: [&str; 4] = ["agencies", "assets", "data", "years"];
+
 /// Whether an agency slug is valid: `[a-z0-9][a-z0-9-]*`.
 pub fn is_valid_slug(slug: &str) -> bool {
     let mut chars = slug.chars();
@@ -68,15 +71,22 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
     }
     let root_real = root.canonicalize()?;
     let mut agencies: std::collections::BTreeMap<String, AgencyDir> = Default::default();
-    let walker = WalkDir::new(&content)
+    let mut walker = WalkDir::new(&content)
         .min_depth(1)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy()) || e.depth() == 0);
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = entry.map_err(std::io::Error::other)?;
         let path = entry.path();
         let relpath = rel(root, path);
+        if is_ignored_name(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            tree.ignored
+                .push((relpath, "隐藏文件或编辑器的临时、备份文件"));
+            continue;
+        }
         let mut is_file = entry.file_type().is_file();
         let mut is_dir = entry.file_type().is_dir();
         if entry.path_is_symlink() {
@@ -139,6 +149,28 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
         } else {
             let inside = rel(&content.join(&slug), path);
             agency.attachments.push(inside);
+        }
+    }
+    // An attachment must not take the place of a page the build writes: `index.html` or a
+    // report's folder (`2021/…`).
+    for agency in agencies.values_mut() {
+        let years: Vec<&str> = agency
+            .reports
+            .iter()
+            .filter_map(|f| f.rsplit('/').next()?.strip_suffix(".md"))
+            .collect();
+        let (kept, clashing): (Vec<String>, Vec<String>) = std::mem::take(&mut agency.attachments)
+            .into_iter()
+            .partition(|a| {
+                let first = a.split('/').next().unwrap_or_default();
+                first != "index.html" && !years.contains(&first)
+            });
+        agency.attachments = kept;
+        for a in clashing {
+            tree.ignored.push((
+                format!("content/{}/{a}", agency.slug),
+                "与生成的页面同名，不复制",
+            ));
         }
     }
     tree.agencies = agencies.into_values().collect();

@@ -344,6 +344,23 @@ fn data_files_follow_the_spec() {
         !out.join("shilixian-jiaoyuju/2024").exists(),
         "drafts are left out"
     );
+    // Every published report is in the feed, newest first; the one without a date comes last.
+    let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert_eq!(atom.matches("<entry>").count(), 42);
+    let dates: Vec<&str> = atom
+        .split("<entry>")
+        .skip(1)
+        .map(|e| e.split("<published>").nth(1).map_or("", |d| &d[..10]))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| (!b.is_empty(), b).cmp(&(!a.is_empty(), a)));
+    assert_eq!(dates, sorted);
+    assert_eq!(dates.iter().filter(|d| d.is_empty()).count(), 1);
+    assert!(atom
+        .rsplit("<entry>")
+        .next()
+        .unwrap()
+        .contains("tangyuan-shequ-ban/2020/"));
 }
 
 #[test]
@@ -537,5 +554,73 @@ fn a_site_title_holding_a_cut_marker_is_rendered_by_tera() {
     assert_eq!(
         r.report_page(report, agency).unwrap(),
         r.report_page_with_tera(report, agency).unwrap()
+    );
+}
+
+#[test]
+fn a_name_still_in_draft_stays_off_the_published_site() {
+    let t = common::site("valid");
+    let r = t.path();
+    std::fs::remove_file(r.join(common::INDEX)).unwrap();
+    let draft = common::read(r, common::R2021)
+        .replacen("agency: 示例县测试局", "agency: 草稿中的新名称", 1)
+        .replacen("year: 2021", "year: 2022", 1)
+        .replacen("published: 2022-01-25", "draft: true", 1);
+    common::write(r, "content/demo-ju/2022.md", draft);
+    let out = r.join("public");
+    build(r, &out, &[]).success();
+    for (name, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("草稿中的新名称"), "{name}");
+    }
+    let agency = std::fs::read_to_string(out.join("demo-ju/index.html")).unwrap();
+    assert!(agency.contains("示例县测试局"));
+    // With drafts the draft's page shows, under the agency's published name.
+    build(r, &out, &["--drafts"]).success();
+    assert!(out.join("demo-ju/2022/index.html").is_file());
+}
+
+#[test]
+fn attachments_never_replace_generated_files() {
+    let t = common::site("valid");
+    let r = t.path();
+    common::write(r, "content/demo-ju/签章版.pdf", "%PDF-1.4");
+    common::write(r, "content/demo-ju/index.html", "attachment");
+    common::write(r, "content/demo-ju/2021/report.json", "attachment");
+    let out = r.join("public");
+    let done = build(r, &out, &[]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert_eq!(
+        std::fs::read(out.join("demo-ju/签章版.pdf")).unwrap(),
+        b"%PDF-1.4"
+    );
+    let page = std::fs::read_to_string(out.join("demo-ju/index.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    let json = std::fs::read_to_string(out.join("demo-ju/2021/report.json")).unwrap();
+    assert!(json.starts_with('{'), "{json}");
+    for f in [
+        "content/demo-ju/index.html",
+        "content/demo-ju/2021/report.json",
+    ] {
+        assert!(
+            stderr.contains(&format!("warning: 已忽略 {f}")),
+            "{f}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
+    let t = common::site("valid");
+    let r = t.path();
+    common::replace(r, common::R2021, "published: 2022-01-25\n", "");
+    common::write(r, "content/demo-ju/2021.md~", "backup");
+    let done = build(r, &r.join("public"), &[]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(stderr.contains("warning[W008]"), "{stderr}");
+    assert!(stderr.contains("content/demo-ju/2021.md:1:1"), "{stderr}");
+    assert!(
+        stderr.contains("warning: 已忽略 content/demo-ju/2021.md~"),
+        "{stderr}"
     );
 }

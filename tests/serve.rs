@@ -636,30 +636,6 @@ fn reloading_reports_equals_loading_the_site() {
 
     edit(root, REPORT, SENTENCE, &marked("改"));
     reload(&mut loaded, &[REPORT], "narrative");
-    // The name of another agency for the same year: N008 on that agency's report, a file not
-    // reloaded (its folder sorts after this one), then gone again.
-    edit(
-        root,
-        REPORT,
-        "agency: 示例县教育局",
-        "agency: 示例县人民政府",
-    );
-    reload(&mut loaded, &[REPORT], "another agency's name");
-    assert!(
-        loaded
-            .diagnostics
-            .iter()
-            .any(|d| d.file == "content/shilixian-zhengfu/2023.md"),
-        "{:#?}",
-        loaded.diagnostics
-    );
-    edit(
-        root,
-        REPORT,
-        "agency: 示例县人民政府",
-        "agency: 示例县教育局",
-    );
-    reload(&mut loaded, &[REPORT], "the name back");
     // Errors in a report, and a carried-over figure that no longer matches (W001 on the next
     // year's report).
     let text = break_total(root);

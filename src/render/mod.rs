@@ -322,7 +322,7 @@ impl Renderer {
                 },
             };
             let html = written
-                .map(|s| markdown::to_html(&s.markdown, &link_base))
+                .map(|s| markdown::to_html(&s.markdown, &link_base, &format!("s{}-", i + 1)))
                 .unwrap_or_default();
             sections.push(SectionView {
                 id: format!("s{}", i + 1),
@@ -346,7 +346,7 @@ impl Renderer {
             preamble_html: if markdown::is_blank(&r.body.preamble) {
                 String::new()
             } else {
-                markdown::to_html(&r.body.preamble, &link_base)
+                markdown::to_html(&r.body.preamble, &link_base, "s0-")
             },
             sections,
         };
@@ -480,7 +480,7 @@ impl Renderer {
             intro_html: if markdown::is_blank(&a.intro) {
                 String::new()
             } else {
-                markdown::to_html(&a.intro, &self.url(&format!("{}/", a.slug)))
+                markdown::to_html(&a.intro, &self.url(&format!("{}/", a.slug)), "")
             },
             reports: reports.iter().map(|s| self.link(s)).collect(),
         };

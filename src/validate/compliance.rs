@@ -55,13 +55,8 @@ pub fn check(report: &Report, sink: &mut Sink) {
     }
 
     // W005: 2021 edition without 信息处理费.
-    if let Some(def) = &f.processing_fees {
-        if report.processing_fees.is_none() && loc.get_key("processing_fees").is_none() {
-            sink.add(Code::W005, Pos::new(1, 1, 3),
-                format!("{} 版格式要求在“六、其他需要报告的事项”中报告{}：请填写 processing_fees（notices 收费通知件数，amount 收费金额）", f.id, def.label))
-                .row(def.label)
-                .label("前置数据中缺少 processing_fees");
-        }
+    if report.processing_fees.is_none() && loc.get_key("processing_fees").is_none() {
+        missing_fees(sink, f, Pos::new(1, 1, 3), "前置数据中缺少 processing_fees");
     }
 
     // W007 / W008.
@@ -83,6 +78,17 @@ pub fn check(report: &Report, sink: &mut Sink) {
 }
 
 /// Whether `published` was written but refused (N007 already says so; W008 would repeat it).
+/// W005: the 2021 edition's 信息处理费 not given (absent, or written with no value at `at`).
+pub fn missing_fees(sink: &mut Sink, f: &crate::format::FormatDef, at: Pos, label: &str) {
+    let Some(def) = &f.processing_fees else {
+        return;
+    };
+    sink.add(Code::W005, at,
+        format!("{} 版格式要求在“六、其他需要报告的事项”中报告{}：请填写 processing_fees（notices 收费通知件数，amount 收费金额）", f.id, def.label))
+        .row(def.label)
+        .label(label);
+}
+
 fn published_refused(report: &Report, sink: &Sink) -> bool {
     let Some(at) = report
         .locations

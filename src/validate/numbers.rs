@@ -32,9 +32,13 @@ fn read_full(node: &Node, kind: ValueKind) -> Result<Num, String> {
         return Err("缺少数值（写 0 表示零）".into());
     }
     let t = text.trim();
-    let numeric = |s: &str| s.parse::<f64>().is_ok() || s.chars().all(|c| c.is_ascii_digit());
+    let numeric = |s: &str| {
+        !s.is_empty() && (s.parse::<f64>().is_ok() || s.chars().all(|c| c.is_ascii_digit()))
+    };
     if style != Style::Plain {
-        return Err(if numeric(t) {
+        return Err(if t.is_empty() {
+            "缺少数值：\"\" 是空的文字（写 0 表示零）".to_string()
+        } else if numeric(t) {
             format!("数字不能加引号：{text}（直接写 {t}）")
         } else {
             format!("应为数字，实为文字“{text}”")

@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::format::AppRole;
 use crate::frontmatter::{self, SplitError};
 use crate::report::{Agency, AgencyKind, Report};
-use crate::source::is_valid_slug;
+use crate::source::{is_valid_slug, RESERVED_SLUGS};
 
 /// What an agency's `_index.md` says.
 #[derive(Debug, Clone, Default)]
@@ -124,6 +124,26 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
     (out, sink.diags)
 }
 
+/// N008: the folder name is a slug, and not one the site's own pages take.
+fn check_slug(sink: &mut Sink, slug: &str) {
+    if !is_valid_slug(slug) {
+        sink.add(Code::N008, Pos::START, format!(
+            "机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头，例如 shequ-ban"))
+            .found(slug)
+            .expected("[a-z0-9][a-z0-9-]*");
+    } else if RESERVED_SLUGS.contains(&slug) {
+        sink.add(
+            Code::N008,
+            Pos::START,
+            format!(
+                "机关目录名“{slug}”与站点自己的页面冲突：{} 是保留名，请换一个目录名",
+                RESERVED_SLUGS.join("、")
+            ),
+        )
+        .found(slug);
+    }
+}
+
 /// Cross-report rules. `agencies` by slug; `reports` every report that could be read.
 pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -131,24 +151,32 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
     // year, the one whose file name is that year wins, so that the stray copy is flagged.
     let named_for_year = |r: &Report| r.file.ends_with(&format!("/{}.md", r.year));
     let mut first: std::collections::HashMap<(&str, u16), &Report> = Default::default();
-    let mut by_name: std::collections::HashMap<(&str, u16), &Report> = Default::default();
     for r in reports {
         let kept = first.entry((r.slug.as_str(), r.year)).or_insert(r);
         if !named_for_year(kept) && named_for_year(r) {
             *kept = r;
         }
-        if !r.agency.is_empty() {
-            by_name.entry((r.agency.as_str(), r.year)).or_insert(r);
+    }
+    // A folder's name is checked on each of its reports, or on its agency file (or the folder
+    // itself) when it holds none.
+    let mut with_reports: std::collections::HashSet<&str> = Default::default();
+    for r in reports {
+        with_reports.insert(r.slug.as_str());
+    }
+    for a in agencies.values() {
+        if !with_reports.contains(a.slug.as_str()) {
+            let file = a
+                .index_file
+                .clone()
+                .unwrap_or_else(|| format!("content/{}/", a.slug));
+            let mut sink = Sink::new(&file);
+            check_slug(&mut sink, &a.slug);
+            diags.extend(sink.diags);
         }
     }
     for r in reports {
         let mut sink = Sink::new(&r.file);
-        if !is_valid_slug(&r.slug) {
-            sink.add(Code::N008, Pos::START, format!(
-                "机关目录名“{}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头，例如 shequ-ban", r.slug))
-                .found(r.slug.clone())
-                .expected("[a-z0-9][a-z0-9-]*");
-        }
+        check_slug(&mut sink, &r.slug);
         if r.year != 0 {
             match first.get(&(r.slug.as_str(), r.year)) {
                 Some(f) if !std::ptr::eq(*f, r) => {
@@ -158,22 +186,6 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
                         format!(
                             "{} 年的报告重复：{} 已是该机关的 {} 年报告",
                             r.year, f.file, r.year
-                        ),
-                    )
-                    .found(r.file.clone())
-                    .label("重复的报告");
-                }
-                _ => {}
-            }
-            // The same agency (by name) filed again under another folder.
-            match by_name.get(&(r.agency.as_str(), r.year)) {
-                Some(f) if f.slug != r.slug => {
-                    sink.add(
-                        Code::N008,
-                        r.locations.key("agency"),
-                        format!(
-                            "“{}”{} 年的报告重复：{} 已是该机关的 {} 年报告",
-                            r.agency, r.year, f.file, r.year
                         ),
                     )
                     .found(r.file.clone())

@@ -121,6 +121,19 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
             .and_then(FormatDef::by_id)
         {
             Some(f) => (f, true),
+            // `format: "2021"`: the edition is right, the quotes are not.
+            None if e.value.scalar().is_some_and(|(t, style)| {
+                style != Style::Plain && t.trim().parse().ok().and_then(FormatDef::by_id).is_some()
+            }) =>
+            {
+                let text = scalar_text(&e.value);
+                let m = numbers::count(&e.value).err().unwrap_or_default();
+                r.sink
+                    .add(Code::N006, e.value.pos, format!("format 的{m}"))
+                    .found(text)
+                    .label("格式版本");
+                (FormatDef::for_year(year_for_edition), false)
+            }
             None => {
                 let ids: Vec<String> = EDITIONS.iter().map(|f| f.id.to_string()).collect();
                 r.sink
@@ -285,7 +298,7 @@ impl Reader<'_, '_> {
                     .add(
                         Code::N007,
                         e.value.pos,
-                        format!("报告年度 year: {y} 与文件名 {fy}.md 不一致"),
+                        format!("报告年度 year: {y} 与文件名 {fy:04}.md 不一致"),
                     )
                     .expected(fy)
                     .found(y)
@@ -300,6 +313,17 @@ impl Reader<'_, '_> {
             return None;
         }
         match e.value.scalar() {
+            // Control characters are invisible on the page and make the feed invalid XML.
+            Some((s, _)) if s.trim().chars().any(char::is_control) => {
+                self.sink
+                    .add(
+                        Code::N006,
+                        e.value.pos,
+                        format!("{what}（{}）含有控制字符（如换行、制表符），请删除", e.key),
+                    )
+                    .found(s.trim().escape_default().to_string());
+                None
+            }
             Some((s, _)) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Some(_) => {
                 self.sink.add(
@@ -866,7 +890,8 @@ impl Reader<'_, '_> {
             return;
         };
         if e.value.is_null() {
-            return;
+            let at = e.key_pos.with_width(&e.key);
+            return super::compliance::missing_fees(self.sink, f, at, "processing_fees 没有填写");
         }
         let Some(map) = e.value.as_map() else {
             return self.not_a_map(e, def.label);
