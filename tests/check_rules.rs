@@ -239,7 +239,7 @@ fn cases() -> Vec<Case> {
         case("n011_2019_other_row_in_2021", |r| replace(r, R2021,
                 "    other:\n      no_correction: [0, 0, 0, 0, 0, 0]\n      fee_unpaid: [0, 0, 0, 0, 0, 0]\n      other: [0, 0, 0, 0, 0, 0]\n",
                 "    other: [0, 0, 0, 0, 0, 0]\n"),
-            "N011", R2021, Text("    other:", "["), &["（六）其他处理", "2019"]),
+            "N011", R2021, Text("    other:", "other"), &["（六）其他处理", "2019"]),
         // R001–R004 — 勾稽关系.
         case("r001_column_out_of_balance", |r| replace(r, R2020, "new: [10, 2, 0, 0, 1, 0, 13]", "new: [11, 2, 0, 0, 1, 0, 14]"),
             "R001", R2020, Text("  new:", "11"), &["三、收到和处理政府信息公开申请情况", "自然人", "12", "11"]),

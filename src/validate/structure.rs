@@ -746,7 +746,7 @@ impl Reader<'_, '_> {
                 f.id, o.id
             );
             self.sink
-                .add(Code::N011, e.value.pos, m)
+                .add(Code::N011, e.key_pos.with_width(&e.key), m)
                 .row(label)
                 .expected(f.id)
                 .found(o.id)
