@@ -273,6 +273,14 @@ pub fn build(
     };
     print_ignored(err, &site.ignored);
     print_diagnostics(err, &root, &site.diagnostics, color);
+    let base_url = opts.base_url.as_deref().unwrap_or(&site.config.base_url);
+    if !base_url.contains("://") {
+        // Pages work with a bare path; the sitemap and the feed need whole addresses.
+        let _ = writeln!(
+            err,
+            "warning: base_url（{base_url}）不是完整网址：sitemap.xml、atom.xml 和 robots.txt 中的地址需要 https://… 形式，请在 site.toml 中设置 base_url 或使用 --base-url"
+        );
+    }
     let shown = stats
         .output
         .strip_prefix(&root)

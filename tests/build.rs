@@ -623,4 +623,12 @@ fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
         stderr.contains("warning: 已忽略 content/demo-ju/2021.md~"),
         "{stderr}"
     );
+    assert!(!stderr.contains("base_url"), "{stderr}");
+    // A bare path works for the pages, not for the sitemap: said, not refused.
+    let done = build(r, &r.join("public"), &["--base-url", "/ndbg/"]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("base_url（/ndbg/）不是完整网址"),
+        "{stderr}"
+    );
 }
