@@ -37,20 +37,25 @@ fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-/// A response: status code and body.
+/// A response: status code, header lines (lower case) and body.
 #[derive(Debug)]
 struct Res {
     status: u16,
+    head: String,
     body: String,
 }
 
 /// Sends a raw request line's target as is (no normalisation) and reads the whole response.
 fn raw_get(addr: SocketAddr, target: &str) -> std::io::Result<Res> {
+    raw_request(addr, "GET", target)
+}
+
+fn raw_request(addr: SocketAddr, method: &str, target: &str) -> std::io::Result<Res> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     write!(
         s,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )?;
     let mut bytes = Vec::new();
     s.read_to_end(&mut bytes)?;
@@ -69,7 +74,11 @@ fn raw_get(addr: SocketAddr, target: &str) -> std::io::Result<Res> {
     } else {
         body.to_string()
     };
-    Ok(Res { status, body })
+    Ok(Res {
+        status,
+        head: head.to_ascii_lowercase(),
+        body,
+    })
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -160,18 +169,18 @@ impl Server {
         );
     }
 
-    /// The private build folders below the root.
+    /// The private build folder of this server, while it exists; none is ever in the site.
     fn private_dirs(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(&self.root)
+        let in_site = std::fs::read_dir(&self.root)
             .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with(".nianbao-serve")
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().contains("nianbao-serve")
             })
-            .collect()
+            .count();
+        assert_eq!(in_site, 0, "a build folder in the site");
+        let dir = std::env::temp_dir().join(format!("nianbao-serve-{}", self.child.id()));
+        dir.exists().then_some(dir).into_iter().collect()
     }
 
     /// Sends a signal with kill(1) and waits for the exit.
@@ -191,6 +200,16 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // SIGTERM first, so that the server removes its private folder; then force.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = Command::new("kill")
+                .arg(self.child.id().to_string())
+                .status();
+            let end = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < end && matches!(self.child.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -315,6 +334,37 @@ fn a_deleted_report_disappears_from_the_indexes() {
         .get("/years/2024/")
         .body
         .contains("/shilixian-gonganju/2024/"));
+}
+
+#[test]
+fn the_first_answer_is_the_site_with_true_lengths_and_types() {
+    let site = common::sample_site();
+    let server = Server::start(site.path());
+    // Asked the moment the address is printed: the site, not a page saying it is coming.
+    let home = server.get("/");
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.head.contains("content-type: text/html; charset=utf-8"));
+    // HEAD tells the length of the page GET sends (with its live-reload script).
+    let head = raw_request(server.addr, "HEAD", "/").unwrap();
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let length = format!("content-length: {}", home.body.len());
+    assert!(head.head.contains(&length), "{length}: {}", head.head);
+    for (path, kind) in [
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/data/reports.csv", "text/csv; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/assets/nianbao.css", "text/css; charset=utf-8"),
+        ("/data/reports.json", "application/json"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.head.contains(&format!("content-type: {kind}")),
+            "{path}: {}",
+            r.head
+        );
+    }
 }
 
 #[test]
@@ -600,6 +650,17 @@ fn incremental_rebuilds_equal_a_full_build() {
     builder.rebuild(&one(NEW));
     check(&builder, "created", true);
 
+    // A report renamed to another year, whose old name the watcher did not pass on.
+    const RENAMED: &str = "content/tangyuan-shequ-ban/2022.md";
+    let moved = std::fs::read_to_string(root.join(NEW))
+        .unwrap()
+        .replace("year: 2021", "year: 2022")
+        .replace("published: 2022-", "published: 2023-");
+    std::fs::remove_file(root.join(NEW)).unwrap();
+    std::fs::write(root.join(RENAMED), moved).unwrap();
+    builder.rebuild(&one(RENAMED));
+    check(&builder, "renamed, old name lost", true);
+
     // Anything else: a full build.
     edit(
         root,
@@ -710,12 +771,14 @@ fn a_burst_of_changes_gives_one_rebuild() {
         })
         .collect();
     let before = server.stderr.lock().unwrap().matches("已重新构建").count();
+    let started = Instant::now();
     for (f, text) in files.iter().zip(&texts) {
         let tmp = root.join(format!("{f}.tmp"));
         std::fs::write(&tmp, text).unwrap();
         std::fs::rename(&tmp, root.join(f)).unwrap();
     }
     std::fs::write(root.join("content/shilixian-jiaoyuju/.2023.md.swp"), "x").unwrap();
+    let took = started.elapsed();
     server.wait_page("the burst", "/shilixian-zhengfu/2022/", |b| {
         b.contains("批量修改content/shilixian-zhengfu/2022.md")
     });
@@ -726,8 +789,15 @@ fn a_burst_of_changes_gives_one_rebuild() {
         .filter(|l| l.contains("已重新构建"))
         .skip(before)
         .collect();
-    assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
-    assert!(rebuilds[0].contains("等 10 个文件"), "{}", rebuilds[0]);
+    // A burst is what arrives within the debouncer's 10 ms; on a loaded machine the writes
+    // themselves may take longer than that, and then are rightly more than one burst.
+    if took < Duration::from_millis(8) {
+        assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
+        assert!(rebuilds[0].contains("等 10 个文件"), "{}", rebuilds[0]);
+    } else {
+        eprintln!("the writes took {took:?}: {rebuilds:#?}");
+        assert!(!rebuilds.is_empty() && rebuilds.len() < files.len());
+    }
 }
 
 #[test]

@@ -116,10 +116,13 @@ pub fn home(site: &SiteView, v: &HomeView) -> String {
             o.push_str("\">");
             text(&mut o, &r.title);
             o.push_str("</a>");
+            if r.draft {
+                o.push_str("（草稿）");
+            }
             if !r.published.is_empty() {
-                o.push_str("<span class=\"date\">");
+                o.push_str("<span class=\"date\">（");
                 text(&mut o, &r.published);
-                o.push_str("</span>");
+                o.push_str(" 发布）</span>");
             }
             o.push_str("</li>");
         }
@@ -148,7 +151,7 @@ fn year_items(o: &mut String, years: &[super::view::YearLink]) {
         text(o, &y.url);
         let _ = write!(
             o,
-            "\">{} 年度</a><span class=\"count\">{} 份报告</span></li>",
+            "\">{} 年度</a><span class=\"count\">（{} 份报告）</span></li>",
             y.year, y.count
         );
     }

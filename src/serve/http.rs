@@ -42,6 +42,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Turns true on shutdown: event streams end, so that the server can stop.
     pub shutdown: watch::Receiver<bool>,
+    /// Turns true once the first build has ended, well or not: until then requests wait, so
+    /// that the first page asked for is the site's, not a placeholder.
+    pub first_build: watch::Receiver<bool>,
 }
 
 /// The whole application: the event stream, then the files, behind the path guard.
@@ -88,6 +91,9 @@ async fn guard(req: Request, next: Next) -> Response {
 
 /// The files of the last good build; before the first one, a page that waits for it.
 async fn files(State(state): State<AppState>, req: Request) -> Response {
+    let mut first_build = state.first_build.clone();
+    // An error means the builder is gone: answer with what there is.
+    let _ = first_build.wait_for(|done| *done).await;
     let served = state.site_dir.read().ok().and_then(|d| d.clone());
     let Some(served) = served else {
         return (
@@ -180,11 +186,17 @@ async fn stamp_html(State(state): State<AppState>, mut req: Request, next: Next)
     ] {
         req.headers_mut().remove(h);
     }
+    // HEAD is answered as GET without the body, so that its length is that of the stamped page.
     let is_head = req.method() == Method::HEAD;
+    if is_head {
+        *req.method_mut() = Method::GET;
+    }
+    let is_feed = req.uri().path().ends_with("/atom.xml");
     // Read before the file: a build that lands meanwhile only causes one more reload.
     let version = state.hub.version();
     let overlay = state.hub.overlay();
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    with_charset(res.headers_mut(), is_feed);
     let is_html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -200,8 +212,9 @@ async fn stamp_html(State(state): State<AppState>, mut req: Request, next: Next)
             .headers
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if !is_html || is_head {
-        return Response::from_parts(parts, body);
+    if !is_html {
+        // The length header stays; the body of a HEAD answer is never sent.
+        return Response::from_parts(parts, if is_head { Body::empty() } else { body });
     }
     let bytes = match axum::body::to_bytes(body, MAX_HTML).await {
         Ok(b) => b,
@@ -209,8 +222,39 @@ async fn stamp_html(State(state): State<AppState>, mut req: Request, next: Next)
     };
     let html = String::from_utf8_lossy(&bytes);
     let page = reload::inject(&html, &reload::stamp(version, overlay.as_deref()));
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(page))
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(page.len()));
+    Response::from_parts(
+        parts,
+        if is_head {
+            Body::empty()
+        } else {
+            Body::from(page)
+        },
+    )
+}
+
+/// Text is UTF-8 (said, so that no browser guesses), and the feed is Atom.
+fn with_charset(headers: &mut axum::http::HeaderMap, is_feed: bool) {
+    let Some(kind) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return;
+    };
+    let kind = if is_feed && kind.starts_with("text/xml") {
+        "application/atom+xml; charset=utf-8".to_string()
+    } else if (kind.starts_with("text/") && kind != "text/event-stream")
+        && !kind.contains("charset")
+    {
+        format!("{kind}; charset=utf-8")
+    } else {
+        return;
+    };
+    if let Ok(v) = HeaderValue::from_str(&kind) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
 }
 
 /// The event stream: the current version at once, then every new one, until shutdown.

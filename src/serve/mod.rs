@@ -62,22 +62,47 @@ impl From<Change> for Msg {
     }
 }
 
-/// Prefix of the private build folder's name, below the root (`.nianbao-serve-<pid>`). Hidden,
-/// so the content scan and the watcher leave it alone, and ignored by git.
-pub const PRIVATE_PREFIX: &str = ".nianbao-serve-";
+/// Prefix of the private build folder's name (`nianbao-serve-<pid>`), in the system's temporary
+/// folder: never in the author's site, where git and the watcher would see it.
+pub const PRIVATE_PREFIX: &str = "nianbao-serve-";
 
 /// The private build folder, removed when dropped.
 struct PrivateDir(PathBuf);
 
 impl PrivateDir {
-    fn create(root: &Path) -> Result<PrivateDir, String> {
-        let dir = root.join(format!("{PRIVATE_PREFIX}{}", std::process::id()));
+    fn create() -> Result<PrivateDir, String> {
+        let tmp = std::env::temp_dir();
+        remove_orphans(&tmp);
+        let dir = tmp.join(format!("{PRIVATE_PREFIX}{}", std::process::id()));
         if dir.exists() {
             let _ = std::fs::remove_dir_all(&dir);
         }
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("无法创建预览目录 {}：{e}", dir.display()))?;
         Ok(PrivateDir(dir))
+    }
+}
+
+/// Removes the folders of earlier `serve` processes that were killed before they could (where
+/// `/proc` tells which processes live).
+fn remove_orphans(tmp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PRIVATE_PREFIX))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
 }
 
@@ -122,7 +147,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         .map_err(|e| format!("无法监听 {addr}：{e}"))?;
     let url = site_url(local);
 
-    let private = PrivateDir::create(&root)?;
+    let private = PrivateDir::create()?;
     let hub = Arc::new(Hub::default());
     let site_dir: Arc<RwLock<Option<rebuild::Served>>> = Arc::default();
 
@@ -138,10 +163,12 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
     );
     builder.incremental = !opts.full_rebuilds;
     let (done_tx, done_rx) = mpsc::channel::<()>();
+    let (first_tx, first_rx) = tokio::sync::watch::channel(false);
     std::thread::Builder::new()
         .name("nianbao-build".into())
         .spawn(move || {
             builder.rebuild(&BTreeSet::new());
+            let _ = first_tx.send(true);
             'outer: while let Ok(msg) = rx.recv() {
                 // The debouncer reports each file once it is quiet, so a burst comes as several
                 // batches: whatever arrived during the last rebuild, and every batch that follows
@@ -181,6 +208,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
             site_dir,
             hub,
             shutdown: stop_rx.clone(),
+            first_build: first_rx,
         };
         println!("nianbao serve：{url}（按 Ctrl-C 退出）");
         if opts.open {

@@ -193,6 +193,21 @@ impl Builder {
         }
         let site = self.site.as_mut()?;
         let target = self.served.clone()?;
+        // The debouncer may pass on a chain of renames (`mv 2025.md 2024.md`, then an editor's
+        // save of 2024.md) as its last name only: where a report new to the site appears, every
+        // report gone from the disk goes with this rebuild.
+        let mut changed = changed.clone();
+        if changed
+            .iter()
+            .any(|f| !site.reports.iter().any(|r| &r.file == f))
+        {
+            for r in &site.reports {
+                if !self.root.join(&r.file).exists() {
+                    changed.insert(r.file.clone());
+                }
+            }
+        }
+        let changed = &changed;
         let files: Vec<String> = changed.iter().cloned().collect();
         let reloaded = match site::reload_reports(site, &files, LoadOptions::default()) {
             Ok(Some(r)) => r,
@@ -307,26 +322,23 @@ impl Builder {
     /// Prints a failure as `check` would, and returns the overlay that shows it.
     fn report_failure(&self, failure: &Failure, what: &str) -> String {
         let mut err = std::io::stderr().lock();
+        let meanwhile = if self.served.is_some() {
+            "继续提供上一次成功构建的页面"
+        } else {
+            "修正后将自动重新构建"
+        };
         match failure {
             Failure::Content(diags) => {
                 cli::print_diagnostics(&mut err, &self.root, diags, self.color);
                 let (errors, warnings) = diagnostic::counts(diags);
                 let title = format!("构建失败：{errors} 个错误，{warnings} 个警告");
-                let _ = writeln!(
-                    err,
-                    "[{}] {title}{what}；继续提供上一次成功构建的页面",
-                    clock()
-                );
+                let _ = writeln!(err, "[{}] {title}{what}；{meanwhile}", clock());
                 let mut plain = HumanRenderer::new(&self.root, false);
                 let text: String = diags.iter().map(|d| plain.render(d)).collect();
                 reload::overlay_html(&title, &text)
             }
             Failure::Tool(msg) => {
-                let _ = writeln!(
-                    err,
-                    "[{}] 构建失败{what}：{msg}；继续提供上一次成功构建的页面",
-                    clock()
-                );
+                let _ = writeln!(err, "[{}] 构建失败{what}：{msg}；{meanwhile}", clock());
                 reload::overlay_html("构建失败", msg)
             }
         }

@@ -177,6 +177,7 @@ test('serve stops on SIGINT and removes its private folder', async () => {
   const ended = await Promise.race([serverExit, new Promise((r) => setTimeout(() => r(null), 5000))]);
   assert.ok(ended, 'serve did not stop within 5 s');
   assert.equal(ended.code, 0);
-  const left = readdirSync(site).filter((n) => n.startsWith('.nianbao-serve'));
+  const left = readdirSync(site).filter((n) => n.includes('nianbao-serve'));
   assert.deepEqual(left, []);
+  assert.ok(!existsSync(join(tmpdir(), `nianbao-serve-${server.pid}`)), 'private folder left');
 });
