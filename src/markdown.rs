@@ -380,7 +380,15 @@ pub fn to_html(markdown: &str, link_base: &str, note_ids: &str) -> String {
     let mut raw_html = false;
     // Whether each open link or image was kept (a `javascript:` one is dropped, its text kept).
     let mut kept: Vec<bool> = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    // Source offsets only where an escaped `*` needs them: they cost on every document.
+    let escaped_stars = markdown.contains("\\*");
+    let parser = Parser::new_ext(markdown, options());
+    let parsed: Box<dyn Iterator<Item = (Event, std::ops::Range<usize>)>> = if escaped_stars {
+        Box::new(parser.into_offset_iter())
+    } else {
+        Box::new(parser.map(|e| (e, 0..0)))
+    };
+    for (event, range) in parsed {
         let event = match event {
             // The page's title is its only `h1`.
             Event::Start(Tag::Heading {
@@ -403,7 +411,8 @@ pub fn to_html(markdown: &str, link_base: &str, note_ids: &str) -> String {
             }
             // Asterisks the author escaped (`\*`) stay text, out of reach of `cjk_strong`.
             Event::Text(t)
-                if t.contains('*')
+                if escaped_stars
+                    && t.contains('*')
                     && (markdown[range.clone()].contains("\\*")
                         || markdown[..range.start].ends_with('\\')) =>
             {
