@@ -63,10 +63,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Static files of the default theme, by path below the output root.
-pub const DEFAULT_STATIC: &[(&str, &str)] = &[(
-    "assets/nianbao.css",
-    include_str!("../../themes/default/static/assets/nianbao.css"),
-)];
+pub const DEFAULT_STATIC: &[(&str, &str)] = &[
+    (
+        "assets/nianbao.css",
+        include_str!("../../themes/default/static/assets/nianbao.css"),
+    ),
+    (
+        "assets/nianbao.js",
+        include_str!("../../themes/default/static/assets/nianbao.js"),
+    ),
+];
 
 /// Tera's escaper also escapes `/`, which bloats every URL; this one escapes what HTML needs.
 fn escape_html(s: &str) -> String {
@@ -184,6 +190,7 @@ impl Renderer {
             language: config.language.clone(),
             portal: config.portal.clone(),
             stylesheet: format!("{base}assets/nianbao.css"),
+            script: format!("{base}assets/nianbao.js"),
             figure_labels: FIGURE_LABELS.to_vec(),
         };
         Ok(Renderer {

@@ -33,6 +33,8 @@ pub struct SiteView {
     pub portal: Portal,
     /// URL of the stylesheet.
     pub stylesheet: String,
+    /// URL of the theme's script: the text-size control (适老化), optional for every page.
+    pub script: String,
     /// Column headers of the key figures, in the order of [`FiguresView::values`].
     pub figure_labels: Vec<&'static str>,
 }
