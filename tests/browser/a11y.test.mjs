@@ -6,8 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { env, htmlFiles, fileUrl } from './lib.mjs';
+import { env, htmlFiles, fileUrl, launchChromium } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -17,27 +16,10 @@ const WIDTHS = [
   { width: 320, height: 640 },
 ];
 
-// As root, on a machine whose only network is loopback and the package registries.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser;
 before(async () => {
-  // playwright-core gives each launch a new empty profile (its own --user-data-dir).
-  browser = await chromium.launch({
-    executablePath: env.chromium,
-    args: CHROMIUM_ARGS,
-    chromiumSandbox: false,
-    timeout: 60_000,
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

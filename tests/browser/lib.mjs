@@ -3,6 +3,7 @@
 
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { chromium } from 'playwright-core';
 
 function need(name) {
   const v = process.env[name];
@@ -138,4 +139,26 @@ export function reportSources() {
 
 export function readSite(rel) {
   return readFileSync(join(env.siteDir, rel), 'utf8');
+}
+
+// As root, on a machine whose only network is loopback and the package registries.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium, headless; playwright-core gives each launch a new empty profile. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: env.chromium,
+    args: CHROMIUM_ARGS,
+    chromiumSandbox: false,
+    timeout: 60_000,
+  });
 }

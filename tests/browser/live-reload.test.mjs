@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = process.env.NIANBAO_ROOT || resolve(here, '../..');
@@ -24,17 +24,6 @@ const REPORT_PATH = 'shilixian-jiaoyuju/2023/';
 const HEADING = '## 五、存在的主要问题及改进情况\n';
 const NEW_ROW = '  new: [';
 const WAIT = 10_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let site;
 let server;
@@ -90,12 +79,7 @@ before(async () => {
     return r.status === 200;
   }, 30_000);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    chromiumSandbox: false,
-    timeout: 60_000,
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

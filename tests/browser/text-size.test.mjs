@@ -4,30 +4,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { env } from './lib.mjs';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { env, launchChromium } from './lib.mjs';
 
 const REPORT = 'shilixian-zhengfu/2023/';
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: env.chromium,
-    args: CHROMIUM_ARGS,
-    chromiumSandbox: false,
-    timeout: 60_000,
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
