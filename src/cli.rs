@@ -128,7 +128,17 @@ pub fn check(
             let files = if only.is_empty() {
                 site.report_files
             } else {
-                site.reports.iter().filter(|r| selected(&r.file)).count()
+                // The selected reports, with those that could not be read at all.
+                let mut files: std::collections::BTreeSet<&str> = site
+                    .reports
+                    .iter()
+                    .map(|r| r.file.as_str())
+                    .filter(|f| selected(f))
+                    .collect();
+                files.extend(diags.iter().map(|d| d.file.as_str()).filter(|f| {
+                    f.starts_with("content/") && f.ends_with(".md") && !f.ends_with("/_index.md")
+                }));
+                files.len()
             };
             let _ = writeln!(out, "{}", diagnostic::summary(files, &diags));
         }

@@ -175,6 +175,16 @@ fn check_path_reports_that_file_while_cross_report_rules_see_the_site() {
         "{}",
         r.stdout
     );
+    // A report that cannot be read at all is still one checked.
+    write(root, "content/demo-ju/2022.md", "no front matter\n");
+    let r = run(nianbao()
+        .current_dir(root)
+        .args(["check", "content/demo-ju/2022.md"]));
+    assert!(
+        r.stdout.contains("检查了 1 份报告：1 个错误"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -403,4 +413,35 @@ fn symlinks_leaving_the_site_are_ignored_with_a_note() {
     let r = run(nianbao().current_dir(site.path()).arg("check"));
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(r.stderr.contains("content/demo-ju/2019.md"), "{}", r.stderr);
+}
+
+#[test]
+fn hidden_and_editor_files_are_ignored_with_a_warning_in_every_format() {
+    let site = site(BASE);
+    for f in [
+        "content/demo-ju/.2021.md.swp",
+        "content/demo-ju/2021.md~",
+        "content/demo-ju/#2021.md#",
+        "content/.git/config",
+    ] {
+        write(site.path(), f, "x");
+    }
+    for format in ["human", "json"] {
+        let r = run(nianbao()
+            .current_dir(site.path())
+            .args(["check", "--format", format]));
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        for f in [
+            "content/demo-ju/.2021.md.swp",
+            "content/demo-ju/2021.md~",
+            "content/demo-ju/#2021.md#",
+            "content/.git",
+        ] {
+            assert!(
+                r.stderr.contains(&format!("warning: 已忽略 {f}（")),
+                "{format} {f}: {}",
+                r.stderr
+            );
+        }
+    }
 }
