@@ -334,4 +334,8 @@ fn the_schema_refuses_what_check_refuses() {
         edit(&mut v);
         assert!(!both.is_valid(&v), "{name} should be refused");
     }
+    // `published:` left empty is what check takes for no date (W008, a warning): allowed.
+    let mut blank = old.clone();
+    blank["published"] = Value::Null;
+    assert!(both.is_valid(&blank));
 }
