@@ -293,7 +293,8 @@ fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The Atom feed: every report, newest `published` first; those without a date last (newest
-/// year first), with no `<published>` and the feed's own `<updated>`.
+/// year first), with no `<published>` and the oldest date of the feed as `<updated>`, so that
+/// `<updated>` too runs newest first.
 pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> String {
     let mut sorted: Vec<&(&Summary, String)> = entries.iter().collect();
     sorted.sort_by(|a, b| {
@@ -308,6 +309,11 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> Stri
         .first()
         .and_then(|(s, _)| s.published)
         .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
+    let oldest = sorted
+        .iter()
+        .rev()
+        .find_map(|(s, _)| s.published)
+        .map_or_else(|| updated.clone(), |d| d.to_string());
     let mut o = String::new();
     o.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     o.push_str(&format!(
@@ -328,7 +334,7 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> Stri
                 format!("<published>{d}T00:00:00Z</published>\n"),
                 d.to_string(),
             ),
-            None => (String::new(), updated.clone()),
+            None => (String::new(), oldest.clone()),
         };
         // Writing into a String cannot fail.
         let _ = write!(

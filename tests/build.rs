@@ -361,6 +361,12 @@ fn data_files_follow_the_spec() {
     sorted.sort_by(|a, b| (!b.is_empty(), b).cmp(&(!a.is_empty(), a)));
     assert_eq!(dates, sorted);
     assert_eq!(dates.iter().filter(|d| d.is_empty()).count(), 1);
+    let updated: Vec<&str> = atom
+        .split("<entry>")
+        .skip(1)
+        .map(|e| &e.split("<updated>").nth(1).unwrap()[..10])
+        .collect();
+    assert!(updated.windows(2).all(|w| w[0] >= w[1]), "{updated:?}");
     assert!(atom
         .rsplit("<entry>")
         .next()
