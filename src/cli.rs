@@ -166,22 +166,8 @@ pub fn new_report(
         Ok(r) => r,
         Err(e) => return fail(err, e),
     };
-    if source::RESERVED_SLUGS.contains(&slug) {
-        return fail(
-            err,
-            format!(
-                "机关目录名“{slug}”是保留名（{}），请换一个",
-                source::RESERVED_SLUGS.join("、")
-            ),
-        );
-    }
-    if !source::is_valid_slug(slug) {
-        return fail(
-            err,
-            format!(
-                "机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头"
-            ),
-        );
+    if let Some(problem) = source::slug_problem(slug) {
+        return fail(err, problem);
     }
     let this_year = LoadOptions::default().this_year;
     if !(2008..=this_year).contains(&i32::from(year)) {

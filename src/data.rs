@@ -349,14 +349,9 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> Stri
 
 /// Escaped text without the characters XML 1.0 forbids (C0 controls but tab and line ends).
 fn xml_text(s: &str) -> String {
-    if s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        let kept: String = s
-            .chars()
-            .filter(|&c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-            .collect();
-        escape(&kept)
+    let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if s.contains(forbidden) {
+        escape(&s.replace(forbidden, ""))
     } else {
         escape(s)
     }

@@ -55,6 +55,22 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// Top-level folders of the built site that no agency may take.
 pub const RESERVED_SLUGS: [&str; 4] = ["agencies", "assets", "data", "years"];
 
+/// What is wrong with an agency folder name (N008, and `new`), if anything.
+pub fn slug_problem(slug: &str) -> Option<String> {
+    if !is_valid_slug(slug) {
+        Some(format!(
+            "机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头，例如 shequ-ban"
+        ))
+    } else if RESERVED_SLUGS.contains(&slug) {
+        Some(format!(
+            "机关目录名“{slug}”与站点自己的页面冲突：{} 是保留名，请换一个目录名",
+            RESERVED_SLUGS.join("、")
+        ))
+    } else {
+        None
+    }
+}
+
 /// Whether an agency slug is valid: `[a-z0-9][a-z0-9-]*`.
 pub fn is_valid_slug(slug: &str) -> bool {
     let mut chars = slug.chars();

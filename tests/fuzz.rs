@@ -166,17 +166,9 @@ fn scalar() -> impl Strategy<Value = String> {
 }
 
 fn key() -> impl Strategy<Value = String> {
-    let known = prop::sample::select(vec![
-        "agency",
-        "year",
-        "published",
-        "format",
-        "title",
-        "draft",
-        "active",
-        "applications",
-        "appeals",
-        "processing_fees",
+    // The front matter's own keys, then row and agency-file keys and YAML oddities.
+    let mut keys: Vec<&'static str> = nianbao::report::TOP_KEYS.to_vec();
+    keys.extend([
         "rules",
         "normative_documents",
         "licensing",
@@ -214,8 +206,8 @@ fn key() -> impl Strategy<Value = String> {
         "\"quoted\"",
         "1",
         "~",
-    ])
-    .prop_map(str::to_string);
+    ]);
+    let known = prop::sample::select(keys).prop_map(str::to_string);
     prop_oneof![4 => known, 1 => "[a-z_]{1,10}"]
 }
 

@@ -77,7 +77,6 @@ pub fn check(report: &Report, sink: &mut Sink) {
     }
 }
 
-/// Whether `published` was written but refused (N007 already says so; W008 would repeat it).
 /// W005: the 2021 edition's 信息处理费 not given (absent, or written with no value at `at`).
 pub fn missing_fees(sink: &mut Sink, f: &crate::format::FormatDef, at: Pos, label: &str) {
     let Some(def) = &f.processing_fees else {
@@ -89,6 +88,7 @@ pub fn missing_fees(sink: &mut Sink, f: &crate::format::FormatDef, at: Pos, labe
         .label(label);
 }
 
+/// Whether `published` was written but refused (N007 already says so; W008 would repeat it).
 fn published_refused(report: &Report, sink: &Sink) -> bool {
     let Some(at) = report
         .locations

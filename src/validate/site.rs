@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::format::AppRole;
 use crate::frontmatter::{self, SplitError};
 use crate::report::{Agency, AgencyKind, Report};
-use crate::source::{is_valid_slug, RESERVED_SLUGS};
+use crate::source::{is_valid_slug, slug_problem};
 
 /// What an agency's `_index.md` says.
 #[derive(Debug, Clone, Default)]
@@ -126,21 +126,12 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
 
 /// N008: the folder name is a slug, and not one the site's own pages take.
 fn check_slug(sink: &mut Sink, slug: &str) {
+    let Some(message) = slug_problem(slug) else {
+        return;
+    };
+    let d = sink.add(Code::N008, Pos::START, message).found(slug);
     if !is_valid_slug(slug) {
-        sink.add(Code::N008, Pos::START, format!(
-            "机关目录名“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头，例如 shequ-ban"))
-            .found(slug)
-            .expected("[a-z0-9][a-z0-9-]*");
-    } else if RESERVED_SLUGS.contains(&slug) {
-        sink.add(
-            Code::N008,
-            Pos::START,
-            format!(
-                "机关目录名“{slug}”与站点自己的页面冲突：{} 是保留名，请换一个目录名",
-                RESERVED_SLUGS.join("、")
-            ),
-        )
-        .found(slug);
+        d.expected("[a-z0-9][a-z0-9-]*");
     }
 }
 
@@ -159,10 +150,8 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
     }
     // A folder's name is checked on each of its reports, or on its agency file (or the folder
     // itself) when it holds none.
-    let mut with_reports: std::collections::HashSet<&str> = Default::default();
-    for r in reports {
-        with_reports.insert(r.slug.as_str());
-    }
+    let with_reports: std::collections::HashSet<&str> =
+        reports.iter().map(|r| r.slug.as_str()).collect();
     for a in agencies.values() {
         if !with_reports.contains(a.slug.as_str()) {
             let file = a
