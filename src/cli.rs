@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{self, Diagnostic, HumanRenderer};
+use crate::diagnostic::{self, Diagnostic};
 use crate::format::{FormatDef, EDITIONS};
 use crate::site::{self, LoadOptions};
 use crate::source;
@@ -33,21 +33,6 @@ pub fn use_color(is_terminal: bool) -> bool {
 fn fail(err: &mut dyn Write, msg: impl std::fmt::Display) -> u8 {
     let _ = writeln!(err, "错误：{msg}");
     exit::USAGE
-}
-
-/// Prints diagnostics in the chosen format.
-pub fn print_diagnostics(out: &mut dyn Write, root: &Path, diags: &[Diagnostic], color: bool) {
-    let mut r = HumanRenderer::new(root, color);
-    for d in diags {
-        let _ = out.write_all(r.render(d).as_bytes());
-    }
-}
-
-/// Warns of files left out (content.md: ignored with a warning).
-pub fn print_ignored(err: &mut dyn Write, ignored: &[(String, &'static str)]) {
-    for (file, why) in ignored {
-        let _ = writeln!(err, "warning: 已忽略 {file}（{why}）");
-    }
 }
 
 /// Resolves user-given paths to site-relative prefixes.
@@ -91,19 +76,17 @@ pub fn check(
         Ok(v) => v,
         Err(e) => return fail(err, e),
     };
-    // Nothing is rendered: each batch of reports is cut down to its index data once checked.
-    let mut keep_little =
-        |_: &[crate::report::Report],
-         _: &std::collections::BTreeMap<String, crate::report::Agency>| Ok(());
-    let site = match site::load_with(
+    // Nothing is rendered: each batch of reports is cut down to its facts once checked.
+    let site = match site::Inputs::load(
         &root,
         LoadOptions {
             strict,
             ..Default::default()
         },
-        Some(&mut keep_little),
+        false,
+        None,
     ) {
-        Ok(s) => s,
+        Ok(inputs) => inputs.assemble(),
         Err(e) => return fail(err, e),
     };
     let selected = |file: &str| {
@@ -118,13 +101,13 @@ pub fn check(
         .filter(|d| selected(&d.file))
         .cloned()
         .collect();
-    print_ignored(err, &site.ignored);
+    source::print_ignored(err, &site.ignored);
     match format {
         OutputFormat::Json => {
             let _ = out.write_all(diagnostic::to_json(&diags).as_bytes());
         }
         OutputFormat::Human => {
-            print_diagnostics(out, &root, &diags, color);
+            diagnostic::print(out, &diags, color);
             let files = if only.is_empty() {
                 site.report_files
             } else {
@@ -253,11 +236,11 @@ pub fn build(
         Ok(r) => r,
         Err(e) => return fail(err, e),
     };
-    let (stats, site) = match crate::build::load_and_build(&root, LoadOptions::default(), &opts) {
+    let (stats, site) = match crate::build::build(&root, LoadOptions::default(), &opts) {
         Ok(crate::build::Outcome::Built(stats, site)) => (stats, site),
         Ok(crate::build::Outcome::Invalid(site)) => {
-            print_ignored(err, &site.ignored);
-            print_diagnostics(err, &root, &site.diagnostics, color);
+            source::print_ignored(err, &site.ignored);
+            diagnostic::print(err, &site.diagnostics, color);
             let (errors, warnings) = diagnostic::counts(&site.diagnostics);
             let _ = writeln!(
                 err,
@@ -267,8 +250,8 @@ pub fn build(
         }
         Err(e) => return fail(err, format!("{e}；先前的输出保持不变")),
     };
-    print_ignored(err, &site.ignored);
-    print_diagnostics(err, &root, &site.diagnostics, color);
+    source::print_ignored(err, &site.ignored);
+    diagnostic::print(err, &site.diagnostics, color);
     let base_url = opts.base_url.as_deref().unwrap_or(&site.config.base_url);
     if !base_url.contains("://") {
         // Pages work with a bare path; the sitemap and the feed need whole addresses.
@@ -283,14 +266,25 @@ pub fn build(
         .unwrap_or(&stats.output)
         .display()
         .to_string();
+    let warnings = site.diagnostics.iter().filter(|d| !d.is_error()).count();
     let _ = writeln!(
         out,
-        "已生成 {} 个页面（{} 份报告）到 {shown}，{} 个警告，用时 {:.2} 秒",
+        "已生成 {} 个页面（{} 份报告）到 {shown}，{warnings} 个警告，用时 {:.2} 秒",
         stats.pages,
         stats.reports,
-        site.diagnostics.len(),
         started.elapsed().as_secs_f64()
     );
+    if !stats.withheld.is_empty() {
+        let _ = writeln!(
+            err,
+            "有错误的 {} 份报告未发布：{}",
+            stats.withheld.len(),
+            stats.withheld.join("、")
+        );
+        // Scripts notice: the site was published, but not whole.
+        std::mem::forget(site);
+        return exit::INVALID;
+    }
     // The process ends next: freeing every report one by one would only cost time.
     std::mem::forget(site);
     exit::OK

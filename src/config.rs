@@ -40,6 +40,8 @@ pub struct Portal {
 #[serde(default)]
 pub struct BuildConfig {
     pub strict: bool,
+    /// Withhold reports with errors and publish the rest (site.md, `--keep-going`).
+    pub keep_going: bool,
 }
 
 impl Default for Config {
@@ -80,7 +82,7 @@ const KEYS: &[(&str, &[&str])] = &[
             "contact",
         ],
     ),
-    ("build", &["strict"]),
+    ("build", &["strict", "keep_going"]),
 ];
 
 pub const FILE: &str = "site.toml";
@@ -134,7 +136,9 @@ pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), String> {
     let path = root.join(FILE);
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("无法读取 {}：{e}", path.display()))?;
-    parse(&text)
+    let (config, mut diags) = parse(&text)?;
+    crate::diagnostic::attach_sources(&mut diags, &crate::source::normalize(&text));
+    Ok((config, diags))
 }
 
 /// Parses the text of `site.toml`.

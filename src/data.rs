@@ -8,8 +8,8 @@ use std::fmt::Write;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::facts::Facts;
 use crate::format::{AppRowKind, FormatDef, EDITIONS};
-use crate::index::Summary;
 use crate::markdown::escape;
 use crate::report::{Num, Report};
 
@@ -163,6 +163,22 @@ pub fn report_json<'a>(report: &'a Report, url: &'a str) -> ReportJson<'a> {
     ReportJson { report, url }
 }
 
+/// The bytes of `report.json`, with a final line break.
+pub fn report_json_bytes(report: &Report, url: &str) -> Result<Vec<u8>, String> {
+    let mut json = serde_json::to_vec(&report_json(report, url)).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    Ok(json)
+}
+
+/// `report.csv`: BOM, header, one line per cell.
+pub fn report_csv(r: &Report) -> String {
+    let mut csv = String::with_capacity(26 * 1024);
+    csv.push_str(BOM);
+    csv.push_str(CSV_HEADER);
+    report_csv_into(&mut csv, r);
+    csv
+}
+
 /// Appends the CSV lines of one report (no header, no BOM) to `out`.
 pub fn report_csv_into(out: &mut String, r: &Report) {
     let year = r.year.to_string();
@@ -295,8 +311,8 @@ fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 /// The Atom feed: every report, newest `published` first; those without a date last (newest
 /// year first), with no `<published>` and the oldest date of the feed as `<updated>`, so that
 /// `<updated>` too runs newest first.
-pub fn atom(title: &str, site_url: &str, entries: &[(&Summary, String)]) -> String {
-    let mut sorted: Vec<&(&Summary, String)> = entries.iter().collect();
+pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String {
+    let mut sorted: Vec<&(&Facts, String)> = entries.iter().collect();
     sorted.sort_by(|a, b| {
         (b.0.published.is_some(), b.0.published, b.0.year, &a.0.slug).cmp(&(
             a.0.published.is_some(),

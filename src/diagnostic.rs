@@ -3,9 +3,7 @@
 //! In: what the validators found. Out: sorted lists printed as compiler-style text (with the source
 //! line and a marker) or as the JSON array that rules.md defines.
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -139,6 +137,10 @@ pub struct Diagnostic {
     pub note: Option<String>,
     #[serde(skip)]
     pub width: u32,
+    /// The text of the line pointed at, kept from when the file was checked: printing never
+    /// reads the file again (in `serve` it may have changed since).
+    #[serde(skip)]
+    pub source: Option<String>,
 }
 
 impl Diagnostic {
@@ -157,6 +159,7 @@ impl Diagnostic {
             label: None,
             note: None,
             width: pos.width,
+            source: None,
         }
     }
 
@@ -223,6 +226,19 @@ pub fn make_strict(diags: &mut [Diagnostic]) {
     }
 }
 
+/// Gives each diagnostic of a file the text of its line, from the file as it was checked.
+pub fn attach_sources(diags: &mut [Diagnostic], text: &str) {
+    if diags.iter().all(|d| d.source.is_some()) {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for d in diags.iter_mut().filter(|d| d.source.is_none()) {
+        d.source = lines
+            .get((d.line as usize).wrapping_sub(1))
+            .map(|l| (*l).to_string());
+    }
+}
+
 /// Counts of errors and warnings.
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -236,36 +252,14 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
     s
 }
 
-/// Renders diagnostics as a compiler does, reading source lines from the site root.
-pub struct HumanRenderer<'a> {
-    root: &'a Path,
+/// Renders diagnostics as a compiler does, with the source line each one carries.
+pub struct HumanRenderer {
     color: bool,
-    /// Each file's lines, read once (a file may carry thousands of diagnostics).
-    cache: BTreeMap<String, Option<Vec<String>>>,
 }
 
-impl<'a> HumanRenderer<'a> {
-    pub fn new(root: &'a Path, color: bool) -> Self {
-        HumanRenderer {
-            root,
-            color,
-            cache: BTreeMap::new(),
-        }
-    }
-
-    fn source_line(&mut self, file: &str, line: u32) -> Option<String> {
-        let root = self.root;
-        let text = self
-            .cache
-            .entry(file.to_string())
-            .or_insert_with(|| {
-                let bytes = std::fs::read(root.join(file)).ok()?;
-                let text = String::from_utf8(bytes).ok()?;
-                let text = crate::source::normalize(&text);
-                Some(text.lines().map(str::to_string).collect())
-            })
-            .as_ref()?;
-        text.get(line.checked_sub(1)? as usize).cloned()
+impl HumanRenderer {
+    pub fn new(color: bool) -> Self {
+        HumanRenderer { color }
     }
 
     /// One diagnostic, ending with a blank line.
@@ -288,7 +282,7 @@ impl<'a> HumanRenderer<'a> {
         }
         let label = d.label.clone().unwrap_or_default();
         let origin;
-        let out = match self.source_line(&d.file, d.line) {
+        let out = match &d.source {
             Some(line) => {
                 // A position at or past the end of the line (where YAML found a bracket
                 // missing, or an empty line) points at padding, so that the printed
@@ -327,6 +321,14 @@ impl<'a> HumanRenderer<'a> {
             }
         };
         format!("{out}\n\n")
+    }
+}
+
+/// Prints diagnostics as a compiler does.
+pub fn print(out: &mut dyn std::io::Write, diags: &[Diagnostic], color: bool) {
+    let mut r = HumanRenderer::new(color);
+    for d in diags {
+        let _ = out.write_all(r.render(d).as_bytes());
     }
 }
 

@@ -1,26 +1,31 @@
 //! nianbao (年报): a static site generator for government information-disclosure annual reports.
 //!
-//! The pipeline, one module per stage:
-//! `config` (site.toml) → `source` (content tree, decoding) → `frontmatter` + `markdown` (parse)
-//! → `validate` (every rule, building the `report` model) → `site` (the whole load stage) →
-//! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
-//! feeds) → `output` (atomic write). `format` holds the official editions as data;
-//! `diagnostic` prints what the validators found; `serve` previews the site locally (watch,
-//! HTTP, live reload); `cli` runs the commands.
+//! The pipeline, one module per stage (docs/architecture.md tells how it fits together):
+//! load — `config` (site.toml), `source` (content tree, decoding), `frontmatter` + `markdown`
+//! (parse), `validate` (every rule, building the `report` model and its `facts`); assemble —
+//! `site` (checked files → a site); plan — `plan` (every output with a fingerprint of its inputs,
+//! `index` grouping the reports); render — `render` (Tera + typed views), `data` (JSON, CSV,
+//! feeds); write — `write` (one writer, two sinks) and `output` (the staging folder swapped in).
+//! `build` runs them for `nianbao build`; `serve` keeps them between saves and writes only what
+//! changed. `format` holds the official editions as data; `diagnostic` prints what the
+//! validators found; `cli` runs the commands.
 
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod diagnostic;
+pub mod facts;
 pub mod format;
 pub mod frontmatter;
 pub mod index;
 pub mod markdown;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod serve;
 pub mod site;
 pub mod source;
 pub mod validate;
+pub mod write;

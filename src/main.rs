@@ -47,6 +47,10 @@ enum Command {
         /// Include draft reports.
         #[arg(long)]
         drafts: bool,
+        /// Withhold reports with errors (absent from every page, list and data file) and publish
+        /// the rest; exit code 1 when any was withheld.
+        #[arg(long)]
+        keep_going: bool,
         /// Output folder (default: output_dir of site.toml).
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
@@ -106,11 +110,13 @@ fn main() -> ExitCode {
         }
         Command::Build {
             drafts,
+            keep_going,
             output,
             base_url,
         } => {
             let opts = nianbao::build::BuildOptions {
                 drafts,
+                keep_going,
                 output,
                 base_url,
                 inject_html: String::new(),

@@ -66,7 +66,7 @@ impl fmt::Display for Num {
 }
 
 /// One row of table 三: the six applicant cells and the 总计 if the author wrote it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct AppCells {
     pub cells: [u64; 6],
     pub total: Option<u64>,
@@ -86,7 +86,7 @@ impl AppCells {
 }
 
 /// One group of table 四: 结果维持 · 结果纠正 · 其他结果 · 尚未审结, and 总计 if written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct AppealCells {
     pub cells: [u64; 4],
     pub total: Option<u64>,
@@ -103,7 +103,7 @@ impl AppealCells {
 }
 
 /// 信息处理费 (2021 edition, section 六).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ProcessingFees {
     pub notices: u64,
     /// 元
@@ -589,7 +589,7 @@ impl Report {
 }
 
 /// The figures index pages compare across reports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct KeyFigures {
     /// 一、本年新收 · 总计
     pub received: u64,

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Code, Detail, Diagnostic, Pos};
 
 /// One agency folder under `content/`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgencyDir {
     pub slug: String,
     /// `content/<slug>/_index.md`, relative to the root.
@@ -20,15 +20,19 @@ pub struct AgencyDir {
     pub reports: Vec<String>,
     /// Other files, relative to the agency folder, copied beside the reports.
     pub attachments: Vec<String>,
+    /// Markdown files nested too deep, relative to the root.
+    pub misplaced: Vec<String>,
+    /// Files left out, with the reason.
+    pub ignored: Vec<(String, &'static str)>,
 }
 
 /// What `content/` holds.
 #[derive(Debug, Clone, Default)]
 pub struct ContentTree {
     pub agencies: Vec<AgencyDir>,
-    /// Markdown files in the wrong place (directly in `content/` or nested too deep).
+    /// Markdown files directly in `content/`.
     pub misplaced: Vec<String>,
-    /// Files left out, with the reason, for a warning on the terminal.
+    /// Files directly in `content/` left out, with the reason.
     pub ignored: Vec<(String, &'static str)>,
 }
 
@@ -78,119 +82,162 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Walks `content/` (a missing folder is an empty site).
+/// What an entry of `content/` is, once symlinks are judged: `None` when it is left out.
+enum Kind {
+    File,
+    Dir,
+}
+
+/// Judges one entry: hidden and editor files, and symlinks (followed only to a file inside the
+/// site), are left out with the reason.
+fn kind_of(
+    entry: &walkdir::DirEntry,
+    root_real: &Path,
+    relpath: &str,
+    ignored: &mut Vec<(String, &'static str)>,
+) -> Option<Kind> {
+    if is_ignored_name(&entry.file_name().to_string_lossy()) {
+        ignored.push((relpath.to_string(), "隐藏文件或编辑器的临时、备份文件"));
+        return None;
+    }
+    if entry.path_is_symlink() {
+        return match entry.path().canonicalize() {
+            Ok(real) if real.starts_with(root_real) && real.is_dir() => {
+                // Linked folders are not followed.
+                ignored.push((relpath.to_string(), "指向文件夹的符号链接"));
+                None
+            }
+            Ok(real) if real.starts_with(root_real) => real.is_file().then_some(Kind::File),
+            _ => {
+                ignored.push((relpath.to_string(), "符号链接指向站点之外"));
+                None
+            }
+        };
+    }
+    let t = entry.file_type();
+    if t.is_dir() {
+        Some(Kind::Dir)
+    } else if t.is_file() {
+        Some(Kind::File)
+    } else {
+        None
+    }
+}
+
+/// Walks `content/` (a missing folder is an empty site): the top level, then each agency folder
+/// as [`scan_agency`] does.
 pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
-    let content = root.join("content");
     let mut tree = ContentTree::default();
+    for slug in scan_top(root, &mut tree)? {
+        if let Some(dir) = scan_agency(root, &slug)? {
+            tree.agencies.push(dir);
+        }
+    }
+    Ok(tree)
+}
+
+/// The top level of `content/`: the agency folder names (sorted); files there go to `misplaced`
+/// or `ignored` of `tree`.
+pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<String>> {
+    let content = root.join("content");
+    tree.misplaced.clear();
+    tree.ignored.clear();
     if !content.is_dir() {
-        return Ok(tree);
+        return Ok(Vec::new());
     }
     let root_real = root.canonicalize()?;
-    let mut agencies: std::collections::BTreeMap<String, AgencyDir> = Default::default();
-    let mut walker = WalkDir::new(&content)
+    let mut slugs = Vec::new();
+    let walker = WalkDir::new(&content)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let relpath = rel(root, entry.path());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match kind_of(&entry, &root_real, &relpath, &mut tree.ignored) {
+            Some(Kind::Dir) => slugs.push(name),
+            Some(Kind::File) if name == "_index.md" => {
+                // A site-level intro file, as other generators use: not a report.
+                tree.ignored
+                    .push((relpath, "站点首页不使用 content/_index.md"));
+            }
+            Some(Kind::File) if name.ends_with(".md") => tree.misplaced.push(relpath),
+            Some(Kind::File) => tree.ignored.push((relpath, "content/ 下只放机关目录")),
+            None => {}
+        }
+    }
+    Ok(slugs)
+}
+
+/// One agency folder, `content/<slug>/` (`None` when it is not a folder, e.g. deleted).
+pub fn scan_agency(root: &Path, slug: &str) -> std::io::Result<Option<AgencyDir>> {
+    let dir_path = root.join("content").join(slug);
+    // A linked agency folder is left out by the top level: never followed here either.
+    match std::fs::symlink_metadata(&dir_path) {
+        Ok(m) if m.is_dir() => {}
+        _ => return Ok(None),
+    }
+    let root_real = root.canonicalize()?;
+    let mut dir = AgencyDir {
+        slug: slug.to_string(),
+        ..Default::default()
+    };
+    let mut walker = WalkDir::new(&dir_path)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walker.next() {
         let entry = entry.map_err(std::io::Error::other)?;
-        let path = entry.path();
-        let relpath = rel(root, path);
-        if is_ignored_name(&entry.file_name().to_string_lossy()) {
-            if entry.file_type().is_dir() {
+        let relpath = rel(root, entry.path());
+        let is_dir = entry.file_type().is_dir() && !entry.path_is_symlink();
+        let kind = kind_of(&entry, &root_real, &relpath, &mut dir.ignored);
+        let Some(Kind::File) = kind else {
+            if kind.is_none() && is_dir {
                 walker.skip_current_dir();
             }
-            tree.ignored
-                .push((relpath, "隐藏文件或编辑器的临时、备份文件"));
             continue;
-        }
-        let mut is_file = entry.file_type().is_file();
-        let mut is_dir = entry.file_type().is_dir();
-        if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Ok(real) if real.starts_with(&root_real) => {
-                    is_file = real.is_file();
-                    is_dir = false; // linked folders are not followed
-                    if real.is_dir() {
-                        tree.ignored.push((relpath, "指向文件夹的符号链接"));
-                        continue;
-                    }
-                }
-                _ => {
-                    tree.ignored.push((relpath, "符号链接指向站点之外"));
-                    continue;
-                }
-            }
-        }
-        let depth = entry.depth();
+        };
         let name = entry.file_name().to_string_lossy().into_owned();
-        let is_md = name.ends_with(".md");
-        if depth == 1 && is_dir {
-            agencies.entry(name.clone()).or_insert_with(|| AgencyDir {
-                slug: name,
-                ..Default::default()
-            });
-            continue;
-        }
-        if !is_file {
-            continue;
-        }
-        if depth == 1 {
-            if name == "_index.md" {
-                // A site-level intro file, as other generators use: not a report.
-                tree.ignored
-                    .push((relpath, "站点首页不使用 content/_index.md"));
-            } else if is_md {
-                tree.misplaced.push(relpath);
-            } else {
-                tree.ignored.push((relpath, "content/ 下只放机关目录"));
-            }
-            continue;
-        }
-        let slug = path
-            .strip_prefix(&content)
-            .ok()
-            .and_then(|p| p.components().next())
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let agency = agencies.entry(slug.clone()).or_insert_with(|| AgencyDir {
-            slug: slug.clone(),
-            ..Default::default()
-        });
-        if depth == 2 && name == "_index.md" {
-            agency.index = Some(relpath);
-        } else if depth == 2 && is_md {
-            agency.reports.push(relpath);
-        } else if is_md {
-            tree.misplaced.push(relpath);
+        let depth = entry.depth();
+        if depth == 1 && name == "_index.md" {
+            dir.index = Some(relpath);
+        } else if depth == 1 && name.ends_with(".md") {
+            dir.reports.push(relpath);
+        } else if name.ends_with(".md") {
+            dir.misplaced.push(relpath);
         } else {
-            let inside = rel(&content.join(&slug), path);
-            agency.attachments.push(inside);
+            dir.attachments.push(rel(&dir_path, entry.path()));
         }
     }
     // An attachment must not take the place of a page the build writes: `index.html` or a
     // report's folder (`2021/…`).
-    for agency in agencies.values_mut() {
-        let years: Vec<&str> = agency
-            .reports
-            .iter()
-            .filter_map(|f| f.rsplit('/').next()?.strip_suffix(".md"))
-            .collect();
-        let (kept, clashing): (Vec<String>, Vec<String>) = std::mem::take(&mut agency.attachments)
-            .into_iter()
-            .partition(|a| {
-                let first = a.split('/').next().unwrap_or_default();
-                first != "index.html" && !years.contains(&first)
-            });
-        agency.attachments = kept;
-        for a in clashing {
-            tree.ignored.push((
-                format!("content/{}/{a}", agency.slug),
-                "与生成的页面同名，不复制",
-            ));
-        }
+    let years: Vec<&str> = dir
+        .reports
+        .iter()
+        .filter_map(|f| f.rsplit('/').next()?.strip_suffix(".md"))
+        .collect();
+    let (kept, clashing): (Vec<String>, Vec<String>) = std::mem::take(&mut dir.attachments)
+        .into_iter()
+        .partition(|a| {
+            let first = a.split('/').next().unwrap_or_default();
+            first != "index.html" && !years.contains(&first)
+        });
+    dir.attachments = kept;
+    for a in clashing {
+        dir.ignored.push((
+            format!("content/{}/{a}", dir.slug),
+            "与生成的页面同名，不复制",
+        ));
     }
-    tree.agencies = agencies.into_values().collect();
-    Ok(tree)
+    Ok(Some(dir))
+}
+
+/// Warns of files left out (content.md: ignored with a warning).
+pub fn print_ignored(err: &mut dyn std::io::Write, ignored: &[(String, &'static str)]) {
+    for (file, why) in ignored {
+        let _ = writeln!(err, "warning: 已忽略 {file}（{why}）");
+    }
 }
 
 /// Strips a BOM and turns CRLF into LF; lines keep their numbers.

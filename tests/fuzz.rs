@@ -71,10 +71,15 @@ fn check_bytes(bytes: &[u8]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Renders diagnostics as `check` prints them, from the file written under `root`.
+/// Renders diagnostics as `check` prints them, with the lines of the file written under `root`.
 fn render_all(root: &Path, diags: &[Diagnostic]) {
-    let mut r = HumanRenderer::new(root, false);
-    for d in diags {
+    let mut r = HumanRenderer::new(false);
+    let mut diags = diags.to_vec();
+    if let Some(first) = diags.first() {
+        let text = std::fs::read_to_string(root.join(&first.file)).unwrap_or_default();
+        diagnostic::attach_sources(&mut diags, &nianbao::source::normalize(&text));
+    }
+    for d in &diags {
         let text = r.render(d);
         assert!(text.contains(&format!("[{}]", d.code)), "{text}");
         assert!(

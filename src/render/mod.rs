@@ -11,13 +11,15 @@ pub mod table;
 pub mod view;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tera::{Context, Tera};
 
 use crate::config::Config;
+use crate::facts::Facts;
 use crate::format::layout::grids;
 use crate::format::{SectionKind, TableId};
-use crate::index::{Index, Summary};
+use crate::index::Index;
 use crate::markdown;
 use crate::report::{Agency, AgencyKind, Report};
 use view::*;
@@ -92,6 +94,9 @@ pub struct Renderer {
     /// Absolute site URL ending in `/`.
     pub base_url: String,
     inject_html: String,
+    /// Fingerprint of everything every page is made with: the templates, the site settings,
+    /// the base URL and the injected HTML.
+    pub fingerprint: u64,
 }
 
 /// Reads the `.html` files of a folder, by relative path.
@@ -193,6 +198,11 @@ impl Renderer {
             script: format!("{base}assets/nianbao.js"),
             figure_labels: FIGURE_LABELS.to_vec(),
         };
+        let fingerprint = crate::facts::fingerprint_of(&(
+            &templates,
+            serde_json::to_string(&site).unwrap_or_default(),
+            &inject_html,
+        ));
         Ok(Renderer {
             tera,
             skeletons,
@@ -201,7 +211,13 @@ impl Renderer {
             base,
             base_url,
             inject_html,
+            fingerprint,
         })
+    }
+
+    /// The site's title.
+    pub fn site_title(&self) -> String {
+        self.site.title.clone()
     }
 
     /// Root-relative URL of a path below the site root.
@@ -256,7 +272,7 @@ impl Renderer {
     }
 
     /// A report as listed on index pages.
-    pub fn link(&self, s: &Summary) -> ReportLink {
+    pub fn link(&self, s: &Facts) -> ReportLink {
         ReportLink {
             title: s.title.clone(),
             agency: s.agency.clone(),
@@ -278,7 +294,7 @@ impl Renderer {
         }
     }
 
-    fn agency_link(&self, a: &Agency, reports: &[Summary]) -> AgencyLink {
+    fn agency_link(&self, a: &Agency, reports: &[Arc<Facts>]) -> AgencyLink {
         AgencyLink {
             name: a.name.clone(),
             slug: a.slug.clone(),
@@ -296,7 +312,8 @@ impl Renderer {
     }
 
     /// The report page.
-    pub fn report_page(&self, r: &Report, agency: &Agency) -> Result<String, String> {
+    /// The report page; `agency` is the agency's current name, for the breadcrumb.
+    pub fn report_page(&self, r: &Report, agency: &str) -> Result<String, String> {
         let f = r.format;
         let link_base = self.url(&format!("{}/", r.slug));
         let grids = grids(f);
@@ -358,7 +375,7 @@ impl Renderer {
             sections,
         };
         let crumbs = vec![
-            (agency.name.clone(), Some(self.url(&format!("{}/", r.slug)))),
+            (agency.to_string(), Some(self.url(&format!("{}/", r.slug)))),
             (format!("{} 年度", r.year), None),
         ];
         let page = self.page(r.title.clone(), &path, crumbs);
@@ -382,12 +399,13 @@ impl Renderer {
             base: self.base.clone(),
             base_url: self.base_url.clone(),
             inject_html: self.inject_html.clone(),
+            fingerprint: self.fingerprint,
         }
     }
 
     /// The report page through Tera, even where a cut page would do (for tests).
     #[doc(hidden)]
-    pub fn report_page_with_tera(&self, r: &Report, agency: &Agency) -> Result<String, String> {
+    pub fn report_page_with_tera(&self, r: &Report, agency: &str) -> Result<String, String> {
         self.tera_only().report_page(r, agency)
     }
 
@@ -472,7 +490,7 @@ impl Renderer {
         )
     }
 
-    pub fn agency(&self, a: &Agency, reports: &[Summary]) -> Result<String, String> {
+    pub fn agency(&self, a: &Agency, reports: &[Arc<Facts>]) -> Result<String, String> {
         let kind = match a.kind {
             AgencyKind::Government => "人民政府",
             AgencyKind::Department => "政府部门",
@@ -518,7 +536,7 @@ impl Renderer {
         )
     }
 
-    pub fn year(&self, year: u16, reports: &[Summary]) -> Result<String, String> {
+    pub fn year(&self, year: u16, reports: &[Arc<Facts>]) -> Result<String, String> {
         let view = YearView {
             year,
             reports: reports.iter().map(|s| self.link(s)).collect(),

@@ -5,7 +5,7 @@
 //! The stack is axum over hyper, with tower-http's `ServeDir` for the files. The served folder
 //! changes with every full rebuild, so a `ServeDir` is made per request (it is only a path and
 //! a few flags). After an incremental rebuild changed the reports' data, the two data files of
-//! the site are streamed as [`datafiles::compose`] makes them.
+//! the site are streamed as [`crate::write::compose`] makes them.
 
 use std::convert::Infallible;
 use std::io::{self, Write};
@@ -27,9 +27,9 @@ use tokio_stream::wrappers::{BroadcastStream, ReceiverStream};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
-use super::datafiles::{self, DataFile};
 use super::rebuild::Served;
 use super::reload::{self, Hub};
+use crate::write::{self as datafiles, DataFile};
 
 /// Largest HTML page the overlay is added to; larger ones are served as they are.
 const MAX_HTML: usize = 64 << 20;

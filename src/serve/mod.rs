@@ -7,7 +7,6 @@
 //! build and the hub's event stream. This module wires them together: the watcher and the
 //! builder run on their own threads, the HTTP server on a small tokio runtime.
 
-pub mod datafiles;
 pub mod http;
 pub mod rebuild;
 pub mod reload;

@@ -1,14 +1,16 @@
 //! Rules that look across files: N008 (folders, duplicates), W001 (carry-over from the previous
 //! year), W003 (on time, by agency kind), W006 (规章 from a township); and agency files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::{Detail, Sink};
 use crate::config::suggest;
 use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::facts::Facts;
 use crate::format::AppRole;
 use crate::frontmatter::{self, SplitError};
-use crate::report::{Agency, AgencyKind, Report};
+use crate::report::{Agency, AgencyKind};
 use crate::source::{is_valid_slug, slug_problem};
 
 /// What an agency's `_index.md` says.
@@ -135,13 +137,21 @@ fn check_slug(sink: &mut Sink, slug: &str) {
     }
 }
 
-/// Cross-report rules. `agencies` by slug; `reports` every report that could be read.
-pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Vec<Diagnostic> {
+/// The cross-report rules, over every report that could be read (sorted by agency, year and
+/// file) and the agencies by slug.
+pub fn check_site(reports: &[Arc<Facts>], agencies: &BTreeMap<String, Agency>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     // The report of each agency and year; any other is a duplicate. Where two claim the same
     // year, the one whose file name is that year wins, so that the stray copy is flagged.
-    let named_for_year = |r: &Report| r.file.ends_with(&format!("/{}.md", r.year));
-    let mut first: std::collections::HashMap<(&str, u16), &Report> = Default::default();
+    let named_for_year = |r: &Facts| {
+        r.file
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".md"))
+            .and_then(|stem| stem.parse::<u16>().ok())
+            == Some(r.year)
+    };
+    let mut first: HashMap<(&str, u16), &Facts> = HashMap::with_capacity(reports.len());
     for r in reports {
         let kept = first.entry((r.slug.as_str(), r.year)).or_insert(r);
         if !named_for_year(kept) && named_for_year(r) {
@@ -150,8 +160,7 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
     }
     // A folder's name is checked on each of its reports, or on its agency file (or the folder
     // itself) when it holds none.
-    let with_reports: std::collections::HashSet<&str> =
-        reports.iter().map(|r| r.slug.as_str()).collect();
+    let with_reports: HashSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
     for a in agencies.values() {
         if !with_reports.contains(a.slug.as_str()) {
             let file = a
@@ -164,67 +173,66 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
         }
     }
     for r in reports {
-        let mut sink = Sink::new(&r.file);
-        check_slug(&mut sink, &r.slug);
+        if let Some(message) = slug_problem(&r.slug) {
+            let mut d = r.diagnostic(Code::N008, Pos::START, message);
+            d.found(r.slug.clone());
+            if !is_valid_slug(&r.slug) {
+                d.expected("[a-z0-9][a-z0-9-]*");
+            }
+            diags.push(d);
+        }
         if r.year != 0 {
             match first.get(&(r.slug.as_str(), r.year)) {
-                Some(f) if !std::ptr::eq(*f, r) => {
-                    sink.add(
+                Some(f) if !std::ptr::eq(*f, &**r) => {
+                    let mut d = r.diagnostic(
                         Code::N008,
-                        r.locations.key("year"),
+                        r.year_at,
                         format!(
                             "{} 年的报告重复：{} 已是该机关的 {} 年报告",
                             r.year, f.file, r.year
                         ),
-                    )
-                    .found(r.file.clone())
-                    .label("重复的报告");
+                    );
+                    d.found(r.file.clone()).label("重复的报告");
+                    diags.push(d);
                 }
                 _ => {}
             }
         }
-        let agency = agencies.get(&r.slug);
-        let kind = agency.map(|a| a.kind).unwrap_or_default();
+        let kind = agencies.get(&r.slug).map(|a| a.kind).unwrap_or_default();
 
         // W001: carried over = last year's carried forward.
-        if let Some(prev) = r
+        let prev = r
             .year
             .checked_sub(1)
-            .and_then(|y| first.get(&(r.slug.as_str(), y)))
-        {
-            if let (Some(now), Some(before)) = (
-                r.row_by_role(AppRole::CarriedOver),
-                prev.row_by_role(AppRole::CarriedForward),
-            ) {
+            .and_then(|y| first.get(&(r.slug.as_str(), y)));
+        if let (Some(prev), Some(now)) = (prev, r.carried_over) {
+            if let Some(before) = prev.carried_forward {
                 let t = &r.format.applications;
-                let co = t
-                    .rows
-                    .iter()
-                    .find(|x| x.role == AppRole::CarriedOver)
-                    .map_or("", |x| x.label);
-                let cf = t
-                    .rows
-                    .iter()
-                    .find(|x| x.role == AppRole::CarriedForward)
-                    .map_or("", |x| x.label);
-                let path = format!("applications.{}", r.role_path(AppRole::CarriedOver));
+                let label = |role| {
+                    t.rows
+                        .iter()
+                        .find(|x| x.role == role)
+                        .map_or("", |x| x.label)
+                };
+                let (co, cf) = (label(AppRole::CarriedOver), label(AppRole::CarriedForward));
                 for i in 0..6 {
                     if now[i] != before[i] {
                         let col = t.columns[i];
-                        sink.add(
+                        let mut d = r.diagnostic(
                             Code::W001,
-                            r.locations.cell(&path, i),
+                            r.carried_over_at[i],
                             format!(
                                 "“{co}”的“{col}” = {}，但 {} 年报告的“{cf}” = {}",
                                 now[i], prev.year, before[i]
                             ),
-                        )
-                        .row(co)
-                        .col(col)
-                        .expected(before[i])
-                        .found(now[i])
-                        .label(format!("{} 年结转为 {}", prev.year, before[i]))
-                        .note(format!("上一年度报告：{}", prev.file));
+                        );
+                        d.row(co)
+                            .col(col)
+                            .expected(before[i])
+                            .found(now[i])
+                            .label(format!("{} 年结转为 {}", prev.year, before[i]))
+                            .note(format!("上一年度报告：{}", prev.file));
+                        diags.push(d);
                     }
                 }
             }
@@ -241,38 +249,33 @@ pub fn check_site(reports: &[Report], agencies: &BTreeMap<String, Agency>) -> Ve
                 } else {
                     "政府部门的年度报告应于次年 1 月 31 日前公布"
                 };
-                sink.add(
+                let mut d = r.diagnostic(
                     Code::W003,
-                    r.locations.cell("published", 0),
+                    r.published_at,
                     format!("发布日期 {date} 晚于截止日期 {deadline}（{rule}，条例第四十九条）"),
-                )
-                .expected(deadline.to_string())
-                .found(date.to_string())
-                .label("逾期发布");
+                );
+                d.expected(deadline.to_string())
+                    .found(date.to_string())
+                    .label("逾期发布");
+                diags.push(d);
             }
         }
 
         // W006: a township makes no 规章.
-        if kind == AgencyKind::Township {
+        if kind == AgencyKind::Township && r.makes_rules {
             if let Some((_, row)) = r.format.active_rows().next() {
-                if r.active
-                    .get(row.key)
-                    .is_some_and(|v| v.iter().any(|n| n.is_positive()))
-                {
-                    sink.add(
-                        Code::W006,
-                        r.locations.key(&format!("active.{}", row.key)),
-                        format!(
-                            "乡镇、街道没有制定{}的权限，但“{}”一行不为 0",
-                            row.label, row.label
-                        ),
-                    )
-                    .row(row.label)
-                    .label(row.label);
-                }
+                let mut d = r.diagnostic(
+                    Code::W006,
+                    r.rules_at,
+                    format!(
+                        "乡镇、街道没有制定{}的权限，但“{}”一行不为 0",
+                        row.label, row.label
+                    ),
+                );
+                d.row(row.label).label(row.label);
+                diags.push(d);
             }
         }
-        diags.extend(sink.diags);
     }
     diags
 }

@@ -1,0 +1,219 @@
+//! Facts: what the stages after checking read of a report — its small, typed part.
+//!
+//! In: a checked [`Report`] and the text it was read from. Out: [`Facts`]: names, year, dates,
+//! key figures, the rows and positions the cross-report rules read (each position with its
+//! source line, so that their diagnostics print without the file), and fingerprints of the file
+//! and of its data, from which the build plan knows what changed. A build keeps only these of
+//! every report once its pages are written; a rule that needs more of a report adds a field here.
+
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::format::{AppRole, FormatDef};
+use crate::report::{KeyFigures, Report};
+
+/// A 64-bit fingerprint of some bytes.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// A hasher for fingerprints of structured values (fixed seed: the same in every run).
+pub fn hasher() -> impl Hasher {
+    xxhash_rust::xxh3::Xxh3Default::new()
+}
+
+/// The fingerprint of a value's `Hash`.
+pub fn fingerprint_of(value: &impl Hash) -> u64 {
+    let mut h = hasher();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What the cross-report rules, the indexes and the build plan read of a report.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// Path relative to the site root, e.g. `content/shequ-ban/2020.md`.
+    pub file: String,
+    pub slug: String,
+    pub year: u16,
+    /// 机关名称 as it stood that year.
+    pub agency: String,
+    pub title: String,
+    pub published: Option<NaiveDate>,
+    pub draft: bool,
+    pub format: &'static FormatDef,
+    pub figures: KeyFigures,
+    /// Fingerprint of everything the report is read from: its text, file and folder.
+    pub source: u64,
+    /// Fingerprint of what `report.json` and `report.csv` hold, but for the URL.
+    pub data: u64,
+    pub year_at: Pos,
+    pub published_at: Pos,
+    /// 二、上年结转 (seven columns, 总计 last), for W001.
+    pub carried_over: Option<[u64; 7]>,
+    /// Where each of its six applicant cells is.
+    pub carried_over_at: [Pos; 6],
+    /// 四、结转下年度继续办理, for the next year's W001.
+    pub carried_forward: Option<[u64; 7]>,
+    /// Whether the first row of table 二 (规章) holds a figure above zero, for W006.
+    pub makes_rules: bool,
+    pub rules_at: Pos,
+    /// The text of the lines the positions above are on.
+    lines: Vec<(u32, Box<str>)>,
+}
+
+impl Facts {
+    /// The facts of a report read from `text`.
+    pub fn of(r: &Report, text: &str) -> Facts {
+        let f = r.format;
+        let carried_over_path = format!("applications.{}", r.role_path(AppRole::CarriedOver));
+        let carried_over_at = std::array::from_fn(|i| r.locations.cell(&carried_over_path, i));
+        let rules = f.active_rows().next().map(|(_, row)| row.key);
+        let makes_rules = rules
+            .and_then(|k| r.active.get(k))
+            .is_some_and(|v| v.iter().any(|n| n.is_positive()));
+        let rules_at = rules.map_or(Pos::START, |k| r.locations.key(&format!("active.{k}")));
+        let mut facts = Facts {
+            file: r.file.clone(),
+            slug: r.slug.clone(),
+            year: r.year,
+            agency: r.agency.clone(),
+            title: r.title.clone(),
+            published: r.published,
+            draft: r.draft,
+            format: f,
+            figures: r.key_figures(),
+            source: source_fingerprint(&r.file, &r.slug, text),
+            data: data_fingerprint(r),
+            year_at: r.locations.key("year"),
+            published_at: r.locations.cell("published", 0),
+            carried_over: r.row_by_role(AppRole::CarriedOver),
+            carried_over_at,
+            carried_forward: r.row_by_role(AppRole::CarriedForward),
+            makes_rules,
+            rules_at,
+            lines: Vec::new(),
+        };
+        let mut wanted: Vec<u32> = vec![
+            1,
+            facts.year_at.line,
+            facts.published_at.line,
+            facts.carried_over_at[0].line,
+            facts.rules_at.line,
+        ];
+        wanted.sort_unstable();
+        wanted.dedup();
+        facts.lines = text
+            .lines()
+            .zip(1u32..)
+            .filter(|(_, n)| wanted.binary_search(n).is_ok())
+            .map(|(l, n)| (n, l.into()))
+            .collect();
+        facts
+    }
+
+    /// A diagnostic on this report at `pos`, carrying its source line when the facts hold it.
+    pub fn diagnostic(&self, code: Code, pos: Pos, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::new(code, self.file.clone(), pos, message);
+        d.source = self
+            .lines
+            .iter()
+            .find(|(n, _)| *n == d.line)
+            .map(|(_, l)| l.to_string());
+        d
+    }
+
+    /// Path of the report's folder below the site root, e.g. `shequ-ban/2020/`.
+    pub fn path(&self) -> String {
+        format!("{}/{}/", self.slug, self.year)
+    }
+
+    /// Fingerprint of what index pages and the feed show of the report.
+    pub fn listing(&self) -> u64 {
+        fingerprint_of(&(
+            &self.slug,
+            &self.agency,
+            self.year,
+            &self.title,
+            self.published,
+            self.draft,
+            self.figures,
+        ))
+    }
+}
+
+/// Everything a report is read from: the same fingerprint means the same report.
+pub fn source_fingerprint(file: &str, slug: &str, text: &str) -> u64 {
+    let mut h = hasher();
+    file.hash(&mut h);
+    slug.hash(&mut h);
+    h.write_u64(fingerprint(text.as_bytes()));
+    h.finish()
+}
+
+/// What `report.json` and `report.csv` are made of, but for the URL.
+fn data_fingerprint(r: &Report) -> u64 {
+    let mut h = hasher();
+    (
+        &r.agency,
+        &r.slug,
+        r.year,
+        r.format.id,
+        r.published,
+        &r.title,
+        &r.active,
+        &r.applications,
+        &r.appeals,
+        &r.processing_fees,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Report {
+        let ctx = crate::validate::FileContext {
+            file: "content/a/2021.md",
+            slug: "a",
+            this_year: 2026,
+        };
+        crate::validate::read_report(&ctx, text).0.unwrap()
+    }
+
+    #[test]
+    fn positions_carry_their_lines() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md"))
+                .unwrap();
+        let r = read(&text);
+        let f = Facts::of(&r, &text);
+        let d = f.diagnostic(Code::W001, f.carried_over_at[2], "x");
+        let line = text.lines().nth(d.line as usize - 1).unwrap();
+        assert_eq!(d.source.as_deref(), Some(line));
+        assert!(line.contains("carried_over"), "{line}");
+        assert_eq!(f.path(), "a/2021/");
+    }
+
+    #[test]
+    fn the_data_fingerprint_ignores_the_narrative() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md"))
+                .unwrap();
+        let edited = text.replacen("## 五、", "新增一句。\n\n## 五、", 1);
+        assert_ne!(edited, text);
+        let (a, b) = (
+            Facts::of(&read(&text), &text),
+            Facts::of(&read(&edited), &edited),
+        );
+        assert_eq!(a.data, b.data);
+        assert_ne!(a.source, b.source);
+        assert_eq!(a.listing(), b.listing());
+    }
+}
