@@ -14,10 +14,8 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::facts::Facts;
-use crate::index::Index;
 use crate::output::Staging;
-use crate::plan::{self, Plan, Planned, Settings, StaticFile};
+use crate::plan::{self, Plan, Settings, StaticFile};
 use crate::render::{Renderer, DEFAULT_STATIC};
 use crate::report::Report;
 use crate::site::{self, Inputs, LoadOptions, Site};
@@ -150,12 +148,13 @@ pub fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, Sta
     Ok(out)
 }
 
-/// The plan of a site for these settings.
-pub fn plan(site: &Site, settings: &Settings) -> Result<Plan, String> {
+/// The plan of a site for these settings, reusing what it can of `previous`.
+pub fn plan(site: &Site, settings: &Settings, previous: Option<&Plan>) -> Result<Plan, String> {
     Ok(plan::plan(
         site,
         settings,
         static_files(&site.root, &site.config)?,
+        previous,
     ))
 }
 
@@ -182,36 +181,34 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
         b
     });
 
-    // Each batch: the outputs of its agencies' reports, planned as the whole plan plans them.
-    let empty = Index::default();
+    // Each batch: its agencies' outputs, planned as the whole plan plans them.
     let mut on_batch = |inputs: &Inputs, slugs: &[String]| -> Result<(), String> {
-        let mut outputs = Vec::new();
+        let mut agencies = Vec::with_capacity(slugs.len());
         let mut reports = 0;
         for slug in slugs {
             let facts = inputs.facts_of(slug);
             reports += facts.len();
-            let has_errors = |f: &Facts| {
-                inputs
-                    .report(&f.file)
-                    .is_some_and(|c| c.diags.iter().any(Diagnostic::is_error))
-            };
-            plan::report_outputs(
-                root,
-                &inputs.agency(slug),
-                &facts,
-                &|f| settings.shows(f, has_errors(f)),
-                &settings,
-                &mut outputs,
-            );
+            let shown: Vec<bool> = facts
+                .iter()
+                .map(|f| {
+                    let errors = inputs
+                        .report(&f.file)
+                        .is_some_and(|c| c.diags.iter().any(Diagnostic::is_error));
+                    settings.shows(f, errors)
+                })
+                .collect();
+            let agency = inputs.agency(slug);
+            agencies.push(Arc::new(plan::agency_plan(
+                root, &agency, &facts, &shown, &settings,
+            )));
         }
-        let refs: Vec<(&str, &Planned)> = outputs.iter().map(|(p, o)| (p.as_str(), o)).collect();
         let whole = |file: &str| -> Result<Arc<Report>, String> {
             inputs
                 .report(file)
                 .and_then(|c| c.report.clone())
                 .ok_or_else(|| format!("无法读取 {file}"))
         };
-        writer.write(&refs, &empty, None, &whole)?;
+        writer.write_agencies(&agencies, &whole)?;
         if let Some(b) = &bar {
             b.inc_length(reports as u64);
             b.inc(reports as u64);
@@ -227,7 +224,7 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
     if !blocking_errors(&site, &settings).is_empty() {
         return Ok(Outcome::Invalid(site));
     }
-    let plan = plan(&site, &settings)?;
+    let plan = plan(&site, &settings, None)?;
     // A report the batches did not render as planned is read again (it is no longer whole).
     let again = |file: &str| -> Result<Arc<Report>, String> {
         let slug = file.split('/').nth(1).unwrap_or_default();
@@ -243,8 +240,8 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
         .map_err(|e| format!("无法替换输出目录 {}：{e}", target.display()))?;
     let stats = BuildStats {
         reports: plan.data.len(),
-        pages: plan.files.keys().filter(|p| p.ends_with(".html")).count(),
-        files: plan.files.len(),
+        pages: plan.files().filter(|(p, _)| p.ends_with(".html")).count(),
+        files: plan.files().count(),
         output: target,
         withheld: withheld(&site, &settings),
     };

@@ -4,6 +4,8 @@
 //! year, in a deterministic order (agencies by `order`, then name; years newest first).
 
 use std::collections::BTreeMap;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::sync::Arc;
 
 use crate::facts::Facts;
@@ -14,44 +16,43 @@ use crate::report::{Agency, KeyFigures};
 pub struct Index {
     /// Agencies in display order with their reports, newest first. Agencies without a report
     /// shown are left out.
-    pub by_agency: Vec<(Agency, Vec<Arc<Facts>>)>,
+    pub by_agency: Vec<(Arc<Agency>, Vec<Arc<Facts>>)>,
     /// Years, newest first, each with its reports in agency order.
     pub by_year: Vec<(u16, Vec<Arc<Facts>>)>,
 }
 
 impl Index {
     /// Groups `reports` (in any order) by the agencies' display order.
-    pub fn new(agencies: &[Agency], reports: impl IntoIterator<Item = Arc<Facts>>) -> Index {
-        let rank: BTreeMap<&str, usize> = agencies
+    pub fn new(agencies: &[Arc<Agency>], reports: impl IntoIterator<Item = Arc<Facts>>) -> Index {
+        let rank: HashMap<&str, usize> = agencies
             .iter()
             .enumerate()
             .map(|(i, a)| (a.slug.as_str(), i))
             .collect();
-        let mut by_slug: BTreeMap<String, Vec<Arc<Facts>>> = BTreeMap::new();
-        let mut by_year: BTreeMap<u16, Vec<Arc<Facts>>> = BTreeMap::new();
-        for r in reports {
-            by_year.entry(r.year).or_default().push(r.clone());
-            if rank.contains_key(r.slug.as_str()) {
-                by_slug.entry(r.slug.clone()).or_default().push(r);
-            }
-        }
-        let mut by_agency = Vec::new();
-        for a in agencies {
-            if let Some(mut v) = by_slug.remove(a.slug.as_str()) {
-                v.sort_by_key(|s| std::cmp::Reverse(s.year));
-                by_agency.push((a.clone(), v));
-            }
-        }
-        let by_year = by_year
+        // Each report with its agency's rank, looked up once.
+        let mut ranked: Vec<(usize, Arc<Facts>)> = reports
             .into_iter()
-            .rev()
-            .map(|(y, mut v)| {
-                let key = |s: &Facts| rank.get(s.slug.as_str()).copied().unwrap_or(usize::MAX);
-                v.sort_by(|a, b| (key(a), &a.slug).cmp(&(key(b), &b.slug)));
-                (y, v)
-            })
+            .map(|r| (rank.get(r.slug.as_str()).copied().unwrap_or(usize::MAX), r))
             .collect();
-        Index { by_agency, by_year }
+        ranked.sort_by(|(ra, a), (rb, b)| {
+            (ra, &a.slug, std::cmp::Reverse(a.year)).cmp(&(rb, &b.slug, std::cmp::Reverse(b.year)))
+        });
+        let mut by_agency: Vec<(Arc<Agency>, Vec<Arc<Facts>>)> = Vec::new();
+        let mut by_year: BTreeMap<u16, Vec<Arc<Facts>>> = BTreeMap::new();
+        for (rank, r) in ranked {
+            by_year.entry(r.year).or_default().push(r.clone());
+            let Some(agency) = agencies.get(rank) else {
+                continue;
+            };
+            match by_agency.last_mut() {
+                Some((a, v)) if Arc::ptr_eq(a, agency) => v.push(r),
+                _ => by_agency.push((agency.clone(), vec![r])),
+            }
+        }
+        Index {
+            by_agency,
+            by_year: by_year.into_iter().rev().collect(),
+        }
     }
 
     /// Total of the key figures of some reports.

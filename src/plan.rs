@@ -1,16 +1,18 @@
 //! Plan: every file a build writes, as data.
 //!
 //! In: a [`Site`] and the [`Settings`] of the build. Out: a [`Plan`]: for each output path what
-//! it is ([`Output`], holding what it is made from, or the key of it in the plan's [`Index`]) and
-//! a fingerprint of exactly those inputs. `build` renders every planned output; `serve` keeps the
+//! it is ([`Output`], holding what it is made from, or its place in the plan's [`Index`]) and a
+//! fingerprint of exactly those inputs. `build` renders every planned output; `serve` keeps the
 //! last plan and, after an edit, renders only the outputs whose fingerprint changed and removes
 //! those no longer planned — so a page that lists several reports is rewritten exactly when one
 //! of the things it shows changed, with no rule written anywhere else about what an edit touches.
 //!
-//! The outputs of one agency's reports ([`report_outputs`]) depend on that agency alone: a build
-//! plans and renders them a batch of agencies at a time, while their reports are whole.
+//! The outputs of one agency — its reports' pages and data files, its attachments and its own
+//! page — depend on that agency alone ([`agency_plan`]): a build plans and renders them a batch
+//! of agencies at a time, while their reports are whole, and a plan reuses an agency's part of
+//! the previous plan when the fingerprint of everything it is made from is the same.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +21,11 @@ use crate::facts::{self, Facts};
 use crate::index::Index;
 use crate::report::Agency;
 use crate::site::Site;
+
+/// A map by output path (a fast hash: tens of thousands of paths are planned at every save).
+pub type PathMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// What every page of a build is made with besides its own inputs.
 #[derive(Debug, Clone)]
@@ -46,24 +53,20 @@ pub enum StaticFile {
 }
 
 /// What an output file is, and what it is made from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Output {
     /// A report's page; its agency's current name goes into the breadcrumb.
     Report {
-        file: String,
+        report: Arc<Facts>,
         agency: String,
     },
-    ReportJson {
-        file: String,
-    },
-    ReportCsv {
-        file: String,
-    },
+    ReportJson(Arc<Facts>),
+    ReportCsv(Arc<Facts>),
+    /// An agency's page: the agency and its reports shown, newest first.
+    Agency(Arc<(Agency, Vec<Arc<Facts>>)>),
     Home,
     Agencies,
     Years,
-    /// The page of the agency at this place of [`Index::by_agency`].
-    Agency(usize),
     /// The page of the year at this place of [`Index::by_year`].
     Year(usize),
     Feed,
@@ -79,21 +82,43 @@ pub enum Output {
 }
 
 /// One planned output.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Planned {
     pub output: Output,
     /// Changes exactly when something the output is made from changes.
     pub fingerprint: u64,
 }
 
+/// The outputs of one agency.
+#[derive(Debug, Clone)]
+pub struct AgencyPlan {
+    pub slug: String,
+    /// Fingerprint of everything the outputs are made from: the same key, the same outputs.
+    pub key: u64,
+    pub files: Vec<(String, Planned)>,
+}
+
 /// Every output of a build, by path below the output folder.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    pub files: BTreeMap<String, Planned>,
+    /// Each agency's outputs, in the site's order of agencies.
+    pub agencies: Vec<Arc<AgencyPlan>>,
+    /// The static files, and the pages and files made from every report.
+    pub site: PathMap<Planned>,
     /// The folders of the reports whose data `data/reports.json` and `.csv` hold, in order.
     pub data: Vec<String>,
     /// The reports shown, grouped for the index pages.
     pub index: Index,
+}
+
+impl Plan {
+    /// Every planned output.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &Planned)> {
+        self.agencies
+            .iter()
+            .flat_map(|a| a.files.iter().map(|(p, o)| (p, o)))
+            .chain(self.site.iter())
+    }
 }
 
 /// Fingerprint of some inputs of one kind of output.
@@ -110,72 +135,6 @@ fn agency_fp(a: &Agency) -> (&str, &str, &Option<String>, crate::report::AgencyK
     (&a.slug, &a.name, &a.region, a.kind, &a.intro)
 }
 
-/// The outputs of one agency's reports (`reports`, sorted by year): each shown report's page,
-/// `report.json` and `report.csv`, and the agency's attachments that belong to no hidden report.
-pub fn report_outputs(
-    root: &Path,
-    agency: &Agency,
-    reports: &[Arc<Facts>],
-    shown: &dyn Fn(&Facts) -> bool,
-    settings: &Settings,
-    out: &mut Vec<(String, Planned)>,
-) {
-    for r in reports.iter().filter(|r| shown(r)) {
-        let path = r.path();
-        out.push((
-            format!("{path}index.html"),
-            Planned {
-                fingerprint: fp(settings, "report", (r.source, &agency.name)),
-                output: Output::Report {
-                    file: r.file.clone(),
-                    agency: agency.name.clone(),
-                },
-            },
-        ));
-        out.push((
-            format!("{path}report.json"),
-            Planned {
-                fingerprint: fp(settings, "report.json", (r.data, &path)),
-                output: Output::ReportJson {
-                    file: r.file.clone(),
-                },
-            },
-        ));
-        out.push((
-            format!("{path}report.csv"),
-            Planned {
-                fingerprint: fp(settings, "report.csv", r.data),
-                output: Output::ReportCsv {
-                    file: r.file.clone(),
-                },
-            },
-        ));
-    }
-    // Attachments: only of an agency with a report shown, and not those named for a year whose
-    // report is hidden (`2024-签章版.pdf` of a draft).
-    if !reports.iter().any(|r| shown(r)) {
-        return;
-    }
-    let hidden: BTreeSet<String> = reports
-        .iter()
-        .filter(|r| !reports.iter().any(|s| s.year == r.year && shown(s)))
-        .map(|r| r.year.to_string())
-        .collect();
-    for att in &agency.attachments {
-        if hidden.iter().any(|y| att.starts_with(y.as_str())) {
-            continue;
-        }
-        let from = root.join("content").join(&agency.slug).join(att);
-        out.push((
-            format!("{}/{att}", agency.slug),
-            Planned {
-                fingerprint: fp(settings, "attachment", disk_fingerprint(&from)),
-                output: Output::Attachment(from),
-            },
-        ));
-    }
-}
-
 /// Fingerprint of a file on disk, by its size and modification time.
 fn disk_fingerprint(path: &Path) -> (u64, u128) {
     match std::fs::metadata(path) {
@@ -190,6 +149,133 @@ fn disk_fingerprint(path: &Path) -> (u64, u128) {
     }
 }
 
+/// The attachments an agency publishes: none while it shows no report, and not those named for
+/// a year whose report is hidden (`2024-签章版.pdf` of a draft). With their source paths.
+fn attachments(
+    root: &Path,
+    agency: &Agency,
+    reports: &[Arc<Facts>],
+    shown: &[bool],
+) -> Vec<(String, PathBuf)> {
+    if agency.attachments.is_empty() || !shown.iter().any(|s| *s) {
+        return Vec::new();
+    }
+    let hidden: BTreeSet<String> = reports
+        .iter()
+        .filter(|r| {
+            !reports
+                .iter()
+                .zip(shown)
+                .any(|(s, on)| *on && s.year == r.year)
+        })
+        .map(|r| r.year.to_string())
+        .collect();
+    agency
+        .attachments
+        .iter()
+        .filter(|att| !hidden.iter().any(|y| att.starts_with(y.as_str())))
+        .map(|att| {
+            (
+                format!("{}/{att}", agency.slug),
+                root.join("content").join(&agency.slug).join(att),
+            )
+        })
+        .collect()
+}
+
+/// Fingerprint of everything an agency's outputs are made from: the agency, its reports and
+/// which are shown, its attachments on disk, the settings.
+pub fn agency_key(
+    root: &Path,
+    agency: &Agency,
+    reports: &[Arc<Facts>],
+    shown: &[bool],
+    settings: &Settings,
+) -> u64 {
+    let mut h = facts::hasher();
+    settings.global.hash(&mut h);
+    agency_fp(agency).hash(&mut h);
+    for (r, on) in reports.iter().zip(shown) {
+        (r.source, r.data, r.listing, on).hash(&mut h);
+    }
+    for (rel, from) in attachments(root, agency, reports, shown) {
+        (rel, disk_fingerprint(&from)).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The outputs of one agency (`reports`: its reports sorted by year, `shown`: whether each is
+/// published): each shown report's page, `report.json` and `report.csv`, its attachments, and
+/// its own page when it shows a report.
+pub fn agency_plan(
+    root: &Path,
+    agency: &Agency,
+    reports: &[Arc<Facts>],
+    shown: &[bool],
+    settings: &Settings,
+) -> AgencyPlan {
+    let mut files = Vec::with_capacity(3 * reports.len() + 1);
+    let visible: Vec<&Arc<Facts>> = reports
+        .iter()
+        .zip(shown)
+        .filter(|(_, on)| **on)
+        .map(|(r, _)| r)
+        .collect();
+    for r in &visible {
+        let path = r.path();
+        files.push((
+            format!("{path}index.html"),
+            Planned {
+                fingerprint: fp(settings, "report", (r.source, &agency.name)),
+                output: Output::Report {
+                    report: (*r).clone(),
+                    agency: agency.name.clone(),
+                },
+            },
+        ));
+        files.push((
+            format!("{path}report.json"),
+            Planned {
+                fingerprint: fp(settings, "report.json", (r.data, &path)),
+                output: Output::ReportJson((*r).clone()),
+            },
+        ));
+        files.push((
+            format!("{path}report.csv"),
+            Planned {
+                fingerprint: fp(settings, "report.csv", r.data),
+                output: Output::ReportCsv((*r).clone()),
+            },
+        ));
+    }
+    for (rel, from) in attachments(root, agency, reports, shown) {
+        files.push((
+            rel,
+            Planned {
+                fingerprint: fp(settings, "attachment", disk_fingerprint(&from)),
+                output: Output::Attachment(from),
+            },
+        ));
+    }
+    if !visible.is_empty() {
+        let mut newest_first: Vec<Arc<Facts>> = visible.iter().map(|r| (*r).clone()).collect();
+        newest_first.sort_by_key(|r| std::cmp::Reverse(r.year));
+        let listings: Vec<u64> = newest_first.iter().map(|r| r.listing).collect();
+        files.push((
+            format!("{}/index.html", agency.slug),
+            Planned {
+                fingerprint: fp(settings, "agency", (agency_fp(agency), listings)),
+                output: Output::Agency(Arc::new((agency.clone(), newest_first))),
+            },
+        ));
+    }
+    AgencyPlan {
+        slug: agency.slug.clone(),
+        key: agency_key(root, agency, reports, shown, settings),
+        files,
+    }
+}
+
 /// The files each report of `site` has errors in.
 pub fn files_with_errors(site: &Site) -> HashSet<&str> {
     site.diagnostics
@@ -199,80 +285,112 @@ pub fn files_with_errors(site: &Site) -> HashSet<&str> {
         .collect()
 }
 
-/// Plans every output of `site`: static files, then each agency's reports, then the pages and
-/// files made from all of them (a generated file wins over a static file of the same path).
-pub fn plan(site: &Site, settings: &Settings, statics: BTreeMap<String, StaticFile>) -> Plan {
+/// Plans every output of `site`: each agency's (reusing those of `previous` that are made from
+/// the same things), then the static files and the pages and files made from all reports.
+pub fn plan(
+    site: &Site,
+    settings: &Settings,
+    statics: BTreeMap<String, StaticFile>,
+    previous: Option<&Plan>,
+) -> Plan {
     let errors = files_with_errors(site);
-    let shown = |r: &Facts| settings.shows(r, errors.contains(r.file.as_str()));
-    let mut files: BTreeMap<String, Planned> = statics
-        .into_iter()
-        .map(|(rel, f)| {
-            let fingerprint = match &f {
-                StaticFile::Embedded(t) => fp(settings, "static", facts::fingerprint(t.as_bytes())),
-                StaticFile::Disk(p) => fp(settings, "static", disk_fingerprint(p)),
-            };
-            (
-                rel,
-                Planned {
-                    output: Output::Static(f),
-                    fingerprint,
-                },
-            )
-        })
+    // Whether each report of the site is shown, decided once.
+    let shown: Vec<bool> = site
+        .reports
+        .iter()
+        .map(|r| settings.shows(r, errors.contains(r.file.as_str())))
         .collect();
+    let shown_facts = || {
+        site.reports
+            .iter()
+            .zip(&shown)
+            .filter(|(_, s)| **s)
+            .map(|(r, _)| r)
+    };
 
     // The site's reports are sorted by agency slug: each agency's are one run of them.
-    let mut outputs = Vec::new();
+    let mut runs: HashMap<&str, std::ops::Range<usize>> = HashMap::default();
     let mut start = 0;
-    let mut by_slug: BTreeMap<&str, std::ops::Range<usize>> = BTreeMap::new();
     while start < site.reports.len() {
         let slug = site.reports[start].slug.as_str();
         let end = start + site.reports[start..].partition_point(|r| r.slug == slug);
-        by_slug.insert(slug, start..end);
+        runs.insert(slug, start..end);
         start = end;
     }
-    for a in &site.agencies {
-        let reports = by_slug
-            .get(a.slug.as_str())
-            .map_or(&[][..], |r| &site.reports[r.clone()]);
-        report_outputs(&site.root, a, reports, &shown, settings, &mut outputs);
-    }
-    files.extend(outputs);
-
-    let data: Vec<String> = site
-        .reports
+    let before: HashMap<&str, &Arc<AgencyPlan>> = previous
+        .map(|p| p.agencies.iter().map(|a| (a.slug.as_str(), a)).collect())
+        .unwrap_or_default();
+    let agencies = site
+        .agencies
         .iter()
-        .filter(|r| shown(r))
-        .map(|r| r.path())
+        .map(|a| {
+            let range = runs.get(a.slug.as_str()).cloned().unwrap_or(0..0);
+            let (reports, on) = (&site.reports[range.clone()], &shown[range]);
+            match before.get(a.slug.as_str()) {
+                Some(p) if p.key == agency_key(&site.root, a, reports, on, settings) => {
+                    Arc::clone(p)
+                }
+                _ => Arc::new(agency_plan(&site.root, a, reports, on, settings)),
+            }
+        })
         .collect();
-    let index = Index::new(
-        &site.agencies,
-        site.reports.iter().filter(|r| shown(r)).cloned(),
-    );
-    site_outputs(&index, &data, settings, &site.reports, &shown, &mut files);
-    Plan { files, data, index }
+
+    let mut files: PathMap<Planned> = PathMap::default();
+    for (rel, f) in statics {
+        let fingerprint = match &f {
+            StaticFile::Embedded(t) => fp(settings, "static", facts::fingerprint(t.as_bytes())),
+            StaticFile::Disk(p) => fp(settings, "static", disk_fingerprint(p)),
+        };
+        files.insert(
+            rel,
+            Planned {
+                output: Output::Static(f),
+                fingerprint,
+            },
+        );
+    }
+    let data: Vec<String> = shown_facts().map(|r| r.path()).collect();
+    let index = Index::new(&site.agencies, shown_facts().cloned());
+    let shown_list: Vec<&Arc<Facts>> = shown_facts().collect();
+    site_outputs(&index, settings, &shown_list, &mut files);
+    let mut plan = Plan {
+        agencies,
+        site: files,
+        data,
+        index,
+    };
+    // A generated file wins over a static file of the same path.
+    let generated: Vec<String> = plan
+        .agencies
+        .iter()
+        .flat_map(|a| a.files.iter().map(|(p, _)| p))
+        .filter(|p| plan.site.contains_key(*p))
+        .cloned()
+        .collect();
+    for p in generated {
+        plan.site.remove(&p);
+    }
+    plan
 }
 
-/// The pages and files made from the index: home, agencies, years, each agency and year, feed,
-/// sitemap, robots, 404 and the site's data files.
+/// The pages and files made from the index: home, agencies, years, each year, feed, sitemap,
+/// robots, 404 and the site's data files.
 fn site_outputs(
     index: &Index,
-    data: &[String],
     settings: &Settings,
-    reports: &[Arc<Facts>],
-    shown: &dyn Fn(&Facts) -> bool,
-    files: &mut BTreeMap<String, Planned>,
+    reports: &[&Arc<Facts>],
+    files: &mut PathMap<Planned>,
 ) {
-    let mut put = |path: String, output: Output, fingerprint: u64| {
+    let mut put = |path: &str, output: Output, fingerprint: u64| {
         files.insert(
-            path,
+            path.to_string(),
             Planned {
                 output,
                 fingerprint,
             },
         );
     };
-    let listings = |v: &[Arc<Facts>]| v.iter().map(|r| r.listing()).collect::<Vec<u64>>();
+    let listings = |v: &[Arc<Facts>]| v.iter().map(|r| r.listing).collect::<Vec<u64>>();
     let years: Vec<(u16, usize)> = index.by_year.iter().map(|(y, v)| (*y, v.len())).collect();
     let agencies: Vec<_> = index
         .by_agency
@@ -282,89 +400,118 @@ fn site_outputs(
 
     let newest = index.by_year.first().map(|(y, v)| (*y, listings(v)));
     put(
-        "index.html".into(),
+        "index.html",
         Output::Home,
         fp(settings, "home", (&newest, &years, &agencies)),
     );
     put(
-        "agencies/index.html".into(),
+        "agencies/index.html",
         Output::Agencies,
         fp(settings, "agencies", &agencies),
     );
     put(
-        "years/index.html".into(),
+        "years/index.html",
         Output::Years,
         fp(settings, "years", &years),
     );
-    for (i, (a, v)) in index.by_agency.iter().enumerate() {
-        put(
-            format!("{}/index.html", a.slug),
-            Output::Agency(i),
-            fp(settings, "agency", (agency_fp(a), listings(v))),
-        );
-    }
     for (i, (y, v)) in index.by_year.iter().enumerate() {
         put(
-            format!("years/{y}/index.html"),
+            &format!("years/{y}/index.html"),
             Output::Year(i),
             fp(settings, "year", (y, listings(v))),
         );
     }
     // The feed shows each report's title, agency, date and address.
-    let all: Vec<_> = reports
-        .iter()
-        .filter(|r| shown(r))
-        .map(|r| (&r.slug, r.year, &r.title, &r.agency, r.published))
-        .collect();
-    put("atom.xml".into(), Output::Feed, fp(settings, "feed", &all));
+    let entries: Vec<u64> = reports.iter().map(|r| r.entry).collect();
+    put("atom.xml", Output::Feed, fp(settings, "feed", &entries));
+    // The sitemap lists the agency, year and report pages.
     let pages: Vec<&str> = index
         .by_agency
         .iter()
         .map(|(a, _)| a.slug.as_str())
         .collect();
+    let report_pages: Vec<(&str, u16)> =
+        reports.iter().map(|r| (r.slug.as_str(), r.year)).collect();
     put(
-        "sitemap.xml".into(),
+        "sitemap.xml",
         Output::Sitemap,
-        fp(settings, "sitemap", (&pages, &years, data)),
+        fp(settings, "sitemap", (&pages, &years, &report_pages)),
     );
+    put("robots.txt", Output::Robots, fp(settings, "robots", ()));
+    put("404.html", Output::NotFound, fp(settings, "404", ()));
+    let data_fp: Vec<u64> = reports.iter().map(|r| r.data).collect();
     put(
-        "robots.txt".into(),
-        Output::Robots,
-        fp(settings, "robots", ()),
-    );
-    put("404.html".into(), Output::NotFound, fp(settings, "404", ()));
-    let data_fp: Vec<u64> = reports
-        .iter()
-        .filter(|r| shown(r))
-        .map(|r| r.data)
-        .collect();
-    put(
-        "data/reports.json".into(),
+        "data/reports.json",
         Output::DataJson,
-        fp(settings, "data.json", (data, &data_fp)),
+        fp(settings, "data.json", (&report_pages, &data_fp)),
     );
     put(
-        "data/reports.csv".into(),
+        "data/reports.csv",
         Output::DataCsv,
         fp(settings, "data.csv", &data_fp),
     );
 }
 
-/// What changed from one plan to the next: the outputs to render (new or with another
-/// fingerprint) and the paths to remove.
-pub fn diff<'a>(
-    before: &std::collections::HashMap<String, u64>,
-    after: &'a Plan,
-) -> (Vec<(&'a String, &'a Planned)>, Vec<String>) {
-    let todo = after
-        .files
-        .iter()
-        .filter(|(path, p)| before.get(*path) != Some(&p.fingerprint))
-        .collect();
-    let gone = before
-        .keys()
-        .filter(|path| !after.files.contains_key(*path))
-        .cloned()
-        .collect();
+/// What a folder holds of a plan: each agency's part as written, and the fingerprint of every
+/// other file.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub agencies: HashMap<String, Arc<AgencyPlan>>,
+    pub site: PathMap<u64>,
+}
+
+/// What changed from what a folder holds to a plan: the outputs to render (new, or made from
+/// other things) and the paths to remove.
+pub fn diff<'a>(held: &Written, plan: &'a Plan) -> (Vec<(&'a String, &'a Planned)>, Vec<String>) {
+    let mut todo = Vec::new();
+    let mut gone = Vec::new();
+    let mut planned_agencies: HashSet<&str> = HashSet::default();
+    for a in &plan.agencies {
+        planned_agencies.insert(&a.slug);
+        match held.agencies.get(&a.slug) {
+            Some(old) if old.key == a.key => {}
+            Some(old) => {
+                let was: HashMap<&str, u64> = old
+                    .files
+                    .iter()
+                    .map(|(p, o)| (p.as_str(), o.fingerprint))
+                    .collect();
+                let now: HashSet<&str> = a.files.iter().map(|(p, _)| p.as_str()).collect();
+                todo.extend(
+                    a.files
+                        .iter()
+                        .filter(|(p, o)| was.get(p.as_str()) != Some(&o.fingerprint))
+                        .map(|(p, o)| (p, o)),
+                );
+                gone.extend(
+                    old.files
+                        .iter()
+                        .filter(|(p, _)| !now.contains(p.as_str()))
+                        .map(|(p, _)| p.clone()),
+                );
+            }
+            None => todo.extend(a.files.iter().map(|(p, o)| (p, o))),
+        }
+    }
+    for (slug, old) in &held.agencies {
+        if !planned_agencies.contains(slug.as_str()) {
+            gone.extend(old.files.iter().map(|(p, _)| p.clone()));
+        }
+    }
+    todo.extend(
+        plan.site
+            .iter()
+            .filter(|(p, o)| held.site.get(*p) != Some(&o.fingerprint)),
+    );
+    gone.extend(
+        held.site
+            .keys()
+            .filter(|p| !plan.site.contains_key(*p))
+            .cloned(),
+    );
+    // A file that moved from one part to another stays.
+    let planned: HashSet<&str> = todo.iter().map(|(p, _)| p.as_str()).collect();
+    gone.retain(|p| !planned.contains(p.as_str()));
+    gone.sort();
     (todo, gone)
 }

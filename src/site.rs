@@ -31,7 +31,7 @@ pub struct Site {
     pub root: PathBuf,
     pub config: Config,
     /// Sorted by `order`, then name, then slug: every agency with a report or an agency file.
-    pub agencies: Vec<Agency>,
+    pub agencies: Vec<Arc<Agency>>,
     /// Every report that could be read, sorted by agency slug, year and file.
     pub reports: Vec<Arc<Facts>>,
     /// Every diagnostic, sorted by file and line.
@@ -48,7 +48,7 @@ impl Site {
     }
 
     pub fn agency(&self, slug: &str) -> Option<&Agency> {
-        self.agencies.iter().find(|a| a.slug == slug)
+        self.agencies.iter().find(|a| a.slug == slug).map(|a| &**a)
     }
 }
 
@@ -180,6 +180,8 @@ pub struct Inputs {
     agency_files: BTreeMap<String, AgencyFileResult>,
     /// Checked report files by file.
     reports: BTreeMap<String, CheckedReport>,
+    /// Each agency as [`Inputs::agency`] makes it, made again whenever its folder is checked.
+    agencies: BTreeMap<String, Arc<Agency>>,
 }
 
 impl Inputs {
@@ -212,6 +214,7 @@ impl Inputs {
             dirs: dirs.into_iter().map(|d| (d.slug.clone(), d)).collect(),
             agency_files: BTreeMap::new(),
             reports: BTreeMap::new(),
+            agencies: BTreeMap::new(),
         };
         let slugs: Vec<String> = inputs.dirs.keys().cloned().collect();
         inputs.check_agencies(&slugs, on_batch)?;
@@ -261,6 +264,10 @@ impl Inputs {
             }
             for ((_, file), checked) in report_files.iter().zip(reports) {
                 self.reports.insert(file.clone(), checked?);
+            }
+            for slug in batch {
+                let agency = Arc::new(self.agency(slug));
+                self.agencies.insert(slug.clone(), agency);
             }
             if let Some(f) = on_batch.as_mut() {
                 f(self, batch).map_err(LoadError::Build)?;
@@ -341,6 +348,7 @@ impl Inputs {
             // What the folder held before: whatever is no longer there goes.
             let before = self.dirs.remove(slug).unwrap_or_default();
             self.agency_files.remove(slug);
+            self.agencies.remove(slug);
             for f in &before.reports {
                 if dir.as_ref().is_none_or(|d| !d.reports.contains(f)) {
                     self.reports.remove(f);
@@ -444,21 +452,18 @@ impl Inputs {
         }
         reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
 
-        let by_slug: BTreeMap<String, Agency> = self
-            .dirs
-            .keys()
-            .map(|s| (s.clone(), self.agency(s)))
-            .collect();
-        diags.extend(validate::check_site(&reports, &by_slug));
+        diags.extend(validate::check_site(&reports, &self.agencies));
         if self.opts.strict || self.config.build.strict {
             diagnostic::make_strict(&mut diags);
         }
         diagnostic::sort(&mut diags);
 
         let with_reports: BTreeSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
-        let mut agencies: Vec<Agency> = by_slug
-            .into_values()
+        let mut agencies: Vec<Arc<Agency>> = self
+            .agencies
+            .values()
             .filter(|a| with_reports.contains(a.slug.as_str()) || a.index_file.is_some())
+            .cloned()
             .collect();
         agencies.sort_by(|a, b| {
             (a.order.unwrap_or(i64::MAX), &a.name, &a.slug).cmp(&(

@@ -6,7 +6,6 @@
 //! writer remembers the fingerprint of every output it wrote, so that writing a plan renders only
 //! what is not there yet: the whole plan for a build, what an edit changed for `serve`.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
@@ -17,7 +16,7 @@ use rayon::prelude::*;
 use crate::data;
 use crate::index::Index;
 use crate::output::Staging;
-use crate::plan::{Output, Plan, Planned, StaticFile};
+use crate::plan::{AgencyPlan, Output, Plan, Planned, StaticFile, Written};
 use crate::render::Renderer;
 use crate::report::Report;
 
@@ -126,15 +125,15 @@ pub type ReportSource<'a> = &'a (dyn Fn(&str) -> Result<Arc<Report>, String> + S
 pub struct Writer<'a> {
     renderer: &'a Renderer,
     sink: &'a dyn Sink,
-    /// The fingerprint of every output in the sink.
-    written: Mutex<HashMap<String, u64>>,
+    /// What the sink holds.
+    written: Mutex<Written>,
     /// The site's data files, appended as the reports stream through a build.
     stream: Mutex<Option<DataStream>>,
 }
 
 impl<'a> Writer<'a> {
-    /// A writer into `sink`, which holds the outputs `written` (path → fingerprint).
-    pub fn new(renderer: &'a Renderer, sink: &'a dyn Sink, written: HashMap<String, u64>) -> Self {
+    /// A writer into `sink`, which holds `written`.
+    pub fn new(renderer: &'a Renderer, sink: &'a dyn Sink, written: Written) -> Self {
         Writer {
             renderer,
             sink,
@@ -146,7 +145,7 @@ impl<'a> Writer<'a> {
     /// A writer into an empty sink that also writes the site's data files as the reports' data
     /// come through, in order (a build: 2.4 GB of CSV at 100 000 reports, not read back).
     pub fn streaming(renderer: &'a Renderer, sink: &'a dyn Sink) -> Result<Self, String> {
-        let w = Writer::new(renderer, sink, HashMap::new());
+        let w = Writer::new(renderer, sink, Written::default());
         if sink.writes_data_files() {
             let create = |rel: &str| -> Result<BufWriter<File>, String> {
                 let path = sink.dir().join(rel);
@@ -165,38 +164,84 @@ impl<'a> Writer<'a> {
         Ok(w)
     }
 
-    /// The outputs in the sink, with their fingerprints.
-    pub fn into_written(self) -> HashMap<String, u64> {
+    /// What the sink holds.
+    pub fn into_written(self) -> Written {
         self.written
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Written> {
+        self.written.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Renders and writes the outputs of some agencies (a build's batch).
+    pub fn write_agencies(
+        &self,
+        agencies: &[Arc<AgencyPlan>],
+        reports: ReportSource,
+    ) -> Result<(), String> {
+        let files: Vec<(&str, &Planned)> = agencies
+            .iter()
+            .flat_map(|a| a.files.iter().map(|(p, o)| (p.as_str(), o)))
+            .collect();
+        self.write(&files, &Index::default(), None, reports)?;
+        let mut held = self.held();
+        for a in agencies {
+            held.agencies.insert(a.slug.clone(), Arc::clone(a));
+        }
+        Ok(())
     }
 
     /// Renders and writes the outputs of `plan` that the sink does not hold as planned, and
     /// removes from it the outputs the plan no longer has. Reports come from `reports`. Returns
     /// the paths written and removed.
     pub fn write_plan(&self, plan: &Plan, reports: ReportSource) -> Result<Vec<String>, String> {
-        let (todo, gone) = {
-            let written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
-            crate::plan::diff(&written, plan)
-        };
+        let (todo, gone) = crate::plan::diff(&self.held(), plan);
         let mut touched: Vec<String> = todo.iter().map(|(p, _)| (*p).clone()).collect();
-        for rel in gone {
-            self.sink.remove(&rel).map_err(|e| write_error(&rel, e))?;
-            self.written
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .remove(&rel);
-            touched.push(rel);
-        }
         let todo: Vec<(&str, &Planned)> = todo.into_iter().map(|(p, o)| (p.as_str(), o)).collect();
-        self.write(&todo, &plan.index, Some(&plan.data), reports)?;
+        let result = gone
+            .iter()
+            .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
+            .and_then(|()| self.write(&todo, &plan.index, Some(&plan.data), reports));
+        let mut held = self.held();
+        match result {
+            Ok(()) => {
+                held.agencies = plan
+                    .agencies
+                    .iter()
+                    .map(|a| (a.slug.clone(), Arc::clone(a)))
+                    .collect();
+                held.site = plan
+                    .site
+                    .iter()
+                    .map(|(p, o)| (p.clone(), o.fingerprint))
+                    .collect();
+            }
+            Err(e) => {
+                // Whatever may be half written is written again next time; whatever may still
+                // be there is removed then.
+                for a in &plan.agencies {
+                    let mut stale = (**held.agencies.get(&a.slug).unwrap_or(a)).clone();
+                    stale.key = 0;
+                    for (_, o) in &mut stale.files {
+                        o.fingerprint = 0;
+                    }
+                    held.agencies.insert(a.slug.clone(), Arc::new(stale));
+                }
+                for p in plan.site.keys().chain(gone.iter()) {
+                    held.site.insert(p.clone(), 0);
+                }
+                return Err(e);
+            }
+        }
+        touched.extend(gone);
         touched.sort();
         Ok(touched)
     }
 
     /// Renders and writes some outputs (in parallel; the site's data files last).
-    pub fn write(
+    fn write(
         &self,
         outputs: &[(&str, &Planned)],
         index: &Index,
@@ -220,12 +265,7 @@ impl<'a> Writer<'a> {
             .par_iter()
             .map(|&i| {
                 let (rel, planned) = pages[i];
-                let streamed = self.write_one(rel, &planned.output, index, reports)?;
-                self.written
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(rel.to_string(), planned.fingerprint);
-                Ok(streamed)
+                self.write_one(rel, &planned.output, index, reports)
             })
             .collect();
         // The reports' data, in the order of the outputs, for the site's data files.
@@ -239,10 +279,10 @@ impl<'a> Writer<'a> {
             let mut json: Option<(String, Vec<u8>)> = None;
             for ((rel, planned), bytes) in pages.iter().zip(by_place) {
                 match (&planned.output, bytes) {
-                    (Output::ReportJson { .. }, Some(b)) => {
+                    (Output::ReportJson(_), Some(b)) => {
                         json = Some((folder_of(rel).to_string(), b));
                     }
-                    (Output::ReportCsv { .. }, Some(b)) => {
+                    (Output::ReportCsv(_), Some(b)) => {
                         if let Some((folder, j)) = json.take().filter(|(f, _)| f == folder_of(rel))
                         {
                             s.folders.push(folder);
@@ -258,15 +298,10 @@ impl<'a> Writer<'a> {
         }
         drop(stream);
 
-        for (rel, planned) in outputs.iter().filter(|(_, p)| is_data(&p.output)) {
-            if self.sink.writes_data_files() {
-                let folders = data_folders.unwrap_or_default();
-                self.write_data_file(rel, folders)?;
+        if self.sink.writes_data_files() {
+            for (rel, _) in outputs.iter().filter(|(_, p)| is_data(&p.output)) {
+                self.write_data_file(rel, data_folders.unwrap_or_default())?;
             }
-            self.written
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(rel.to_string(), planned.fingerprint);
         }
         Ok(())
     }
@@ -283,18 +318,18 @@ impl<'a> Writer<'a> {
         let r = self.renderer;
         let put = |bytes: &[u8]| self.sink.write(rel, bytes).map_err(|e| write_error(rel, e));
         let text = match output {
-            Output::Report { file, agency } => {
-                let report = reports(file)?;
-                r.report_page(&report, agency)?
+            Output::Report { report, agency } => {
+                let whole = reports(&report.file)?;
+                r.report_page(&whole, agency)?
             }
-            Output::ReportJson { file } => {
-                let report = reports(file)?;
+            Output::ReportJson(facts) => {
+                let report = reports(&facts.file)?;
                 let json = data::report_json_bytes(&report, &r.abs_url(folder_of(rel)))?;
                 put(&json)?;
                 return Ok(Some(json));
             }
-            Output::ReportCsv { file } => {
-                let report = reports(file)?;
+            Output::ReportCsv(facts) => {
+                let report = reports(&facts.file)?;
                 let csv = data::report_csv(&report).into_bytes();
                 put(&csv)?;
                 return Ok(Some(csv));
@@ -302,10 +337,7 @@ impl<'a> Writer<'a> {
             Output::Home => r.home(index)?,
             Output::Agencies => r.agencies(index)?,
             Output::Years => r.years(index)?,
-            Output::Agency(i) => {
-                let (a, v) = &index.by_agency[*i];
-                r.agency(a, v)?
-            }
+            Output::Agency(page) => r.agency(&page.0, &page.1)?,
             Output::Year(i) => {
                 let (y, v) = &index.by_year[*i];
                 r.year(*y, v)?

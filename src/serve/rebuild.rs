@@ -16,7 +16,7 @@
 //!
 //! With `NIANBAO_TIMINGS` set, each rebuild prints how long each of its steps took.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostic::{self, Diagnostic, HumanRenderer};
+use crate::plan::{Plan, Written};
 use crate::render::Renderer;
 use crate::report::Report;
 use crate::site::{Inputs, LoadOptions};
@@ -59,7 +60,9 @@ struct State {
     renderer: Option<Renderer>,
     /// The folder served, and the fingerprint of every output it holds.
     folder: PathBuf,
-    written: HashMap<String, u64>,
+    written: Written,
+    /// The plan the folder holds: the next plan reuses what it can of it.
+    plan: Option<Plan>,
 }
 
 /// Builds the site for serve, again and again.
@@ -206,7 +209,8 @@ impl Builder {
                     inputs,
                     renderer: None,
                     folder: self.dir.join(format!("site-{}", self.generation)),
-                    written: HashMap::new(),
+                    written: Written::default(),
+                    plan: None,
                 }
             }
         };
@@ -231,7 +235,7 @@ impl Builder {
             return Err(Failure::Tool("无法加载模板".into()));
         };
         let settings = build::settings(renderer, &site.config, opts);
-        let plan = build::plan(&site, &settings).map_err(Failure::Tool)?;
+        let plan = build::plan(&site, &settings, state.plan.as_ref()).map_err(Failure::Tool)?;
         self.steps.mark("plan");
         let sink = InPlace {
             dir: state.folder.clone(),
@@ -250,7 +254,8 @@ impl Builder {
         state.written = writer.into_written();
         self.last_written = written.map_err(Failure::Tool)?;
         self.steps.mark("write");
-        let folders = Arc::new(plan.data);
+        let folders = Arc::new(plan.data.clone());
+        state.plan = Some(plan);
         self.composed = Some(folders.clone());
         if self.served.as_deref() != Some(&state.folder) {
             self.switch_to(state.folder.clone(), folders);

@@ -1,7 +1,7 @@
 //! Rules that look across files: N008 (folders, duplicates), W001 (carry-over from the previous
 //! year), W003 (on time, by agency kind), W006 (规章 from a township); and agency files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::{Detail, Sink};
@@ -139,30 +139,17 @@ fn check_slug(sink: &mut Sink, slug: &str) {
 
 /// The cross-report rules, over every report that could be read (sorted by agency, year and
 /// file) and the agencies by slug.
-pub fn check_site(reports: &[Arc<Facts>], agencies: &BTreeMap<String, Agency>) -> Vec<Diagnostic> {
+pub fn check_site(
+    reports: &[Arc<Facts>],
+    agencies: &BTreeMap<String, Arc<Agency>>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    // The report of each agency and year; any other is a duplicate. Where two claim the same
-    // year, the one whose file name is that year wins, so that the stray copy is flagged.
-    let named_for_year = |r: &Facts| {
-        r.file
-            .rsplit('/')
-            .next()
-            .and_then(|n| n.strip_suffix(".md"))
-            .and_then(|stem| stem.parse::<u16>().ok())
-            == Some(r.year)
-    };
-    let mut first: HashMap<(&str, u16), &Facts> = HashMap::with_capacity(reports.len());
-    for r in reports {
-        let kept = first.entry((r.slug.as_str(), r.year)).or_insert(r);
-        if !named_for_year(kept) && named_for_year(r) {
-            *kept = r;
-        }
-    }
     // A folder's name is checked on each of its reports, or on its agency file (or the folder
     // itself) when it holds none.
-    let with_reports: HashSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
     for a in agencies.values() {
-        if !with_reports.contains(a.slug.as_str()) {
+        let slug = a.slug.as_str();
+        let start = reports.partition_point(|r| r.slug.as_str() < slug);
+        if reports.get(start).is_none_or(|r| r.slug != slug) {
             let file = a
                 .index_file
                 .clone()
@@ -172,6 +159,39 @@ pub fn check_site(reports: &[Arc<Facts>], agencies: &BTreeMap<String, Agency>) -
             diags.extend(sink.diags);
         }
     }
+    // The reports are sorted by agency: the rules look at one agency's reports at a time.
+    let mut start = 0;
+    while start < reports.len() {
+        let slug = reports[start].slug.as_str();
+        let end = start + reports[start..].partition_point(|r| r.slug == slug);
+        let kind = agencies.get(slug).map(|a| a.kind).unwrap_or_default();
+        check_agency(&reports[start..end], kind, &mut diags);
+        start = end;
+    }
+    diags
+}
+
+/// The cross-report rules on the reports of one agency (sorted by year and file).
+fn check_agency(reports: &[Arc<Facts>], kind: AgencyKind, diags: &mut Vec<Diagnostic>) {
+    // The report of each year; any other is a duplicate. Where two claim the same year, the one
+    // whose file name is that year wins, so that the stray copy is flagged.
+    let named_for_year = |r: &Facts| {
+        r.file
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".md"))
+            .and_then(|stem| stem.parse::<u16>().ok())
+            == Some(r.year)
+    };
+    let mut first: Vec<&Facts> = Vec::with_capacity(reports.len());
+    for r in reports {
+        match first.iter_mut().find(|f| f.year == r.year) {
+            Some(kept) if !named_for_year(kept) && named_for_year(r) => *kept = r,
+            Some(_) => {}
+            None => first.push(r),
+        }
+    }
+    let of_year = |y: u16| first.iter().find(|f| f.year == y).copied();
     for r in reports {
         if let Some(message) = slug_problem(&r.slug) {
             let mut d = r.diagnostic(Code::N008, Pos::START, message);
@@ -182,8 +202,8 @@ pub fn check_site(reports: &[Arc<Facts>], agencies: &BTreeMap<String, Agency>) -
             diags.push(d);
         }
         if r.year != 0 {
-            match first.get(&(r.slug.as_str(), r.year)) {
-                Some(f) if !std::ptr::eq(*f, &**r) => {
+            match of_year(r.year) {
+                Some(f) if !std::ptr::eq(f, &**r) => {
                     let mut d = r.diagnostic(
                         Code::N008,
                         r.year_at,
@@ -198,13 +218,9 @@ pub fn check_site(reports: &[Arc<Facts>], agencies: &BTreeMap<String, Agency>) -
                 _ => {}
             }
         }
-        let kind = agencies.get(&r.slug).map(|a| a.kind).unwrap_or_default();
 
         // W001: carried over = last year's carried forward.
-        let prev = r
-            .year
-            .checked_sub(1)
-            .and_then(|y| first.get(&(r.slug.as_str(), y)));
+        let prev = r.year.checked_sub(1).and_then(of_year);
         if let (Some(prev), Some(now)) = (prev, r.carried_over) {
             if let Some(before) = prev.carried_forward {
                 let t = &r.format.applications;
@@ -277,5 +293,4 @@ pub fn check_site(reports: &[Arc<Facts>], agencies: &BTreeMap<String, Agency>) -
             }
         }
     }
-    diags
 }
