@@ -473,13 +473,12 @@ fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, StaticF
             out.insert((*rel).to_string(), StaticFile::Embedded(text));
         }
     }
-    for dir in [
-        root.join("themes").join(&config.theme).join("static"),
-        root.join("static"),
-    ] {
-        if !dir.is_dir() {
+    let theme_static = format!("themes/{}/static", config.theme);
+    for dir in [theme_static.as_str(), "static"] {
+        // A link out of the site is not followed (the load stage warns of it).
+        let Some(dir) = crate::source::site_dir(root, dir) else {
             continue;
-        }
+        };
         for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let e = e.map_err(|e| format!("无法读取 {}：{e}", dir.display()))?;
             let name = e.file_name().to_string_lossy();

@@ -78,14 +78,60 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Walks `content/` (a missing folder is an empty site).
+/// The one check of where a path leads: its real path (every symbolic link resolved) when that
+/// stays inside the site, whose real path is `root_real`.
+pub fn inside_site(root_real: &Path, path: &Path) -> Option<PathBuf> {
+    path.canonicalize()
+        .ok()
+        .filter(|real| real.starts_with(root_real))
+}
+
+/// A folder of the site (`content`, `static`, `templates`, `themes/<name>`, …) that may be read:
+/// `root/rel` when it is a folder inside the site, through symbolic links or not. `None` when it
+/// is absent, or a link that leads out of the site ([`scan`] warns of those).
+pub fn site_dir(root: &Path, rel: &str) -> Option<PathBuf> {
+    let path = root.join(rel);
+    let root_real = root.canonicalize().ok()?;
+    inside_site(&root_real, &path)
+        .is_some_and(|real| real.is_dir())
+        .then_some(path)
+}
+
+/// The folders nianbao reads besides `content/`: `static`, `templates`, `themes` and, in each
+/// theme, the theme folder with its `static` and `templates`.
+fn read_dirs(root: &Path) -> Vec<String> {
+    let mut dirs: Vec<String> = ["static", "templates", "themes"].map(String::from).into();
+    if let Ok(themes) = std::fs::read_dir(root.join("themes")) {
+        let mut names: Vec<String> = themes
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !is_ignored_name(n))
+            .collect();
+        names.sort();
+        for n in names {
+            dirs.extend(["", "/static", "/templates"].map(|sub| format!("themes/{n}{sub}")));
+        }
+    }
+    dirs
+}
+
+/// Walks `content/` (a missing folder is an empty site). Also warns of the site's folders that
+/// are symbolic links leading out of it: those are not read.
 pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
     let content = root.join("content");
     let mut tree = ContentTree::default();
-    if !content.is_dir() {
+    let root_real = root.canonicalize()?;
+    for dir in std::iter::once("content".to_string()).chain(read_dirs(root)) {
+        let path = root.join(&dir);
+        let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+        if linked && inside_site(&root_real, &path).is_none() {
+            tree.ignored
+                .push((format!("{dir}/"), "符号链接指向站点之外或不存在，不读取"));
+        }
+    }
+    if site_dir(root, "content").is_none() {
         return Ok(tree);
     }
-    let root_real = root.canonicalize()?;
     let mut agencies: std::collections::BTreeMap<String, AgencyDir> = Default::default();
     let mut walker = WalkDir::new(&content)
         .min_depth(1)
@@ -106,8 +152,8 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
         let mut is_file = entry.file_type().is_file();
         let mut is_dir = entry.file_type().is_dir();
         if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Ok(real) if real.starts_with(&root_real) => {
+            match inside_site(&root_real, path) {
+                Some(real) => {
                     is_file = real.is_file();
                     is_dir = false; // linked folders are not followed
                     if real.is_dir() {
@@ -115,7 +161,7 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
                         continue;
                     }
                 }
-                _ => {
+                None => {
                     tree.ignored.push((relpath, "符号链接指向站点之外"));
                     continue;
                 }

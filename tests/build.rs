@@ -643,3 +643,54 @@ fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
         "{stderr}"
     );
 }
+
+// --- Hardening (issue 11) ---
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_leading_out_of_the_site_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let t = common::site("valid");
+    let r = t.path();
+    let outside = tempfile::tempdir().unwrap();
+    common::write(outside.path(), "shadow", "SECRET-FILE");
+    common::write(outside.path(), "base.html", "SECRET-TEMPLATE");
+    common::write(outside.path(), "assets/nianbao.css", "SECRET-CSS");
+    std::fs::create_dir_all(r.join("themes/default")).unwrap();
+    symlink(outside.path(), r.join("static")).unwrap();
+    symlink(outside.path(), r.join("templates")).unwrap();
+    symlink(outside.path(), r.join("themes/default/static")).unwrap();
+    let out = r.join("public");
+    let done = build(r, &out, &[]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    for (name, bytes) in tree(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("SECRET"),
+            "{name} comes from outside the site"
+        );
+    }
+    assert!(!out.join("shadow").exists());
+    for link in ["static/", "templates/", "themes/default/static/"] {
+        assert!(
+            stderr.contains(&format!("warning: 已忽略 {link}（符号链接指向站点之外")),
+            "{link}: {stderr}"
+        );
+    }
+
+    // A link that stays inside the site is followed.
+    std::fs::remove_file(r.join("static")).unwrap();
+    common::write(r, "shared/logo.txt", "LOGO");
+    symlink(r.join("shared"), r.join("static")).unwrap();
+    build(r, &out, &[]).success();
+    assert_eq!(std::fs::read_to_string(out.join("logo.txt")).unwrap(), "LOGO");
+
+    // content/ leading out: no report of it is published.
+    let content = tempfile::tempdir().unwrap();
+    common::copy_dir(&r.join("content"), content.path());
+    std::fs::remove_dir_all(r.join("content")).unwrap();
+    symlink(content.path(), r.join("content")).unwrap();
+    let done = build(r, &out, &[]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(stderr.contains("已忽略 content/（符号链接指向站点之外"), "{stderr}");
+    assert!(!out.join("demo-ju").exists());
+}
