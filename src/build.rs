@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub inject_html: String,
     /// Show a progress bar.
     pub progress: bool,
+    /// Replace an output folder that no nianbao build made (`build --force`).
+    pub force: bool,
 }
 
 /// What a build wrote.
@@ -141,7 +143,7 @@ impl SiteWriter {
         opts: &BuildOptions,
         target: PathBuf,
     ) -> Result<SiteWriter, String> {
-        check_target(root, &target)?;
+        crate::output::check_output(root, &target, opts.force)?;
         let base_url = opts
             .base_url
             .clone()
@@ -491,33 +493,6 @@ fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, StaticF
         }
     }
     Ok(out)
-}
-
-/// The output folder is replaced whole: it must not be the site or hold it.
-fn check_target(root: &Path, target: &Path) -> Result<(), String> {
-    let abs = |p: &Path| {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|c| c.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        }
-    };
-    let root = root.canonicalize().unwrap_or_else(|_| abs(root));
-    let target = target.canonicalize().unwrap_or_else(|_| abs(target));
-    if root.starts_with(&target) {
-        return Err(format!(
-            "输出目录 {} 包含站点本身，不能用作输出目录",
-            target.display()
-        ));
-    }
-    for keep in ["content", "themes", "templates", "static"] {
-        if target.starts_with(root.join(keep)) {
-            return Err(format!("输出目录 {} 不能位于 {keep}/ 中", target.display()));
-        }
-    }
-    Ok(())
 }
 
 /// Time taken by each step of an incremental rebuild (a profiling aid: serve prints it when

@@ -265,6 +265,9 @@ pub fn build(
             );
             return exit::INVALID;
         }
+        // Every failure comes before the swap, which leaves the output alone, unless it says
+        // itself where the previous output went.
+        Err(e) if e.contains("先前的输出") => return fail(err, e),
         Err(e) => return fail(err, format!("{e}；先前的输出保持不变")),
     };
     print_ignored(err, &site.ignored);

@@ -53,6 +53,9 @@ enum Command {
         /// Base URL, overriding site.toml (may include a sub-path).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Replace an output folder that no nianbao build made (its files are deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Preview the site locally: rebuild on every save, reload open pages, show errors.
     Serve {
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
             drafts,
             output,
             base_url,
+            force,
         } => {
             let opts = nianbao::build::BuildOptions {
                 drafts,
@@ -115,6 +119,7 @@ fn main() -> ExitCode {
                 base_url,
                 inject_html: String::new(),
                 progress: std::io::stderr().is_terminal(),
+                force,
             };
             cli::build(
                 root,

@@ -536,6 +536,7 @@ fn full_build_at(root: &Path, out: &Path, base_url: &str) -> BTreeMap<String, Ve
         base_url: Some(base_url.into()),
         inject_html: reload::script(),
         progress: false,
+        force: false,
     };
     build::build(&site, &opts).unwrap();
     tree(out)
