@@ -280,6 +280,14 @@ pub fn build(
             "warning: base_url（{base_url}）不是完整网址：sitemap.xml、atom.xml 和 robots.txt 中的地址需要 https://… 形式，请在 site.toml 中设置 base_url 或使用 --base-url"
         );
     }
+    let sub_path = crate::config::base_path(base_url);
+    if sub_path != "/" {
+        // Crawlers read /robots.txt at the host's root only.
+        let _ = writeln!(
+            err,
+            "note: 站点位于子路径 {sub_path} 下，爬虫只读取网站根目录的 /robots.txt，不会读取生成的 {sub_path}robots.txt；需要时请把其中的 Sitemap 行加入网站根目录的 robots.txt"
+        );
+    }
     let shown = stats
         .output
         .strip_prefix(&root)

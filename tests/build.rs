@@ -635,6 +635,11 @@ fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
         "{stderr}"
     );
     assert!(!stderr.contains("base_url"), "{stderr}");
+    // The site lives under /ndbg/, where crawlers never look for robots.txt: said.
+    assert!(stderr.contains("不会读取生成的 /ndbg/robots.txt"), "{stderr}");
+    let done = build(r, &r.join("public"), &["--base-url", "https://e.gov.cn/"]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(!stderr.contains("robots.txt"), "{stderr}");
     // A bare path works for the pages, not for the sitemap: said, not refused.
     let done = build(r, &r.join("public"), &["--base-url", "/ndbg/"]).success();
     let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
