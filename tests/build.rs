@@ -836,3 +836,31 @@ fn copied_files_get_ordinary_modes() {
         assert_ne!(mode(f) & 0o400, 0, "{f}: {:o}", mode(f));
     }
 }
+
+#[test]
+fn csv_cells_never_start_a_formula_and_negative_numbers_stay() {
+    let t = common::site("valid");
+    let r = t.path();
+    common::replace(
+        r,
+        common::R2020,
+        "agency: 示例县测试局",
+        "agency: '=HYPERLINK(\"http://evil.example/\",\"点击\")'",
+    );
+    let out = r.join("public");
+    build(r, &out, &[]).success();
+    let neutral = "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"点击\"\")\",2020,";
+    for f in ["demo-ju/2020/report.csv", "data/reports.csv"] {
+        let csv = common::read(&out, f);
+        let lines: Vec<&str> = csv.lines().filter(|l| l.contains("HYPERLINK")).collect();
+        assert!(!lines.is_empty(), "{f}");
+        for l in &lines {
+            assert!(l.starts_with(neutral), "{f}: {l}");
+        }
+        // 本年增/减 of 行政处罚 is -1: a number, not text.
+        assert!(
+            csv.contains(",active,penalty,行政处罚,本年增/减,-1\n"),
+            "{f}"
+        );
+    }
+}
