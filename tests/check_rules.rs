@@ -496,3 +496,66 @@ fn the_sample_site_passes_with_its_two_warnings() {
         brief(&diags)
     );
 }
+
+/// The N010 diagnostics of a run, as (line, column, severity, message).
+fn n010(root: &Path) -> (i32, Vec<(u64, u64, String, String)>) {
+    let (exit, diags) = check_json(root, &[]);
+    let found = diags
+        .iter()
+        .filter(|d| d["code"] == "N010" && d["file"] == R2020)
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect::<Vec<_>>();
+    // Nothing else: the base site is valid.
+    assert_eq!(diags.len(), found.len(), "{}", brief(&diags));
+    (exit, found)
+}
+
+#[test]
+fn html_nested_beyond_the_bound_is_an_n010_error_where_it_starts() {
+    let site = site(BASE);
+    let root = site.path();
+    let bound = nianbao::markdown::MAX_HTML_DEPTH;
+    let deep = |n: usize| format!("{}深{}", "<div>".repeat(n), "</div>".repeat(n));
+    replace(root, R2020, "下一步将丰富解读形式。", &deep(bound));
+    let (exit, found) = n010(root);
+    assert_eq!((exit, found.len()), (0, 0), "{found:?}");
+    let text = read(root, R2020).replace(&deep(bound), &format!("正文\n{}", deep(bound + 1)));
+    write(root, R2020, text);
+    let (line, _) = position(root, R2020, "<div><div>", "");
+    let (exit, found) = n010(root);
+    assert_eq!(exit, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (l, col, severity, message) = &found[0];
+    assert_eq!((*l, *col), (line, 5 * bound as u64 + 1));
+    assert_eq!(severity, "error");
+    assert!(message.contains(&format!("超过 {bound} 层")), "{message}");
+    // build refuses it like any error.
+    assert_eq!(run(nianbao().arg("--root").arg(root).arg("build")).code, 1);
+}
+
+#[test]
+fn an_html_comment_left_open_warns_under_n010() {
+    let site = site(BASE);
+    let root = site.path();
+    // Closed comments, and an unclosed one inside code, are fine.
+    replace(root, R2020, "无。\n", "无。<!-- 备注 -->\n\n<!--\n说明\n-->\n\n```\n<!-- 示例\n```\n");
+    let (exit, found) = n010(root);
+    assert_eq!((exit, found.len()), (0, 0), "{found:?}");
+    // Left open in the last section: the rest of it is hidden.
+    let text = read(root, R2020) + "\n<!-- 待补充\n\n本年度无其他事项。\n";
+    write(root, R2020, text);
+    let (line, _) = position(root, R2020, "<!-- 待补充", "");
+    let (exit, found) = n010(root);
+    assert_eq!(exit, 0, "a warning");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (l, col, severity, message) = &found[0];
+    assert_eq!((*l, *col, severity.as_str()), (line, 1, "warning"));
+    assert!(message.contains("没有闭合"), "{message}");
+}
