@@ -71,6 +71,15 @@ enum Command {
         /// Rebuild the whole site on every change (for measuring the incremental rebuild).
         #[arg(long, hide = true)]
         full_rebuilds: bool,
+        /// Seconds a client has to send a request's head (also ends idle connections).
+        #[arg(long, hide = true, value_name = "SECS", default_value_t = 10)]
+        header_timeout: u64,
+        /// Seconds a connection may go without moving a byte.
+        #[arg(long, hide = true, value_name = "SECS", default_value_t = 60)]
+        idle_timeout: u64,
+        /// Connections served at once (more wait their turn).
+        #[arg(long, hide = true, value_name = "N", default_value_t = 256)]
+        max_connections: usize,
     },
     /// Write a report scaffold: content/<agency-slug>/<year>.md.
     New {
@@ -134,6 +143,9 @@ fn main() -> ExitCode {
             bind,
             open,
             full_rebuilds,
+            header_timeout,
+            idle_timeout,
+            max_connections,
         } => {
             let opts = nianbao::serve::ServeOptions {
                 port,
@@ -141,6 +153,11 @@ fn main() -> ExitCode {
                 open,
                 full_rebuilds,
                 color: cli::use_color(std::io::stderr().is_terminal()),
+                limits: nianbao::serve::http::Limits {
+                    header_read: std::time::Duration::from_secs(header_timeout.max(1)),
+                    idle: std::time::Duration::from_secs(idle_timeout.max(1)),
+                    connections: max_connections.max(1),
+                },
             };
             // The builder thread prints too: release the locks this thread holds.
             drop((out, err));
