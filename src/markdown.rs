@@ -533,12 +533,20 @@ const VOID: &[&str] = &[
 /// Elements a parser closes by itself when the next of their kind comes (or that only live in
 /// a table or a list, whose element is counted): they never nest without one that counts.
 const SELF_CLOSING: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
-    "rb", "rt", "rtc", "rp", "colgroup", "caption", "html", "head", "body",
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb",
+    "rt", "rtc", "rp", "colgroup", "caption", "html", "head", "body",
 ];
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
     "plaintext",
 ];
 
@@ -903,10 +911,20 @@ mod html_tests {
     fn html_nesting_is_bounded() {
         let deep = |n: usize| format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
         assert_eq!(too_deep(&deep(MAX_HTML_DEPTH)), None);
-        assert_eq!(too_deep(&deep(MAX_HTML_DEPTH + 1)), Some(5 * MAX_HTML_DEPTH));
+        assert_eq!(
+            too_deep(&deep(MAX_HTML_DEPTH + 1)),
+            Some(5 * MAX_HTML_DEPTH)
+        );
         // Closed as it goes, or not nesting at all: no bound reached.
         assert_eq!(too_deep(&"<div>a</div>".repeat(1000)), None);
-        for not_nesting in ["<p>a", "<li>a", "<br>", "<td>", "<!-- <div> -->", "<script><div></script>"] {
+        for not_nesting in [
+            "<p>a",
+            "<li>a",
+            "<br>",
+            "<td>",
+            "<!-- <div> -->",
+            "<script><div></script>",
+        ] {
             assert_eq!(too_deep(&not_nesting.repeat(1000)), None, "{not_nesting}");
         }
         assert_eq!(too_deep(&"<svg><path/></svg>".repeat(500)), None);

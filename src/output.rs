@@ -17,7 +17,8 @@ pub const STAGING_PREFIX: &str = ".nianbao-tmp-";
 /// (folders end in `/`), sorted. Never linked, never in the sitemap.
 pub const MANIFEST: &str = ".nianbao-build";
 
-const MANIFEST_HEAD: &str = "# nianbao build：此目录由 nianbao 生成，下次构建时整体替换。以下是它写入的顶层文件和目录。\n";
+const MANIFEST_HEAD: &str =
+    "# nianbao build：此目录由 nianbao 生成，下次构建时整体替换。以下是它写入的顶层文件和目录。\n";
 
 /// How [`Staging::commit`] put the new folder in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,7 +222,10 @@ fn exchange_paths(_: &Path, _: &Path) -> io::Result<bool> {
 pub fn process_alive(pid: u32) -> Option<bool> {
     #[cfg(unix)]
     {
-        let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
             return Some(false);
         };
         // Signal 0 checks without sending; EPERM means it lives under another user.
@@ -329,15 +333,17 @@ pub fn check_output(root: &Path, target: &Path, force: bool) -> Result<(), Strin
     if force {
         return Ok(());
     }
-    let listed: Option<Vec<String>> = std::fs::read_to_string(target.join(MANIFEST))
-        .ok()
-        .map(|t| {
-            t.lines()
-                .filter(|l| !l.starts_with('#') && !l.is_empty())
-                .map(|l| l.trim_end_matches('/').to_string())
-                .collect()
-        });
-    let entries = std::fs::read_dir(target).map_err(|e| format!("无法读取输出目录 {shown}：{e}"))?;
+    let listed: Option<Vec<String>> =
+        std::fs::read_to_string(target.join(MANIFEST))
+            .ok()
+            .map(|t| {
+                t.lines()
+                    .filter(|l| !l.starts_with('#') && !l.is_empty())
+                    .map(|l| l.trim_end_matches('/').to_string())
+                    .collect()
+            });
+    let entries =
+        std::fs::read_dir(target).map_err(|e| format!("无法读取输出目录 {shown}：{e}"))?;
     let mut foreign: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -435,7 +441,10 @@ mod tests {
             assert_eq!(exchanges, 200, "not exchanged");
             assert_eq!(missing, 0, "the output was missing during a swap");
         }
-        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "200");
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "200"
+        );
 
         // The fallback: same outcome, nothing left beside.
         let s = build("fallback");
@@ -518,7 +527,10 @@ mod tests {
         assert_eq!(mode("a/plain") & !0o644, 0, "{:o}", mode("a/plain"));
         assert_eq!(mode("tool") & !0o755, 0, "{:o}", mode("tool"));
         assert_ne!(mode("tool") & 0o100, 0, "{:o}", mode("tool"));
-        assert_eq!(std::fs::read_to_string(s.path("tool").unwrap()).unwrap(), "tool");
+        assert_eq!(
+            std::fs::read_to_string(s.path("tool").unwrap()).unwrap(),
+            "tool"
+        );
     }
 
     #[test]

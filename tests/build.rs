@@ -636,7 +636,10 @@ fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
     );
     assert!(!stderr.contains("base_url"), "{stderr}");
     // The site lives under /ndbg/, where crawlers never look for robots.txt: said.
-    assert!(stderr.contains("不会读取生成的 /ndbg/robots.txt"), "{stderr}");
+    assert!(
+        stderr.contains("不会读取生成的 /ndbg/robots.txt"),
+        "{stderr}"
+    );
     let done = build(r, &r.join("public"), &["--base-url", "https://e.gov.cn/"]).success();
     let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
     assert!(!stderr.contains("robots.txt"), "{stderr}");
@@ -697,7 +700,10 @@ fn symlinked_folders_leading_out_of_the_site_are_not_followed() {
     common::write(r, "shared/logo.txt", "LOGO");
     symlink(r.join("shared"), r.join("static")).unwrap();
     build(r, &out, &[]).success();
-    assert_eq!(std::fs::read_to_string(out.join("logo.txt")).unwrap(), "LOGO");
+    assert_eq!(
+        std::fs::read_to_string(out.join("logo.txt")).unwrap(),
+        "LOGO"
+    );
 
     // content/ leading out: no report of it is published.
     let content = tempfile::tempdir().unwrap();
@@ -706,7 +712,10 @@ fn symlinked_folders_leading_out_of_the_site_are_not_followed() {
     symlink(content.path(), r.join("content")).unwrap();
     let done = build(r, &out, &[]).success();
     let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
-    assert!(stderr.contains("已忽略 content/（符号链接指向站点之外"), "{stderr}");
+    assert!(
+        stderr.contains("已忽略 content/（符号链接指向站点之外"),
+        "{stderr}"
+    );
     assert!(!out.join("demo-ju").exists());
 }
 
@@ -793,7 +802,10 @@ fn staging_leftovers_of_a_killed_build_are_removed_by_the_next() {
     }
     // (Should the builds always be quicker than the kill, a folder left the same way.)
     let dead = killed.unwrap_or_else(|| {
-        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
         child.kill().unwrap();
         child.wait().unwrap();
         std::fs::create_dir_all(staging(child.id()).join("agencies")).unwrap();

@@ -545,7 +545,12 @@ fn an_html_comment_left_open_warns_under_n010() {
     let site = site(BASE);
     let root = site.path();
     // Closed comments, and an unclosed one inside code, are fine.
-    replace(root, R2020, "无。\n", "无。<!-- 备注 -->\n\n<!--\n说明\n-->\n\n```\n<!-- 示例\n```\n");
+    replace(
+        root,
+        R2020,
+        "无。\n",
+        "无。<!-- 备注 -->\n\n<!--\n说明\n-->\n\n```\n<!-- 示例\n```\n",
+    );
     let (exit, found) = n010(root);
     assert_eq!((exit, found.len()), (0, 0), "{found:?}");
     // Left open in the last section: the rest of it is hidden.

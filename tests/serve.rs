@@ -870,14 +870,20 @@ fn data_files_served_after_an_edit_equal_a_full_build() {
 /// a 408 for instance, is read and dropped). While waiting, `trickle` is called about every
 /// 100 ms (it may write; a failed write means closed too).
 fn closed_by_server(s: &mut TcpStream, mut trickle: impl FnMut(&mut TcpStream) -> bool) -> bool {
-    s.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
     let start = Instant::now();
     let mut buf = [0u8; 4096];
     while start.elapsed() < DEADLINE * 2 {
         match s.read(&mut buf) {
             Ok(0) => return true,
             Ok(_) => {}
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
                 if !trickle(s) {
                     return true;
                 }
@@ -891,7 +897,11 @@ fn closed_by_server(s: &mut TcpStream, mut trickle: impl FnMut(&mut TcpStream) -
 #[test]
 fn slow_and_idle_clients_are_cut_off() {
     let site = common::sample_site();
-    let server = Server::start_with(site.path(), &["--header-timeout", "1", "--idle-timeout", "2"], None);
+    let server = Server::start_with(
+        site.path(),
+        &["--header-timeout", "1", "--idle-timeout", "2"],
+        None,
+    );
     server.wait_page("the first build", "/", |b| b.contains("示例站点"));
     // A client that sends nothing.
     let mut idle = TcpStream::connect(server.addr).unwrap();
@@ -901,12 +911,18 @@ fn slow_and_idle_clients_are_cut_off() {
     // A client that keeps its connection after an answer and sends nothing more.
     let mut kept = TcpStream::connect(server.addr).unwrap();
     write!(kept, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    assert!(closed_by_server(&mut idle, |_| true), "an idle connection stayed open");
+    assert!(
+        closed_by_server(&mut idle, |_| true),
+        "an idle connection stayed open"
+    );
     assert!(
         closed_by_server(&mut slow, |s| s.write_all(b"X").is_ok()),
         "a trickling client stayed connected"
     );
-    assert!(closed_by_server(&mut kept, |_| true), "a kept-alive connection stayed open");
+    assert!(
+        closed_by_server(&mut kept, |_| true),
+        "a kept-alive connection stayed open"
+    );
     // Others are served all along.
     assert_eq!(server.get("/").status, 200);
 }
@@ -914,17 +930,30 @@ fn slow_and_idle_clients_are_cut_off() {
 #[test]
 fn connections_beyond_the_limit_wait_their_turn() {
     let site = common::sample_site();
-    let server = Server::start_with(site.path(), &["--max-connections", "2", "--header-timeout", "120"], None);
+    let server = Server::start_with(
+        site.path(),
+        &["--max-connections", "2", "--header-timeout", "120"],
+        None,
+    );
     server.wait_page("the first build", "/", |b| b.contains("示例站点"));
     let first = TcpStream::connect(server.addr).unwrap();
     let _second = TcpStream::connect(server.addr).unwrap();
     let mut third = TcpStream::connect(server.addr).unwrap();
-    write!(third, "GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-    third.set_read_timeout(Some(Duration::from_millis(1000))).unwrap();
+    write!(
+        third,
+        "GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(1000)))
+        .unwrap();
     let mut buf = [0u8; 64];
     let early = third.read(&mut buf);
     assert!(
-        early.as_ref().is_err_and(|e| matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        early.as_ref().is_err_and(|e| matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        )),
         "answered beyond the limit: {early:?}"
     );
     // One closes: the third is served.
@@ -932,7 +961,10 @@ fn connections_beyond_the_limit_wait_their_turn() {
     third.set_read_timeout(Some(DEADLINE)).unwrap();
     let mut answer = Vec::new();
     third.read_to_end(&mut answer).unwrap();
-    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"), "{answer:?}");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"),
+        "{answer:?}"
+    );
 }
 
 #[test]
@@ -947,7 +979,12 @@ fn long_names_hidden_names_and_long_paths_are_not_errors() {
         ("/.nianbao-build".to_string(), 404),
         ("/.nianbao-tmp-site-1-1/index.html".to_string(), 404),
     ] {
-        assert_eq!(server.get(&path).status, status, "{}…", &path[..path.len().min(40)]);
+        assert_eq!(
+            server.get(&path).status,
+            status,
+            "{}…",
+            &path[..path.len().min(40)]
+        );
     }
     assert_eq!(server.get("/assets/nianbao.css").status, 200);
 }
@@ -990,7 +1027,10 @@ fn the_private_folder_is_new_random_and_private_and_orphans_go() {
     child.kill().unwrap();
     child.wait().unwrap();
     let dead = child.id();
-    for name in [format!("nianbao-serve-{dead}"), format!("nianbao-serve-{dead}-Xy12ab")] {
+    for name in [
+        format!("nianbao-serve-{dead}"),
+        format!("nianbao-serve-{dead}-Xy12ab"),
+    ] {
         common::write(&tmp.path().join(name), "site-1/index.html", "old");
     }
     let server = Server::start_with(site.path(), &[], Some(tmp.path()));
@@ -998,7 +1038,9 @@ fn the_private_folder_is_new_random_and_private_and_orphans_go() {
     let dirs = server.private_dirs();
     assert_eq!(dirs.len(), 1, "{dirs:?}");
     let name = dirs[0].file_name().unwrap().to_string_lossy().into_owned();
-    let random = name.strip_prefix(&format!("nianbao-serve-{}-", server.child.id())).unwrap();
+    let random = name
+        .strip_prefix(&format!("nianbao-serve-{}-", server.child.id()))
+        .unwrap();
     assert!(random.len() >= 6, "{name}");
     let mode = std::fs::metadata(&dirs[0]).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, "{mode:o}");

@@ -527,7 +527,12 @@ mod tests {
         ] {
             assert!(is_unservable_path(p), "{p}");
         }
-        for p in ["/", "/a/2020/", "/a..b/c.d", &format!("/{}", "a".repeat(MAX_NAME))] {
+        for p in [
+            "/",
+            "/a/2020/",
+            "/a..b/c.d",
+            &format!("/{}", "a".repeat(MAX_NAME)),
+        ] {
             assert!(!is_unservable_path(p), "{p}");
         }
     }

@@ -136,12 +136,14 @@ fn unclosed_comment(text: &str) -> Option<usize> {
         }
     }
     let parser = pulldown_cmark::Parser::new_ext(text, crate::markdown::options());
-    parser.into_offset_iter().find_map(|(event, range)| match event {
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::HtmlBlock) => {
-            let block = &text[range.clone()];
-            (block.trim_start().starts_with("<!--") && !block.contains("-->"))
-                .then(|| range.start + block.find("<!--").unwrap_or(0))
-        }
-        _ => None,
-    })
+    parser
+        .into_offset_iter()
+        .find_map(|(event, range)| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::HtmlBlock) => {
+                let block = &text[range.clone()];
+                (block.trim_start().starts_with("<!--") && !block.contains("-->"))
+                    .then(|| range.start + block.find("<!--").unwrap_or(0))
+            }
+            _ => None,
+        })
 }
