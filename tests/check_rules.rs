@@ -145,6 +145,11 @@ fn cases() -> Vec<Case> {
         case("n005_group_as_list", |r| replace(r, R2020, "    withheld:\n", "    withheld: [0, 0, 0, 0, 0, 0]\n    withheld_items:\n"),
             "N005", R2020, Text("withheld:", "["), &["（三）不予公开"]).also(&["N003"]),
         // N006 — every value.
+        // A name that would reverse its neighbours on a page (U+202E, RIGHT-TO-LEFT OVERRIDE).
+        case("n006_bidi_override_in_agency", |r| replace(r, R2020, "agency: 示例县测试局", "agency: 示例县\u{202E}测试局"),
+            "N006", R2020, Text("agency:", "示例县"), &["U+202E", "机关名称"]),
+        case("n006_bidi_isolate_in_agency_file", |r| replace(r, INDEX, "name: 示例县测试局", "name: \u{2067}示例县测试局"),
+            "N006", INDEX, Text("name:", "\u{2067}"), &["U+2067"]),
         case("n006_double_zero", |r| replace(r, R2020, "security: [0, 0, 0, 0, 0, 0]", "security: [0, 00, 0, 0, 0, 0]"),
             "N006", R2020, Text("security:", "00"), &["3.危及“三安全一稳定”", "商业企业", "00"]),
         case("n006_leading_zero", |r| replace(r, R2020, "normative_documents: [2, 2, 10]", "normative_documents: [2, 2, 012]"),
