@@ -748,6 +748,8 @@ fn take_caption(events: &mut Vec<Event>) -> Option<String> {
     }
 }
 
+/// Prefixes a relative link with `base`. Anything with a scheme, an absolute path, and a
+/// protocol-relative `//host/…` (another host: external, like `https:`) is left as written.
 fn rebase<'a>(url: pulldown_cmark::CowStr<'a>, base: &str) -> pulldown_cmark::CowStr<'a> {
     let u = url.as_ref();
     let is_relative = !u.is_empty()
@@ -898,6 +900,22 @@ mod html_tests {
         );
         assert!(h.contains("href=\"/x/\""));
         assert!(h.contains("href=\"#s1\""));
+    }
+
+    /// `//host/…` links to another host with the page's scheme: an external link like `https:`,
+    /// never taken for a path of the site and prefixed with its sub-path.
+    #[test]
+    fn protocol_relative_links_are_external() {
+        let h = to_html(
+            "[a](//e.gov.cn/x) <a href=\"//e.gov.cn/y\">b</a>",
+            "/ndbg/a/",
+            "",
+        );
+        assert!(h.contains("href=\"//e.gov.cn/x\""), "{h}");
+        assert!(h.contains("href=\"//e.gov.cn/y\""), "{h}");
+        // A backslash is no slash in a Markdown link: a path of the site.
+        let h = to_html("[b](/\\evil.example/)", "/ndbg/a/", "");
+        assert!(h.contains("href=\"/%5Cevil.example/\""), "{h}");
     }
 
     #[test]
