@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub inject_html: String,
     /// Show a progress bar.
     pub progress: bool,
+    /// Replace an output folder that no nianbao build made (`build --force`).
+    pub force: bool,
 }
 
 /// What a build wrote.
@@ -127,13 +129,12 @@ pub fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, Sta
             out.insert((*rel).to_string(), StaticFile::Embedded(text));
         }
     }
-    for dir in [
-        root.join("themes").join(&config.theme).join("static"),
-        root.join("static"),
-    ] {
-        if !dir.is_dir() {
+    let theme_static = format!("themes/{}/static", config.theme);
+    for dir in [theme_static.as_str(), "static"] {
+        // A link out of the site is not followed (the load stage warns of it).
+        let Some(dir) = crate::source::site_dir(root, dir) else {
             continue;
-        }
+        };
         for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let e = e.map_err(|e| format!("无法读取 {}：{e}", dir.display()))?;
             let name = e.file_name().to_string_lossy();
@@ -166,7 +167,7 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
         .output
         .clone()
         .unwrap_or_else(|| root.join(&config.output_dir));
-    check_target(root, &target)?;
+    crate::output::check_output(root, &target, opts.force)?;
     let renderer = renderer(root, &config, opts)?;
     let settings = settings(&renderer, &config, opts);
     let staging =
@@ -246,31 +247,4 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
         withheld: withheld(&site, &settings),
     };
     Ok(Outcome::Built(stats, site))
-}
-
-/// The output folder is replaced whole: it must not be the site or hold it.
-fn check_target(root: &Path, target: &Path) -> Result<(), String> {
-    let abs = |p: &Path| {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|c| c.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        }
-    };
-    let root = root.canonicalize().unwrap_or_else(|_| abs(root));
-    let target = target.canonicalize().unwrap_or_else(|_| abs(target));
-    if root.starts_with(&target) {
-        return Err(format!(
-            "输出目录 {} 包含站点本身，不能用作输出目录",
-            target.display()
-        ));
-    }
-    for keep in ["content", "themes", "templates", "static"] {
-        if target.starts_with(root.join(keep)) {
-            return Err(format!("输出目录 {} 不能位于 {keep}/ 中", target.display()));
-        }
-    }
-    Ok(())
 }

@@ -248,6 +248,9 @@ pub fn build(
             );
             return exit::INVALID;
         }
+        // Every failure comes before the swap, which leaves the output alone, unless it says
+        // itself where the previous output went.
+        Err(e) if e.contains("先前的输出") => return fail(err, e),
         Err(e) => return fail(err, format!("{e}；先前的输出保持不变")),
     };
     source::print_ignored(err, &site.ignored);
@@ -258,6 +261,14 @@ pub fn build(
         let _ = writeln!(
             err,
             "warning: base_url（{base_url}）不是完整网址：sitemap.xml、atom.xml 和 robots.txt 中的地址需要 https://… 形式，请在 site.toml 中设置 base_url 或使用 --base-url"
+        );
+    }
+    let sub_path = crate::config::base_path(base_url);
+    if sub_path != "/" {
+        // Crawlers read /robots.txt at the host's root only.
+        let _ = writeln!(
+            err,
+            "note: 站点位于子路径 {sub_path} 下，爬虫只读取网站根目录的 /robots.txt，不会读取生成的 {sub_path}robots.txt；需要时请把其中的 Sitemap 行加入网站根目录的 robots.txt"
         );
     }
     let shown = stats

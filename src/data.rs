@@ -221,7 +221,8 @@ pub fn report_csv_into(out: &mut String, r: &Report) {
         out.push(',');
         out.push_str(&year);
         out.push_str(middle);
-        out.push_str(&value);
+        // Numbers need nothing; the check costs a byte comparison.
+        out.push_str(&csv_field(&value));
         out.push('\n');
     }
 }
@@ -299,13 +300,34 @@ fn build_csv_layout(f: &FormatDef) -> Vec<(CsvCell, String)> {
     out
 }
 
-/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
-fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(s)
+/// A CSV field (RFC 4180), the one way every CSV cell is written: quoted when it holds a comma,
+/// a quote or a line break; and, where it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return, prefixed with `'` so that WPS and Excel read it as text, not a formula (OWASP's
+/// rule). A number (`-3`, `12.5`) is left as it is.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(s);
+    let quoted = s.contains([',', '"', '\n', '\r']);
+    match (formula, quoted) {
+        (false, false) => Cow::Borrowed(s),
+        (true, false) => Cow::Owned(format!("'{s}")),
+        (formula, true) => Cow::Owned(format!(
+            "\"{}{}\"",
+            if formula { "'" } else { "" },
+            s.replace('"', "\"\"")
+        )),
     }
+}
+
+/// `-3`, `12`, `-0.5`: what a spreadsheet reads as a number, with no formula in it.
+fn is_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let frac = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The Atom feed: every report, newest `published` first; those without a date last (newest
@@ -401,5 +423,31 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("他说\"是\""), "\"他说\"\"是\"\"\"");
         assert_eq!(csv_field("a\nb"), "\"a\nb\"");
+    }
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay() {
+        for (cell, want) in [
+            ("=1+1", "'=1+1"),
+            ("+86 10", "'+86 10"),
+            ("-x", "'-x"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tA", "'\tA"),
+            ("\rA", "\"'\rA\""),
+            (
+                "=HYPERLINK(\"http://evil.example/\",\"点击\")",
+                "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"点击\"\")\"",
+            ),
+            ("-3", "-3"),
+            ("-0.5", "-0.5"),
+            ("+5", "+5"),
+            ("12.35", "12.35"),
+            ("-", "'-"),
+            ("-1.", "'-1."),
+            ("-1e3", "'-1e3"),
+            ("示例县=局", "示例县=局"),
+        ] {
+            assert_eq!(csv_field(cell), want, "{cell:?}");
+        }
     }
 }

@@ -57,6 +57,9 @@ enum Command {
         /// Base URL, overriding site.toml (may include a sub-path).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Replace an output folder that no nianbao build made (its files are deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Preview the site locally: rebuild on every save, reload open pages, show errors.
     Serve {
@@ -72,6 +75,15 @@ enum Command {
         /// Rebuild the whole site on every change (for measuring the incremental rebuild).
         #[arg(long, hide = true)]
         full_rebuilds: bool,
+        /// Seconds a client has to send a request's head (also ends idle connections).
+        #[arg(long, hide = true, value_name = "SECS", default_value_t = 10)]
+        header_timeout: u64,
+        /// Seconds a connection may go without moving a byte.
+        #[arg(long, hide = true, value_name = "SECS", default_value_t = 60)]
+        idle_timeout: u64,
+        /// Connections served at once (more wait their turn).
+        #[arg(long, hide = true, value_name = "N", default_value_t = 256)]
+        max_connections: usize,
     },
     /// Write a report scaffold: content/<agency-slug>/<year>.md.
     New {
@@ -113,6 +125,7 @@ fn main() -> ExitCode {
             keep_going,
             output,
             base_url,
+            force,
         } => {
             let opts = nianbao::build::BuildOptions {
                 drafts,
@@ -121,6 +134,7 @@ fn main() -> ExitCode {
                 base_url,
                 inject_html: String::new(),
                 progress: std::io::stderr().is_terminal(),
+                force,
             };
             cli::build(
                 root,
@@ -135,6 +149,9 @@ fn main() -> ExitCode {
             bind,
             open,
             full_rebuilds,
+            header_timeout,
+            idle_timeout,
+            max_connections,
         } => {
             let opts = nianbao::serve::ServeOptions {
                 port,
@@ -142,6 +159,11 @@ fn main() -> ExitCode {
                 open,
                 full_rebuilds,
                 color: cli::use_color(std::io::stderr().is_terminal()),
+                limits: nianbao::serve::http::Limits {
+                    header_read: std::time::Duration::from_secs(header_timeout.max(1)),
+                    idle: std::time::Duration::from_secs(idle_timeout.max(1)),
+                    connections: max_connections.max(1),
+                },
             };
             // The builder thread prints too: release the locks this thread holds.
             drop((out, err));

@@ -481,9 +481,160 @@ pub fn to_html(markdown: &str, link_base: &str, note_ids: &str) -> String {
         raw
     };
     if raw_html {
-        sanitizer().clean(&raw).to_string()
+        sanitizer().clean(&bounded(&raw)).to_string()
     } else {
         raw
+    }
+}
+
+/// Deepest nesting of HTML elements the sanitiser is given. Its tree builder walks the stack of
+/// open elements for most tags, so its time grows with tags × depth: with the depth bounded, a
+/// report of any size is cleaned in linear time (100 000 nested `<div>` took 35 s). Browsers
+/// stop nesting at 512; reports, even pasted from Word, stay far below 100.
+pub const MAX_HTML_DEPTH: usize = 100;
+
+/// Where HTML in `text` first nests deeper than [`MAX_HTML_DEPTH`]: the byte offset of the tag
+/// (N010 reports it).
+pub fn too_deep(text: &str) -> Option<usize> {
+    let mut first = None;
+    nesting(text, |at| {
+        first = Some(at);
+        false
+    });
+    first
+}
+
+/// `html` with each start tag that would nest deeper than [`MAX_HTML_DEPTH`] turned into text.
+fn bounded(html: &str) -> std::borrow::Cow<'_, str> {
+    let mut cuts = Vec::new();
+    nesting(html, |at| {
+        cuts.push(at);
+        true
+    });
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 3 * cuts.len());
+    let mut last = 0;
+    for at in cuts {
+        out.push_str(&html[last..at]);
+        out.push_str("&lt;");
+        last = at + 1;
+    }
+    out.push_str(&html[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Elements without content.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "basefont", "bgsound", "frame", "image",
+];
+/// Elements a parser closes by itself when the next of their kind comes (or that only live in
+/// a table or a list, whose element is counted): they never nest without one that counts.
+const SELF_CLOSING: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb",
+    "rt", "rtc", "rp", "colgroup", "caption", "html", "head", "body",
+];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
+    "plaintext",
+];
+
+/// Follows the nesting of elements in HTML, closely enough to bound what a browser's tree
+/// builder makes of it (tags in comments and raw text do not count; void and self-closing
+/// elements do not nest; an end tag closes up to the nearest open element of its name, a stray
+/// one nothing). Calls `deep` with the offset of each start tag that would nest deeper than
+/// [`MAX_HTML_DEPTH`] (not counted then); stops when `deep` returns false. Linear: an end tag
+/// looks at most [`MAX_HTML_DEPTH`] elements back.
+fn nesting(text: &str, mut deep: impl FnMut(usize) -> bool) {
+    let bytes = text.as_bytes();
+    let mut open: Vec<&[u8]> = Vec::new();
+    // Open `svg` and `math`, in which `<x/>` is an empty element.
+    let mut foreign = 0usize;
+    let is_foreign = |n: &[u8]| n.eq_ignore_ascii_case(b"svg") || n.eq_ignore_ascii_case(b"math");
+    let is_in = |list: &[&str], n: &[u8]| list.iter().any(|x| n.eq_ignore_ascii_case(x.as_bytes()));
+    let mut i = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[i..]) {
+        let at = i + found;
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(b"!--") {
+            match memchr::memmem::find(&rest[3..], b"-->") {
+                Some(end) => {
+                    i = at + 4 + end + 3;
+                    continue;
+                }
+                // An unclosed comment hides the rest.
+                None => return,
+            }
+        }
+        let end_tag = rest.first() == Some(&b'/');
+        let name_at = usize::from(end_tag);
+        if !rest.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            i = at + 1;
+            continue;
+        }
+        let name_len = rest[name_at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
+            .count();
+        let name = &rest[name_at..name_at + name_len];
+        let after = at + 1 + name_at + name_len;
+        // An unfinished tag at the end is no element.
+        let Some(close) = memchr::memchr(b'>', &bytes[after..]).map(|p| after + p) else {
+            return;
+        };
+        i = close + 1;
+        if end_tag {
+            if let Some(pos) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                foreign -= open[pos..].iter().filter(|n| is_foreign(n)).count();
+                open.truncate(pos);
+            }
+            continue;
+        }
+        if is_in(VOID, name) || is_in(SELF_CLOSING, name) {
+            continue;
+        }
+        if foreign > 0 && bytes[close - 1] == b'/' {
+            continue;
+        }
+        if is_in(RAW_TEXT, name) {
+            // Its text runs to `</name`, or to the end.
+            let mut j = i;
+            loop {
+                let Some(p) = memchr::memmem::find(&bytes[j..], b"</") else {
+                    return;
+                };
+                let candidate = &bytes[j + p + 2..];
+                if candidate.len() >= name.len()
+                    && candidate[..name.len()].eq_ignore_ascii_case(name)
+                {
+                    i = j + p;
+                    break;
+                }
+                j += p + 2;
+            }
+            continue;
+        }
+        if open.len() >= MAX_HTML_DEPTH {
+            if !deep(at) {
+                return;
+            }
+            continue;
+        }
+        if is_foreign(name) {
+            foreign += 1;
+        }
+        open.push(name);
     }
 }
 
@@ -597,6 +748,8 @@ fn take_caption(events: &mut Vec<Event>) -> Option<String> {
     }
 }
 
+/// Prefixes a relative link with `base`. Anything with a scheme, an absolute path, and a
+/// protocol-relative `//host/…` (another host: external, like `https:`) is left as written.
 fn rebase<'a>(url: pulldown_cmark::CowStr<'a>, base: &str) -> pulldown_cmark::CowStr<'a> {
     let u = url.as_ref();
     let is_relative = !u.is_empty()
@@ -749,11 +902,58 @@ mod html_tests {
         assert!(h.contains("href=\"#s1\""));
     }
 
+    /// `//host/…` links to another host with the page's scheme: an external link like `https:`,
+    /// never taken for a path of the site and prefixed with its sub-path.
+    #[test]
+    fn protocol_relative_links_are_external() {
+        let h = to_html(
+            "[a](//e.gov.cn/x) <a href=\"//e.gov.cn/y\">b</a>",
+            "/ndbg/a/",
+            "",
+        );
+        assert!(h.contains("href=\"//e.gov.cn/x\""), "{h}");
+        assert!(h.contains("href=\"//e.gov.cn/y\""), "{h}");
+        // A backslash is no slash in a Markdown link: a path of the site.
+        let h = to_html("[b](/\\evil.example/)", "/ndbg/a/", "");
+        assert!(h.contains("href=\"/%5Cevil.example/\""), "{h}");
+    }
+
     #[test]
     fn escaped_asterisks_stay_text() {
         let h = to_html("\\*\\*不加粗\\*\\*，**加粗。**其后", "", "");
         assert!(h.contains("**不加粗**"), "{h}");
         assert!(h.contains("<strong>加粗。</strong>其后"), "{h}");
+    }
+
+    #[test]
+    fn html_nesting_is_bounded() {
+        let deep = |n: usize| format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
+        assert_eq!(too_deep(&deep(MAX_HTML_DEPTH)), None);
+        assert_eq!(
+            too_deep(&deep(MAX_HTML_DEPTH + 1)),
+            Some(5 * MAX_HTML_DEPTH)
+        );
+        // Closed as it goes, or not nesting at all: no bound reached.
+        assert_eq!(too_deep(&"<div>a</div>".repeat(1000)), None);
+        for not_nesting in [
+            "<p>a",
+            "<li>a",
+            "<br>",
+            "<td>",
+            "<!-- <div> -->",
+            "<script><div></script>",
+        ] {
+            assert_eq!(too_deep(&not_nesting.repeat(1000)), None, "{not_nesting}");
+        }
+        assert_eq!(too_deep(&"<svg><path/></svg>".repeat(500)), None);
+        // A stray end tag closes nothing, so it does not hide the nesting.
+        assert!(too_deep(&"<div></span>".repeat(200)).is_some());
+        assert!(too_deep(&"<div/>".repeat(200)).is_some());
+        assert!(too_deep(&"<b a=1>".repeat(200)).is_some());
+        // Deeper tags are shown as text, and the page keeps the first hundred levels.
+        let h = to_html(&deep(150), "", "");
+        assert_eq!(h.matches("<div>").count(), MAX_HTML_DEPTH, "{h}");
+        assert_eq!(h.matches("&lt;div&gt;").count(), 50, "{h}");
     }
 
     #[test]

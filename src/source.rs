@@ -82,6 +82,43 @@ pub fn is_valid_slug(slug: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The one check of where a path leads: its real path (every symbolic link resolved) when that
+/// stays inside the site, whose real path is `root_real`.
+pub fn inside_site(root_real: &Path, path: &Path) -> Option<PathBuf> {
+    path.canonicalize()
+        .ok()
+        .filter(|real| real.starts_with(root_real))
+}
+
+/// A folder of the site (`content`, `static`, `templates`, `themes/<name>`, …) that may be read:
+/// `root/rel` when it is a folder inside the site, through symbolic links or not. `None` when it
+/// is absent, or a link that leads out of the site ([`scan_top`] warns of those).
+pub fn site_dir(root: &Path, rel: &str) -> Option<PathBuf> {
+    let path = root.join(rel);
+    let root_real = root.canonicalize().ok()?;
+    inside_site(&root_real, &path)
+        .is_some_and(|real| real.is_dir())
+        .then_some(path)
+}
+
+/// The folders nianbao reads besides `content/`: `static`, `templates`, `themes` and, in each
+/// theme, the theme folder with its `static` and `templates`.
+fn read_dirs(root: &Path) -> Vec<String> {
+    let mut dirs: Vec<String> = ["static", "templates", "themes"].map(String::from).into();
+    if let Ok(themes) = std::fs::read_dir(root.join("themes")) {
+        let mut names: Vec<String> = themes
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !is_ignored_name(n))
+            .collect();
+        names.sort();
+        for n in names {
+            dirs.extend(["", "/static", "/templates"].map(|sub| format!("themes/{n}{sub}")));
+        }
+    }
+    dirs
+}
+
 /// What an entry of `content/` is, once symlinks are judged: `None` when it is left out.
 enum Kind {
     File,
@@ -101,14 +138,14 @@ fn kind_of(
         return None;
     }
     if entry.path_is_symlink() {
-        return match entry.path().canonicalize() {
-            Ok(real) if real.starts_with(root_real) && real.is_dir() => {
+        return match inside_site(root_real, entry.path()) {
+            Some(real) if real.is_dir() => {
                 // Linked folders are not followed.
                 ignored.push((relpath.to_string(), "指向文件夹的符号链接"));
                 None
             }
-            Ok(real) if real.starts_with(root_real) => real.is_file().then_some(Kind::File),
-            _ => {
+            Some(real) => real.is_file().then_some(Kind::File),
+            None => {
                 ignored.push((relpath.to_string(), "符号链接指向站点之外"));
                 None
             }
@@ -137,15 +174,24 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
 }
 
 /// The top level of `content/`: the agency folder names (sorted); files there go to `misplaced`
-/// or `ignored` of `tree`.
+/// or `ignored` of `tree`. Also warns of the site's folders that are symbolic links leading out
+/// of it: those are not read.
 pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<String>> {
     let content = root.join("content");
     tree.misplaced.clear();
     tree.ignored.clear();
-    if !content.is_dir() {
+    let root_real = root.canonicalize()?;
+    for dir in std::iter::once("content".to_string()).chain(read_dirs(root)) {
+        let path = root.join(&dir);
+        let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+        if linked && inside_site(&root_real, &path).is_none() {
+            tree.ignored
+                .push((format!("{dir}/"), "符号链接指向站点之外或不存在，不读取"));
+        }
+    }
+    if site_dir(root, "content").is_none() {
         return Ok(Vec::new());
     }
-    let root_real = root.canonicalize()?;
     let mut slugs = Vec::new();
     let walker = WalkDir::new(&content)
         .min_depth(1)

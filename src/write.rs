@@ -200,10 +200,13 @@ impl<'a> Writer<'a> {
         let (todo, gone) = crate::plan::diff(&self.held(), plan);
         let mut touched: Vec<String> = todo.iter().map(|(p, _)| (*p).clone()).collect();
         let todo: Vec<(&str, &Planned)> = todo.into_iter().map(|(p, o)| (p.as_str(), o)).collect();
-        let result = gone
-            .iter()
-            .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
-            .and_then(|()| self.write(&todo, &plan.index, Some(&plan.data), reports));
+        // Files that went are removed last, once no page written links them.
+        let result = self
+            .write(&todo, &plan.index, Some(&plan.data), reports)
+            .and_then(|()| {
+                gone.iter()
+                    .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
+            });
         let mut held = self.held();
         match result {
             Ok(()) => {

@@ -615,6 +615,14 @@ fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
         "{stderr}"
     );
     assert!(!stderr.contains("base_url"), "{stderr}");
+    // The site lives under /ndbg/, where crawlers never look for robots.txt: said.
+    assert!(
+        stderr.contains("不会读取生成的 /ndbg/robots.txt"),
+        "{stderr}"
+    );
+    let done = build(r, &r.join("public"), &["--base-url", "https://e.gov.cn/"]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(!stderr.contains("robots.txt"), "{stderr}");
     // A bare path works for the pages, not for the sitemap: said, not refused.
     let done = build(r, &r.join("public"), &["--base-url", "/ndbg/"]).success();
     let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
@@ -622,4 +630,229 @@ fn a_good_build_prints_its_warnings_and_the_files_it_ignored() {
         stderr.contains("base_url（/ndbg/）不是完整网址"),
         "{stderr}"
     );
+}
+
+// --- Hardening (issue 11) ---
+
+/// Names of the entries of a folder, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_leading_out_of_the_site_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let t = common::site("valid");
+    let r = t.path();
+    let outside = tempfile::tempdir().unwrap();
+    common::write(outside.path(), "shadow", "SECRET-FILE");
+    common::write(outside.path(), "base.html", "SECRET-TEMPLATE");
+    common::write(outside.path(), "assets/nianbao.css", "SECRET-CSS");
+    std::fs::create_dir_all(r.join("themes/default")).unwrap();
+    symlink(outside.path(), r.join("static")).unwrap();
+    symlink(outside.path(), r.join("templates")).unwrap();
+    symlink(outside.path(), r.join("themes/default/static")).unwrap();
+    let out = r.join("public");
+    let done = build(r, &out, &[]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    for (name, bytes) in tree(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("SECRET"),
+            "{name} comes from outside the site"
+        );
+    }
+    assert!(!out.join("shadow").exists());
+    for link in ["static/", "templates/", "themes/default/static/"] {
+        assert!(
+            stderr.contains(&format!("warning: 已忽略 {link}（符号链接指向站点之外")),
+            "{link}: {stderr}"
+        );
+    }
+
+    // A link that stays inside the site is followed.
+    std::fs::remove_file(r.join("static")).unwrap();
+    common::write(r, "shared/logo.txt", "LOGO");
+    symlink(r.join("shared"), r.join("static")).unwrap();
+    build(r, &out, &[]).success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("logo.txt")).unwrap(),
+        "LOGO"
+    );
+
+    // content/ leading out: no report of it is published.
+    let content = tempfile::tempdir().unwrap();
+    common::copy_dir(&r.join("content"), content.path());
+    std::fs::remove_dir_all(r.join("content")).unwrap();
+    symlink(content.path(), r.join("content")).unwrap();
+    let done = build(r, &out, &[]).success();
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("已忽略 content/（符号链接指向站点之外"),
+        "{stderr}"
+    );
+    assert!(!out.join("demo-ju").exists());
+}
+
+#[test]
+fn an_output_that_is_a_file_a_site_or_a_foreign_folder_is_refused() {
+    let t = common::site("valid");
+    let r = t.path();
+    let config = common::read(r, "site.toml");
+    // A file: refused before anything is written, even with --force.
+    for extra in [&[][..], &["--force"]] {
+        let done = build(r, &r.join("site.toml"), extra).code(2);
+        let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+        assert!(stderr.contains("是文件"), "{stderr}");
+        assert_eq!(common::read(r, "site.toml"), config);
+        assert_eq!(names(r), ["content", "site.toml"]);
+    }
+    // A folder holding a site.
+    let other = common::site("valid");
+    build(r, other.path(), &["--force"]).code(2);
+    assert!(other.path().join("site.toml").is_file());
+    // A folder no build made: its files stay unless --force.
+    let foreign = tempfile::tempdir().unwrap();
+    let out = foreign.path().join("www");
+    common::write(&out, "important.doc", "keep me");
+    let done = build(r, &out, &[]).code(2);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("important.doc") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(names(&out), ["important.doc"]);
+    assert_eq!(names(foreign.path()), ["www"], "nothing left beside");
+    build(r, &out, &["--force"]).success();
+    assert!(!out.join("important.doc").exists());
+    // From then on it is a build of ours, marked by its manifest, which nothing links.
+    let manifest = common::read(&out, nianbao::output::MANIFEST);
+    assert!(manifest.contains("\ndemo-ju/\n") && manifest.contains("\nindex.html\n"));
+    build(r, &out, &[]).success();
+    for (name, bytes) in tree(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(nianbao::output::MANIFEST),
+            "{name} names the manifest"
+        );
+    }
+    // Something added at its top level makes it foreign again.
+    common::write(&out, "upload/a.php", "<?php");
+    build(r, &out, &[]).code(2);
+    assert!(out.join("upload/a.php").exists());
+}
+
+#[test]
+fn staging_leftovers_of_a_killed_build_are_removed_by_the_next() {
+    let t = common::sample_site();
+    let r = t.path();
+    let out = r.join("public");
+    let staging = |pid: u32| r.join(format!(".nianbao-tmp-public-{pid}"));
+    // A build killed while it writes (tried until the kill lands before it ends).
+    let mut killed = None;
+    for _ in 0..20 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .arg("--root")
+            .arg(r)
+            .args(["build", "--output"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let caught = loop {
+            if staging(pid).exists() {
+                break child.kill().is_ok();
+            }
+            if child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        child.wait().unwrap();
+        if caught && staging(pid).exists() {
+            killed = Some(pid);
+            break;
+        }
+    }
+    // (Should the builds always be quicker than the kill, a folder left the same way.)
+    let dead = killed.unwrap_or_else(|| {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        std::fs::create_dir_all(staging(child.id()).join("agencies")).unwrap();
+        child.id()
+    });
+    // The old output moved aside by a build killed during the fallback swap.
+    let old = r.join(format!(".nianbao-tmp-public-{dead}-old"));
+    common::write(&old, "index.html", "old");
+    // A build of a live process is left alone.
+    let live = staging(std::process::id());
+    std::fs::create_dir_all(&live).unwrap();
+    build(r, &out, &[]).success();
+    assert!(!staging(dead).exists() && !old.exists(), "{:?}", names(r));
+    assert!(live.exists());
+    assert!(out.join("index.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn copied_files_get_ordinary_modes() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = common::site("valid");
+    let r = t.path();
+    let set = |f: &str, mode: u32| {
+        common::write(r, f, f);
+        std::fs::set_permissions(r.join(f), std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    set("content/demo-ju/签章版.pdf", 0o4777);
+    set("static/tool.sh", 0o6775);
+    set("static/style.css", 0o666);
+    let out = r.join("public");
+    build(r, &out, &[]).success();
+    let mode = |f: &str| std::fs::metadata(out.join(f)).unwrap().permissions().mode() & 0o7777;
+    for (f, most) in [
+        ("demo-ju/签章版.pdf", 0o755),
+        ("tool.sh", 0o755),
+        ("style.css", 0o644),
+    ] {
+        assert_eq!(mode(f) & !most, 0, "{f}: {:o}", mode(f));
+        assert_ne!(mode(f) & 0o400, 0, "{f}: {:o}", mode(f));
+    }
+}
+
+#[test]
+fn csv_cells_never_start_a_formula_and_negative_numbers_stay() {
+    let t = common::site("valid");
+    let r = t.path();
+    common::replace(
+        r,
+        common::R2020,
+        "agency: 示例县测试局",
+        "agency: '=HYPERLINK(\"http://evil.example/\",\"点击\")'",
+    );
+    let out = r.join("public");
+    build(r, &out, &[]).success();
+    let neutral = "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"点击\"\")\",2020,";
+    for f in ["demo-ju/2020/report.csv", "data/reports.csv"] {
+        let csv = common::read(&out, f);
+        let lines: Vec<&str> = csv.lines().filter(|l| l.contains("HYPERLINK")).collect();
+        assert!(!lines.is_empty(), "{f}");
+        for l in &lines {
+            assert!(l.starts_with(neutral), "{f}: {l}");
+        }
+        // 本年增/减 of 行政处罚 is -1: a number, not text.
+        assert!(
+            csv.contains(",active,penalty,行政处罚,本年增/减,-1\n"),
+            "{f}"
+        );
+    }
 }

@@ -145,6 +145,11 @@ fn cases() -> Vec<Case> {
         case("n005_group_as_list", |r| replace(r, R2020, "    withheld:\n", "    withheld: [0, 0, 0, 0, 0, 0]\n    withheld_items:\n"),
             "N005", R2020, Text("withheld:", "["), &["（三）不予公开"]).also(&["N003"]),
         // N006 — every value.
+        // A name that would reverse its neighbours on a page (U+202E, RIGHT-TO-LEFT OVERRIDE).
+        case("n006_bidi_override_in_agency", |r| replace(r, R2020, "agency: 示例县测试局", "agency: 示例县\u{202E}测试局"),
+            "N006", R2020, Text("agency:", "示例县"), &["U+202E", "机关名称"]),
+        case("n006_bidi_isolate_in_agency_file", |r| replace(r, INDEX, "name: 示例县测试局", "name: \u{2067}示例县测试局"),
+            "N006", INDEX, Text("name:", "\u{2067}"), &["U+2067"]),
         case("n006_double_zero", |r| replace(r, R2020, "security: [0, 0, 0, 0, 0, 0]", "security: [0, 00, 0, 0, 0, 0]"),
             "N006", R2020, Text("security:", "00"), &["3.危及“三安全一稳定”", "商业企业", "00"]),
         case("n006_leading_zero", |r| replace(r, R2020, "normative_documents: [2, 2, 10]", "normative_documents: [2, 2, 012]"),
@@ -495,4 +500,72 @@ fn the_sample_site_passes_with_its_two_warnings() {
         "{}",
         brief(&diags)
     );
+}
+
+/// The N010 diagnostics of a run, as (line, column, severity, message).
+fn n010(root: &Path) -> (i32, Vec<(u64, u64, String, String)>) {
+    let (exit, diags) = check_json(root, &[]);
+    let found = diags
+        .iter()
+        .filter(|d| d["code"] == "N010" && d["file"] == R2020)
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect::<Vec<_>>();
+    // Nothing else: the base site is valid.
+    assert_eq!(diags.len(), found.len(), "{}", brief(&diags));
+    (exit, found)
+}
+
+#[test]
+fn html_nested_beyond_the_bound_is_an_n010_error_where_it_starts() {
+    let site = site(BASE);
+    let root = site.path();
+    let bound = nianbao::markdown::MAX_HTML_DEPTH;
+    let deep = |n: usize| format!("{}深{}", "<div>".repeat(n), "</div>".repeat(n));
+    replace(root, R2020, "下一步将丰富解读形式。", &deep(bound));
+    let (exit, found) = n010(root);
+    assert_eq!((exit, found.len()), (0, 0), "{found:?}");
+    let text = read(root, R2020).replace(&deep(bound), &format!("正文\n{}", deep(bound + 1)));
+    write(root, R2020, text);
+    let (line, _) = position(root, R2020, "<div><div>", "");
+    let (exit, found) = n010(root);
+    assert_eq!(exit, 1);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (l, col, severity, message) = &found[0];
+    assert_eq!((*l, *col), (line, 5 * bound as u64 + 1));
+    assert_eq!(severity, "error");
+    assert!(message.contains(&format!("超过 {bound} 层")), "{message}");
+    // build refuses it like any error.
+    assert_eq!(run(nianbao().arg("--root").arg(root).arg("build")).code, 1);
+}
+
+#[test]
+fn an_html_comment_left_open_warns_under_n010() {
+    let site = site(BASE);
+    let root = site.path();
+    // Closed comments, and an unclosed one inside code, are fine.
+    replace(
+        root,
+        R2020,
+        "无。\n",
+        "无。<!-- 备注 -->\n\n<!--\n说明\n-->\n\n```\n<!-- 示例\n```\n",
+    );
+    let (exit, found) = n010(root);
+    assert_eq!((exit, found.len()), (0, 0), "{found:?}");
+    // Left open in the last section: the rest of it is hidden.
+    let text = read(root, R2020) + "\n<!-- 待补充\n\n本年度无其他事项。\n";
+    write(root, R2020, text);
+    let (line, _) = position(root, R2020, "<!-- 待补充", "");
+    let (exit, found) = n010(root);
+    assert_eq!(exit, 0, "a warning");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (l, col, severity, message) = &found[0];
+    assert_eq!((*l, *col, severity.as_str()), (line, 1, "warning"));
+    assert!(message.contains("没有闭合"), "{message}");
 }

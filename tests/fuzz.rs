@@ -377,6 +377,111 @@ proptest! {
     }
 }
 
+/// Raw HTML as reports should not hold it: a run of one nesting element, deep, then a soup of
+/// tags that open, close, misnest, comment out and break out.
+fn html_soup() -> impl Strategy<Value = String> {
+    let nest = prop::sample::select(vec![
+        "<div>",
+        "<b a=1>",
+        "<table><tr><td>",
+        "<ul><li>",
+        "<svg><g>",
+        "<blockquote>",
+        "<div/>",
+        "<span></div>",
+        "<DIV class=x>",
+    ]);
+    let piece = prop::sample::select(vec![
+        "<div>",
+        "</div>",
+        "<b>",
+        "</b>",
+        "<i x=\"1\">",
+        "</i>",
+        "<p>",
+        "</p>",
+        "<li>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</table>",
+        "<svg>",
+        "<path/>",
+        "</svg>",
+        "<math>",
+        "<!--",
+        "-->",
+        "<script>",
+        "</script>",
+        "<textarea>",
+        "</textarea>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:alert(1)\">",
+        "<a href=\"//e.gov.cn/\">",
+        "</a>",
+        "</span>",
+        "文字",
+        "\n\n",
+        "<",
+        ">",
+        "<x-y>",
+        "</x-y>",
+        "<div",
+        "&amp;",
+        "**",
+        "> ",
+        "- ",
+    ]);
+    (nest, 0usize..2500, prop::collection::vec(piece, 0..300))
+        .prop_map(|(nest, depth, pieces)| format!("{}{}", nest.repeat(depth), pieces.concat()))
+}
+
+/// The deepest nesting of elements in the sanitiser's output (well formed: every element but a
+/// void one is closed).
+fn output_depth(html: &str) -> usize {
+    const VOID: &[&str] = &["br", "img", "hr", "col", "wbr", "area", "input", "source"];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for tag in html.split('<').skip(1) {
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+            .collect();
+        if let Some(_closed) = name.strip_prefix('/') {
+            depth = depth.saturating_sub(1);
+        } else if !name.is_empty() && !VOID.contains(&name.as_str()) && !tag.starts_with("!--") {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Any raw HTML, nested to any depth: no panic, nothing active reaches the page, and the
+    /// page nests no deeper than a constant times the bound (a table's row and cell add two
+    /// levels to each table counted).
+    #[test]
+    fn the_sanitiser_takes_any_nesting(html in html_soup()) {
+        let bound = nianbao::markdown::MAX_HTML_DEPTH;
+        let out = nianbao::markdown::to_html(&html, "/a/", "s1-");
+        let page = scraper::Html::parse_fragment(&out);
+        let any = scraper::Selector::parse("*").unwrap();
+        for el in page.select(&any) {
+            let name = el.value().name();
+            prop_assert!(!matches!(name, "script" | "iframe" | "style"), "<{}> in {}", name, out);
+            for (attr, value) in el.value().attrs() {
+                prop_assert!(!attr.starts_with("on"), "{}= in {}", attr, out);
+                let v = value.trim().to_lowercase();
+                prop_assert!(!v.starts_with("javascript:"), "{}={} in {}", attr, value, out);
+            }
+        }
+        let depth = output_depth(&out);
+        prop_assert!(depth <= 4 * bound + 8, "depth {} of {}", depth, &html[..html.len().min(200)]);
+    }
+}
+
 /// TOML-ish text: keys, tables, strings and CJK characters.
 fn site_toml() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![

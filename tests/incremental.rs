@@ -27,7 +27,12 @@ fn full_build(root: &Path, out: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
         ..Default::default()
     };
     match build::build(root, LoadOptions::default(), &opts).unwrap() {
-        Outcome::Built(..) => Some(common::tree(out)),
+        Outcome::Built(..) => {
+            let mut files = common::tree(out);
+            // The mark of a built folder: serve's private folder has none.
+            files.remove(nianbao::output::MANIFEST).expect("a manifest");
+            Some(files)
+        }
         Outcome::Invalid(_) => None,
     }
 }

@@ -100,20 +100,31 @@ struct Server {
     addr: SocketAddr,
     root: PathBuf,
     stderr: Arc<Mutex<String>>,
+    stdout: Arc<Mutex<String>>,
+    /// Its temporary folder.
+    tmp: PathBuf,
 }
 
 impl Server {
     /// Starts `nianbao serve --port 0` on `root` and waits for the address it prints.
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-            .args(["serve", "--port", "0", "--root"])
+        Server::start_with(root, &[], None)
+    }
+
+    /// [`Server::start`] with more arguments, and `TMPDIR` if given.
+    fn start_with(root: &Path, args: &[&str], tmp: Option<&Path>) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+        cmd.args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(args)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::piped());
+        if let Some(tmp) = tmp {
+            cmd.env("TMPDIR", tmp);
+        }
+        let mut child = cmd.spawn().unwrap();
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut err = BufReader::new(child.stderr.take().unwrap());
         let log = stderr.clone();
@@ -126,9 +137,12 @@ impl Server {
         });
         let (tx, rx) = std::sync::mpsc::channel();
         let mut out = BufReader::new(child.stdout.take().unwrap());
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let log = stdout.clone();
         std::thread::spawn(move || {
             let mut line = String::new();
             while out.read_line(&mut line).unwrap_or(0) > 0 {
+                log.lock().unwrap().push_str(&line);
                 let _ = tx.send(line.clone());
                 line.clear();
             }
@@ -146,6 +160,8 @@ impl Server {
             addr: url.parse().unwrap(),
             root: root.to_path_buf(),
             stderr,
+            stdout,
+            tmp: tmp.map_or_else(std::env::temp_dir, Path::to_path_buf),
         }
     }
 
@@ -179,8 +195,15 @@ impl Server {
             })
             .count();
         assert_eq!(in_site, 0, "a build folder in the site");
-        let dir = std::env::temp_dir().join(format!("nianbao-serve-{}", self.child.id()));
-        dir.exists().then_some(dir).into_iter().collect()
+        let prefix = format!("nianbao-serve-{}-", self.child.id());
+        std::fs::read_dir(&self.tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy();
+                name.starts_with(&prefix)
+            })
+            .collect()
     }
 
     /// Sends a signal with kill(1) and waits for the exit.
@@ -279,9 +302,8 @@ fn an_edit_is_served_a_broken_one_shows_the_overlay_and_the_fix_clears_it() {
     });
 
     // SIGTERM ends it cleanly too.
-    let (status, took) = server.stop("TERM");
+    let (status, _) = server.stop("TERM");
     assert!(status.success(), "{status}");
-    assert!(took < Duration::from_secs(5), "{took:?}");
     assert!(server.private_dirs().is_empty());
 }
 
@@ -424,7 +446,7 @@ fn it_listens_on_loopback_only() {
 }
 
 #[test]
-fn ctrl_c_ends_it_quickly_and_removes_the_private_folder() {
+fn ctrl_c_ends_it_and_removes_the_private_folder() {
     let site = common::sample_site();
     let mut server = Server::start(site.path());
     server.wait_page("the first build", "/", |b| b.contains("示例站点"));
@@ -446,9 +468,15 @@ fn ctrl_c_ends_it_quickly_and_removes_the_private_folder() {
     let n = events.read(&mut first).unwrap();
     assert!(String::from_utf8_lossy(&first[..n]).contains("text/event-stream"));
 
-    let (status, took) = server.stop("INT");
+    let (status, _) = server.stop("INT");
     assert!(status.success(), "{status}");
-    assert!(took < Duration::from_secs(4), "took {took:?}");
+    // The open stream was ended, not left hanging (its server is gone).
+    let mut rest = Vec::new();
+    let ended = events.read_to_end(&mut rest);
+    assert!(
+        ended.is_ok() || ended.is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "the event stream stayed open"
+    );
     assert!(server.private_dirs().is_empty(), "private folder left");
     // The built site never went to output_dir.
     assert!(!site.path().join("public").exists());
@@ -602,4 +630,192 @@ fn data_files_served_after_an_edit_equal_a_full_build() {
         let want = String::from_utf8(want[f].clone()).unwrap();
         assert!(got.body == want, "{f} differs from a full build");
     }
+}
+
+// --- Hardening (issue 11): what a slow client, a long path or the network can do. ---
+
+/// Whether the server closes `s` before [`DEADLINE`]: reads until the end (what it sends before,
+/// a 408 for instance, is read and dropped). While waiting, `trickle` is called about every
+/// 100 ms (it may write; a failed write means closed too).
+fn closed_by_server(s: &mut TcpStream, mut trickle: impl FnMut(&mut TcpStream) -> bool) -> bool {
+    s.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let start = Instant::now();
+    let mut buf = [0u8; 4096];
+    while start.elapsed() < DEADLINE * 2 {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if !trickle(s) {
+                    return true;
+                }
+            }
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+#[test]
+fn slow_and_idle_clients_are_cut_off() {
+    let site = common::sample_site();
+    let server = Server::start_with(
+        site.path(),
+        &["--header-timeout", "1", "--idle-timeout", "2"],
+        None,
+    );
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    // A client that sends nothing.
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    // A client that sends its headers a byte at a time, forever.
+    let mut slow = TcpStream::connect(server.addr).unwrap();
+    write!(slow, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    // A client that keeps its connection after an answer and sends nothing more.
+    let mut kept = TcpStream::connect(server.addr).unwrap();
+    write!(kept, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert!(
+        closed_by_server(&mut idle, |_| true),
+        "an idle connection stayed open"
+    );
+    assert!(
+        closed_by_server(&mut slow, |s| s.write_all(b"X").is_ok()),
+        "a trickling client stayed connected"
+    );
+    assert!(
+        closed_by_server(&mut kept, |_| true),
+        "a kept-alive connection stayed open"
+    );
+    // Others are served all along.
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn connections_beyond_the_limit_wait_their_turn() {
+    let site = common::sample_site();
+    let server = Server::start_with(
+        site.path(),
+        &["--max-connections", "2", "--header-timeout", "120"],
+        None,
+    );
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    let first = TcpStream::connect(server.addr).unwrap();
+    let _second = TcpStream::connect(server.addr).unwrap();
+    let mut third = TcpStream::connect(server.addr).unwrap();
+    write!(
+        third,
+        "GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(1000)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let early = third.read(&mut buf);
+    assert!(
+        early.as_ref().is_err_and(|e| matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        )),
+        "answered beyond the limit: {early:?}"
+    );
+    // One closes: the third is served.
+    drop(first);
+    third.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut answer = Vec::new();
+    third.read_to_end(&mut answer).unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"),
+        "{answer:?}"
+    );
+}
+
+#[test]
+fn long_names_hidden_names_and_long_paths_are_not_errors() {
+    let site = common::sample_site();
+    let server = Server::start(site.path());
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    for (path, status) in [
+        (format!("/{}", "a".repeat(300)), 404),
+        (format!("/assets/{}.css", "%E7%A4%BA".repeat(100)), 404),
+        (format!("/{}", "a/".repeat(3000)), 414),
+        ("/.nianbao-build".to_string(), 404),
+        ("/.nianbao-tmp-site-1-1/index.html".to_string(), 404),
+    ] {
+        assert_eq!(
+            server.get(&path).status,
+            status,
+            "{}…",
+            &path[..path.len().min(40)]
+        );
+    }
+    assert_eq!(server.get("/assets/nianbao.css").status, 200);
+}
+
+#[test]
+fn binding_every_address_lists_them_and_warns() {
+    let site = common::sample_site();
+    let server = Server::start_with(site.path(), &["--bind", "0.0.0.0"], None);
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    wait_for("the warning", || {
+        server
+            .stderr
+            .lock()
+            .unwrap()
+            .contains("预览对网络开放")
+            .then_some(())
+    });
+    assert!(server.stderr.lock().unwrap().contains("草稿"));
+    if let Some(ip) = outside_address() {
+        let url = format!("http://{}/", SocketAddr::new(ip, server.addr.port()));
+        let stdout = server.stdout.lock().unwrap().clone();
+        assert!(stdout.contains(&url), "{url} not listed: {stdout}");
+        let r = raw_get(SocketAddr::new(ip, server.addr.port()), "/").unwrap();
+        assert_eq!(r.status, 200);
+    }
+    // On loopback (the default) nothing of the kind is said.
+    let local = Server::start(site.path());
+    local.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    assert!(!local.stderr.lock().unwrap().contains("预览对网络开放"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_private_folder_is_new_random_and_private_and_orphans_go() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = common::sample_site();
+    let tmp = tempfile::tempdir().unwrap();
+    // Folders of a serve that was killed, under the old name and the new.
+    let mut child = Command::new("sleep").arg("30").spawn().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let dead = child.id();
+    for name in [
+        format!("nianbao-serve-{dead}"),
+        format!("nianbao-serve-{dead}-Xy12ab"),
+    ] {
+        common::write(&tmp.path().join(name), "site-1/index.html", "old");
+    }
+    let server = Server::start_with(site.path(), &[], Some(tmp.path()));
+    server.wait_page("the first build", "/", |b| b.contains("示例站点"));
+    let dirs = server.private_dirs();
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    let name = dirs[0].file_name().unwrap().to_string_lossy().into_owned();
+    let random = name
+        .strip_prefix(&format!("nianbao-serve-{}-", server.child.id()))
+        .unwrap();
+    assert!(random.len() >= 6, "{name}");
+    let mode = std::fs::metadata(&dirs[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{mode:o}");
+    let mut left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [name], "orphans left");
 }

@@ -100,11 +100,11 @@ pub struct Renderer {
 }
 
 /// Reads the `.html` files of a folder, by relative path.
-fn read_templates(dir: &Path) -> Result<Vec<(String, String)>, String> {
+fn read_templates(dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
-    if !dir.is_dir() {
+    let Some(dir) = dir else {
         return Ok(out);
-    }
+    };
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.map_err(|e| format!("无法读取模板目录 {}：{e}", dir.display()))?;
         if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html") {
@@ -126,23 +126,24 @@ impl Renderer {
         inject_html: String,
     ) -> Result<Renderer, String> {
         let mut templates: std::collections::BTreeMap<String, String> = Default::default();
-        let theme_dir = root.join("themes").join(&config.theme);
+        // Folders that are links out of the site are not read (the load stage warns of them).
+        let theme_dir = format!("themes/{}", config.theme);
+        let dir = |rel: &str| crate::source::site_dir(root, rel);
         if config.theme == "default" {
             for (n, t) in DEFAULT_TEMPLATES {
                 templates.insert((*n).into(), (*t).into());
             }
-        } else if !theme_dir.is_dir() {
+        } else if dir(&theme_dir).is_none() {
             return Err(format!(
-                "找不到主题“{}”：{} 不存在",
+                "找不到主题“{}”：{} 不存在或不在站点目录中",
                 config.theme,
-                theme_dir.display()
+                root.join(&theme_dir).display()
             ));
         }
-        for (n, t) in read_templates(&theme_dir.join("templates"))? {
-            templates.insert(n, t);
-        }
-        for (n, t) in read_templates(&root.join("templates"))? {
-            templates.insert(n, t);
+        for d in [format!("{theme_dir}/templates"), "templates".into()] {
+            for (n, t) in read_templates(dir(&d).as_deref())? {
+                templates.insert(n, t);
+            }
         }
         // Report pages can be cut and refilled only when printed by the built-in templates.
         let builtin = |name: &str| {

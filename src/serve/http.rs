@@ -1,11 +1,16 @@
 //! HTTP: in, requests and the folder of the last good build; out, its files (with the version
 //! stamp and any error overlay added to HTML), the live-reload event stream, and 400 for any path
-//! that tries to leave the folder.
+//! that tries to leave the folder (404 for a hidden name such as nianbao's own `.nianbao-*`, or a
+//! name too long for a file; 414 for a path too long for any).
 //!
 //! The stack is axum over hyper, with tower-http's `ServeDir` for the files. The served folder
 //! changes with every full rebuild, so a `ServeDir` is made per request (it is only a path and
 //! a few flags). After an incremental rebuild changed the reports' data, the two data files of
 //! the site are streamed as [`crate::write::compose`] makes them.
+//!
+//! Connections are served by [`serve`] rather than `axum::serve`, for what that hides: a time
+//! limit on reading a request's head (which also ends connections left idle between requests), a
+//! limit on time without any progress, and a limit on open connections ([`Limits`]).
 
 use std::convert::Infallible;
 use std::io::{self, Write};
@@ -74,14 +79,37 @@ pub fn is_safe_path(path: &str) -> bool {
     })
 }
 
-/// Refuses paths that try to leave the folder (400) and methods other than GET and HEAD (405).
+/// Longest name of a file (bytes): longer ones cannot exist.
+const MAX_NAME: usize = 255;
+/// Longest request path served (bytes, as sent): longer ones get 414.
+const MAX_PATH: usize = 4096;
+
+/// Whether a request path (still percent-encoded) names nothing a build ever serves: a hidden
+/// name (the build's own manifest, a file being replaced, staging folders), or a segment longer
+/// than a file name can be.
+pub fn is_unservable_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let decoded = percent_encoding::percent_decode_str(segment).collect::<Vec<u8>>();
+        decoded.first() == Some(&b'.') || decoded.len() > MAX_NAME
+    })
+}
+
+/// Refuses paths that try to leave the folder (400), paths too long (414) or naming what is never
+/// served (404), and methods other than GET and HEAD (405).
 async fn guard(req: Request, next: Next) -> Response {
-    if !is_safe_path(req.uri().path()) {
+    let path = req.uri().path();
+    if path.len() > MAX_PATH {
+        return (StatusCode::URI_TOO_LONG, "414 URI Too Long\n").into_response();
+    }
+    if !is_safe_path(path) {
         return (
             StatusCode::BAD_REQUEST,
             "400 Bad Request: path outside the site\n",
         )
             .into_response();
+    }
+    if is_unservable_path(path) {
+        return (StatusCode::NOT_FOUND, "404 Not Found\n").into_response();
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -274,6 +302,183 @@ async fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
+/// Limits on connections, against clients that open many or send slowly.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time to send a request's head, from when the connection waits for it: a client that
+    /// trickles its headers, or sends none (on a new or a kept-alive connection), is cut off.
+    pub header_read: Duration,
+    /// Time without a byte read or written, in a request or a response: a client that stops
+    /// reading is cut off. Longer than the event stream's keep-alive (15 s).
+    pub idle: Duration,
+    /// Connections served at once; more wait in the system's queue until one closes.
+    pub connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read: Duration::from_secs(10),
+            idle: Duration::from_secs(60),
+            connections: 256,
+        }
+    }
+}
+
+/// Serves `app` on `listener` within `limits` until `shutdown` turns true; then stops accepting
+/// and waits for open connections to finish their request (the caller bounds that wait).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Limits,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read);
+    loop {
+        // A free place first: beyond the limit, clients wait in the system's queue.
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => p,
+            _ = shutdown.wait_for(|stop| *stop) => break,
+        };
+        let Ok(permit) = permit else { break };
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = shutdown.wait_for(|stop| *stop) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was taken: a moment.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let progress = Progress::default();
+        let io = TokioIo::new(Tracked {
+            io: stream,
+            progress: progress.clone(),
+        });
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = graceful.watch(http.serve_connection(io, service));
+        let idle = limits.idle;
+        tokio::spawn(async move {
+            // Dropping the connection closes it.
+            tokio::select! {
+                _ = conn => {}
+                () = progress.stalled(idle) => {}
+            }
+            drop(permit);
+        });
+    }
+    graceful.shutdown().await;
+}
+
+/// When a connection last moved a byte.
+#[derive(Clone)]
+struct Progress {
+    start: std::time::Instant,
+    /// Milliseconds from `start`.
+    last: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            start: std::time::Instant::now(),
+            last: Arc::default(),
+        }
+    }
+}
+
+impl Progress {
+    fn touch(&self) {
+        let ms = self.start.elapsed().as_millis() as u64;
+        self.last.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Ends once nothing moved for `idle`.
+    async fn stalled(&self, idle: Duration) {
+        loop {
+            let last = Duration::from_millis(self.last.load(std::sync::atomic::Ordering::Relaxed));
+            let quiet = self.start.elapsed().saturating_sub(last);
+            if quiet >= idle {
+                return;
+            }
+            tokio::time::sleep(idle - quiet).await;
+        }
+    }
+}
+
+/// A stream that notes its progress.
+struct Tracked<T> {
+    io: T,
+    progress: Progress,
+}
+
+impl<T: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Tracked<T> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.io).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.progress.touch();
+        }
+        r
+    }
+}
+
+impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Tracked<T> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.io).poll_write(cx, buf);
+        if matches!(r, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            self.progress.touch();
+        }
+        r
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> std::task::Poll<io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        if matches!(r, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            self.progress.touch();
+        }
+        r
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +511,29 @@ mod tests {
             "/a..b/c.d",
         ] {
             assert!(is_safe_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn hidden_and_overlong_names_are_never_served() {
+        let long = "a".repeat(MAX_NAME + 1);
+        for p in [
+            "/.nianbao-build",
+            "/.nianbao-tmp-site-1-123/index.html",
+            "/a/2020/.index.html.nianbao-tmp",
+            "/%2enianbao-build",
+            &format!("/{long}"),
+            &format!("/a/{long}/"),
+        ] {
+            assert!(is_unservable_path(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/a/2020/",
+            "/a..b/c.d",
+            &format!("/{}", "a".repeat(MAX_NAME)),
+        ] {
+            assert!(!is_unservable_path(p), "{p}");
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub color: bool,
     /// Rebuild the whole site on every change, even when only reports changed (for comparison).
     pub full_rebuilds: bool,
+    /// Time limits and the connection limit of the HTTP side.
+    pub limits: http::Limits,
 }
 
 impl Default for ServeOptions {
@@ -45,6 +47,7 @@ impl Default for ServeOptions {
             open: false,
             color: false,
             full_rebuilds: false,
+            limits: http::Limits::default(),
         }
     }
 }
@@ -61,47 +64,32 @@ impl From<Change> for Msg {
     }
 }
 
-/// Prefix of the private build folder's name (`nianbao-serve-<pid>`), in the system's temporary
-/// folder: never in the author's site, where git and the watcher would see it.
+/// Prefix of the private build folders' names (`nianbao-serve-<pid>-<random>`), in the system's
+/// temporary folder: never in the author's site, where git and the watcher would see it. The pid
+/// lets a later serve remove the folders of one that was killed.
 pub const PRIVATE_PREFIX: &str = "nianbao-serve-";
 
 /// The private build folder, removed when dropped.
 struct PrivateDir(PathBuf);
 
 impl PrivateDir {
+    /// A new folder of a random name that no one else can enter (0700), never one that existed
+    /// (in a shared temporary folder another user could have made it first).
     fn create() -> Result<PrivateDir, String> {
         let tmp = std::env::temp_dir();
-        remove_orphans(&tmp);
-        let dir = tmp.join(format!("{PRIVATE_PREFIX}{}", std::process::id()));
-        if dir.exists() {
-            let _ = std::fs::remove_dir_all(&dir);
+        crate::output::remove_orphans(&tmp, PRIVATE_PREFIX);
+        let prefix = format!("{PRIVATE_PREFIX}{}-", std::process::id());
+        let mut b = tempfile::Builder::new();
+        b.prefix(&prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(std::fs::Permissions::from_mode(0o700));
         }
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("无法创建预览目录 {}：{e}", dir.display()))?;
-        Ok(PrivateDir(dir))
-    }
-}
-
-/// Removes the folders of earlier `serve` processes that were killed before they could (where
-/// `/proc` tells which processes live).
-fn remove_orphans(tmp: &Path) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(tmp) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let pid = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(PRIVATE_PREFIX))
-            .and_then(|p| p.parse::<u32>().ok());
-        if let Some(pid) = pid {
-            if !Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
+        let dir = b
+            .tempdir_in(&tmp)
+            .map_err(|e| format!("无法在 {} 中创建预览目录：{e}", tmp.display()))?;
+        Ok(PrivateDir(dir.keep()))
     }
 }
 
@@ -127,6 +115,28 @@ fn site_url(addr: SocketAddr) -> String {
         ip => ip,
     };
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// The other URLs the site is reachable at: for an unspecified address, every address of the
+/// machine's interfaces (of both families for `::`, which takes IPv4 too where the system
+/// allows), but loopback and IPv6 link-local ones (which need a zone); for another, none.
+fn other_urls(addr: SocketAddr) -> Vec<String> {
+    if !addr.ip().is_unspecified() {
+        return Vec::new();
+    }
+    let v6 = addr.is_ipv6();
+    let mut ips: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && !i.is_link_local())
+        .map(|i| i.ip())
+        .filter(|ip| v6 || ip.is_ipv4())
+        .collect();
+    ips.sort();
+    ips.dedup();
+    ips.into_iter()
+        .map(|ip| format!("http://{}/", SocketAddr::new(ip, addr.port())))
+        .collect()
 }
 
 /// Runs the preview until Ctrl-C or SIGTERM. Errors are failures of the tool (the port is taken,
@@ -210,6 +220,15 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
             first_build: first_rx,
         };
         println!("nianbao serve：{url}（按 Ctrl-C 退出）");
+        if !local.ip().is_loopback() {
+            for other in other_urls(local) {
+                println!("  也可从网络访问：{other}");
+            }
+            eprintln!(
+                "警告：预览对网络开放（--bind {}）：能连到本机的任何人都能看到站点，包括尚未发布的草稿。只在本机预览时请不要使用 --bind。",
+                local.ip()
+            );
+        }
         if opts.open {
             open_browser(&url);
         }
@@ -217,11 +236,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
             wait_for_signal().await;
             let _ = stop_tx.send(true);
         });
-        let mut graceful = stop_rx.clone();
-        let server =
-            axum::serve(listener, http::router(state)).with_graceful_shutdown(async move {
-                let _ = graceful.wait_for(|stop| *stop).await;
-            });
+        let server = http::serve(listener, http::router(state), opts.limits, stop_rx.clone());
         let mut forced = stop_rx;
         // Connections that do not close in time are dropped with the runtime.
         let deadline = async move {
@@ -229,7 +244,7 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
             tokio::time::sleep(Duration::from_millis(1500)).await;
         };
         tokio::select! {
-            r = server => r.map_err(|e| format!("HTTP 服务出错：{e}")),
+            () = server => Ok::<(), String>(()),
             () = deadline => Ok(()),
         }
     });

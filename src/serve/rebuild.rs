@@ -126,6 +126,7 @@ impl Builder {
             base_url: Some(self.base_url.clone()),
             inject_html: reload::script(),
             progress: false,
+            force: false,
         }
     }
 

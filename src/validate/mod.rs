@@ -24,6 +24,21 @@ pub use structure::{read_report, FileContext};
 pub use crate::diagnostic::Detail;
 use crate::diagnostic::{Code, Diagnostic, Pos};
 
+/// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): in a name
+/// printed beside other text (a list of agencies, a feed) an unclosed one reverses or isolates
+/// its neighbours too. Marks (U+200E, U+200F, U+061C), which have no reach, are allowed.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// N006's message for a name holding one (`what`: the field in words, `key`: its key).
+pub(crate) fn bidi_message(what: &str, key: &str, c: char) -> String {
+    format!(
+        "{what}（{key}）含有改变文字方向的控制字符 U+{:04X}，会让页面上相邻的文字颠倒或错位，请删除",
+        c as u32
+    )
+}
+
 /// Collects the diagnostics of one file.
 #[derive(Debug)]
 pub struct Sink<'a> {

@@ -71,6 +71,22 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
             .map(|(s, _)| s.trim().to_string());
         match &*e.key {
             "name" | "region" => match text {
+                Some(s) if s.contains(super::is_bidi_control) => {
+                    let c = s
+                        .chars()
+                        .find(|c| super::is_bidi_control(*c))
+                        .unwrap_or_default();
+                    let what = if e.key == "name" {
+                        "机关名称"
+                    } else {
+                        "地区"
+                    };
+                    sink.add(
+                        Code::N006,
+                        e.value.pos,
+                        super::bidi_message(what, &e.key, c),
+                    );
+                }
                 Some(s) if !s.is_empty() => {
                     if e.key == "name" {
                         out.name = Some(s)

@@ -324,6 +324,20 @@ impl Reader<'_, '_> {
                     .found(s.trim().escape_default().to_string());
                 None
             }
+            Some((s, _)) if s.contains(super::is_bidi_control) => {
+                let c = s
+                    .chars()
+                    .find(|c| super::is_bidi_control(*c))
+                    .unwrap_or_default();
+                self.sink
+                    .add(
+                        Code::N006,
+                        e.value.pos,
+                        super::bidi_message(what, &e.key, c),
+                    )
+                    .found(s.trim().escape_unicode().to_string());
+                None
+            }
             Some((s, _)) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Some(_) => {
                 self.sink.add(
