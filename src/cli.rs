@@ -73,6 +73,51 @@ fn site_relative(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> 
         .collect()
 }
 
+/// Whether `check PATH…` reports on a file: one of the paths, in one of the folders, or the
+/// agency file of a report given.
+fn is_selected(only: &[String], file: &str) -> bool {
+    let agency_dir = file.strip_suffix("_index.md").filter(|d| d.ends_with('/'));
+    only.is_empty()
+        || only.iter().any(|p| {
+            p.is_empty()
+                || file == p
+                || file.starts_with(&format!("{p}/"))
+                || agency_dir.is_some_and(|d| p.starts_with(d))
+        })
+}
+
+/// `nianbao check --fix`: rewrites what is unambiguous in the given files (or every report and
+/// agency file), printing each change as `file:line: …` on `err`. The check follows.
+pub fn fix(root: Option<&Path>, paths: &[PathBuf], err: &mut dyn Write) -> u8 {
+    let root = match source::find_root(root) {
+        Ok(r) => r,
+        Err(e) => return fail(err, e),
+    };
+    let only = match site_relative(&root, paths) {
+        Ok(v) => v,
+        Err(e) => return fail(err, e),
+    };
+    match crate::fix::fix_site(&root, &|file: &str| is_selected(&only, file)) {
+        Ok(results) => {
+            for (file, outcome) in results {
+                match outcome {
+                    crate::fix::Outcome::Fixed(_, changes) => {
+                        for c in changes {
+                            let _ = writeln!(err, "{file}:{}: {}", c.line, c.what);
+                        }
+                    }
+                    crate::fix::Outcome::Untouched(why) => {
+                        let _ = writeln!(err, "{file}: 未修改：{why}");
+                    }
+                    crate::fix::Outcome::Unchanged => {}
+                }
+            }
+            exit::OK
+        }
+        Err(e) => fail(err, e),
+    }
+}
+
 /// `nianbao check`.
 pub fn check(
     root: Option<&Path>,
@@ -106,12 +151,7 @@ pub fn check(
         Ok(s) => s,
         Err(e) => return fail(err, e),
     };
-    let selected = |file: &str| {
-        only.is_empty()
-            || only
-                .iter()
-                .any(|p| p.is_empty() || file == p || file.starts_with(&format!("{p}/")))
-    };
+    let selected = |file: &str| is_selected(&only, file);
     let diags: Vec<Diagnostic> = site
         .diagnostics
         .iter()

@@ -36,6 +36,9 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// First rewrite what is unambiguous (full-width punctuation, tabs, GBK), then check.
+        #[arg(long)]
+        fix: bool,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
     let code = match args.command {
         Command::Check {
             strict,
+            fix,
             format,
             paths,
         } => {
@@ -102,7 +106,10 @@ fn main() -> ExitCode {
                 Format::Human => OutputFormat::Human,
                 Format::Json => OutputFormat::Json,
             };
-            cli::check(root, strict, format, &paths, &mut out, &mut err, color)
+            match fix.then(|| cli::fix(root, &paths, &mut err)) {
+                Some(code) if code != cli::exit::OK => code,
+                _ => cli::check(root, strict, format, &paths, &mut out, &mut err, color),
+            }
         }
         Command::Build {
             drafts,

@@ -47,7 +47,9 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
         Ok(r) => r,
         Err(e) => {
             sink.add(Code::N002, e.pos, e.message);
-            return (out, sink.diags);
+            let mut diags = sink.diags;
+            crate::fullwidth::explain_file(file, text, &mut diags);
+            return (out, diags);
         }
     };
     if root.is_null() {
@@ -121,7 +123,9 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
             }
         }
     }
-    (out, sink.diags)
+    let mut diags = sink.diags;
+    crate::fullwidth::explain_file(file, text, &mut diags);
+    (out, diags)
 }
 
 /// N008: the folder name is a slug, and not one the site's own pages take.

@@ -45,6 +45,8 @@ impl FileContext<'_> {
 pub fn read_report(ctx: &FileContext, text: &str) -> (Option<Report>, Vec<Diagnostic>) {
     let mut sink = Sink::new(ctx.file);
     let report = read(ctx, text, &mut sink);
+    // A full-width comma or colon, named at its character rather than by what it broke.
+    crate::fullwidth::explain_file(ctx.file, text, &mut sink.diags);
     (report, sink.diags)
 }
 

@@ -1,0 +1,286 @@
+//! What a clerk typing with a Chinese input method meets (issue 16): full-width punctuation and
+//! digits named at their character, `check --fix`, the agency file `new` writes, Chinese `kind`,
+//! Chinese usage errors and help.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+/// The one diagnostic of a site (panics on any other count).
+fn only_diagnostic(root: &Path) -> Value {
+    let (exit, diags) = check_json(root, &[]);
+    assert_eq!((exit, diags.len()), (1, 1), "{}", brief(&diags));
+    diags[0].clone()
+}
+
+/// Each input-method slip of the issue: the edit of the 2021 report, the line holding it and
+/// the character marked, the rule, and the message.
+const SLIPS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "new: [8, 1, 0, 0, 0, 1, 10]",
+        "new: [8，1，0，0，0，1，10]",
+        "，",
+        "N002",
+        "是中文逗号“，”，应为英文逗号“,”（本行共 6 处）",
+    ),
+    (
+        "new: [8, 1, 0, 0, 0, 1, 10]",
+        "new: [8，1, 0, 0, 0, 1, 10]",
+        "，",
+        "N002",
+        "是中文逗号“，”，应为英文逗号“,”",
+    ),
+    (
+        "normative_documents: [3, 1, 12]",
+        "normative_documents：[3, 1, 12]",
+        "：",
+        "N002",
+        "是中文冒号“：”，应为英文冒号“:”，其后加一个空格",
+    ),
+    (
+        "penalty: [5]",
+        "penalty: [０５]",
+        "０５",
+        "N006",
+        "是全角数字“０５”，应为半角数字“05”",
+    ),
+    (
+        "penalty: [5]",
+        "penalty: [“5”]",
+        "“",
+        "N006",
+        "是中文引号（“），数字不加引号（本行共 2 处）",
+    ),
+    (
+        "carried_over: [2, 0, 0, 0, 0, 0, 2]",
+        "carried_over: ［2, 0, 0, 0, 0, 0, 2］",
+        "［",
+        "N002",
+        "是中文方括号“［”，应为英文方括号“[”（本行共 2 处）",
+    ),
+    (
+        "reconsideration: [0, 1, 0, 0, 1]",
+        "reconsideration: [0；1；0；0；1]",
+        "；",
+        "N002",
+        "是中文分号“；”，数值之间应为英文逗号“,”（本行共 4 处）",
+    ),
+    (
+        "coercion: 0",
+        "coercion:\u{3000}0",
+        "\u{3000}",
+        "N002",
+        "是全角空格，应为半角空格",
+    ),
+    (
+        "  licensing: 40",
+        "\tlicensing: 40",
+        "\t",
+        "N002",
+        "行首有制表符（Tab），YAML 的缩进只能用空格",
+    ),
+];
+
+#[test]
+fn each_full_width_slip_is_named_at_its_character() {
+    for &(from, to, mark, code, message) in SLIPS {
+        let site = site(BASE);
+        let root = site.path();
+        replace(root, R2021, from, to);
+        let d = only_diagnostic(root);
+        let (line, column) = position(root, R2021, to, mark);
+        let at = if mark == "\t" {
+            format!("第 {line} 行")
+        } else {
+            format!("第 {line} 行第 {column} 列")
+        };
+        assert_eq!(
+            (
+                d["code"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            ),
+            (code, line, column, format!("{at}{message}").as_str()),
+            "{to}"
+        );
+    }
+}
+
+#[test]
+fn the_human_output_marks_the_full_width_comma() {
+    let site = site(BASE);
+    let root = site.path();
+    replace(
+        root,
+        R2021,
+        "new: [8, 1, 0, 0, 0, 1, 10]",
+        "new: [8，1, 0, 0, 0, 1, 10]",
+    );
+    let r = run(nianbao().current_dir(root).arg("check"));
+    let want = "\
+error[N002]: 第 13 行第 10 列是中文逗号“，”，应为英文逗号“,”
+  --> content/demo-ju/2021.md:13:10
+   |
+13 |   new: [8，1, 0, 0, 0, 1, 10]
+   |          ^^ 中文逗号
+   |
+   = note: nianbao check --fix 可自动改正
+";
+    assert!(r.stdout.starts_with(want), "{}", r.stdout);
+}
+
+#[test]
+fn names_and_narrative_keep_their_full_width_characters() {
+    let site = site(BASE);
+    let root = site.path();
+    replace(
+        root,
+        R2021,
+        "agency: 示例县测试局",
+        "agency: 示例县（区）测试局：“一号”，２号",
+    );
+    replace(
+        root,
+        INDEX,
+        "name: 示例县测试局",
+        "name: 示例县（区）测试局，１",
+    );
+    let (exit, diags) = check_json(root, &[]);
+    assert_eq!((exit, diags.len()), (0, 0), "{}", brief(&diags));
+    let before = (read(root, R2021), read(root, INDEX));
+    let r = run(nianbao().current_dir(root).args(["check", "--fix"]));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!((read(root, R2021), read(root, INDEX)), before);
+}
+
+#[test]
+fn an_agency_file_with_a_full_width_colon() {
+    let site = site(BASE);
+    let root = site.path();
+    replace(root, INDEX, "kind: department", "kind：department");
+    let d = only_diagnostic(root);
+    assert_eq!(d["file"], INDEX);
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(5))
+    );
+}
+
+/// `check --fix` on a site: exit code and stderr.
+fn fix(root: &Path, args: &[&str]) -> Run {
+    run(nianbao()
+        .current_dir(root)
+        .args(["check", "--fix"])
+        .args(args))
+}
+
+#[test]
+fn fix_turns_every_slip_into_valid_input_and_is_idempotent() {
+    let site = site(BASE);
+    let root = site.path();
+    let clean = read(root, R2021);
+    for (from, to) in [
+        ("year: 2021", "year: ２０２１"),
+        ("published: 2022-01-25", "published: ２０２２-01-25"),
+        (
+            "normative_documents: [3, 1, 12]",
+            "normative_documents：[3, 1, 12]",
+        ),
+        ("  licensing: 40", "\tlicensing: 40"),
+        ("penalty: [5]", "penalty: [“5”]"),
+        ("coercion: 0", "coercion:\u{3000}0"),
+        ("fees: 12.35", "fees: １２.３５"),
+        ("new: [8, 1, 0, 0, 0, 1, 10]", "new: [8，1，0，0，0，1，10]"),
+        (
+            "carried_over: [2, 0, 0, 0, 0, 0, 2]",
+            "carried_over: ［2, 0, 0, 0, 0, 0, 2］",
+        ),
+        (
+            "reconsideration: [0, 1, 0, 0, 1]",
+            "reconsideration: [0；1；0；0；1]",
+        ),
+        // Quotes around a number, which check already names, go too.
+        ("litigation: [0, 0, 0, 0]", "litigation: [\"0\", '0', 0, 0]"),
+        ("  notices: 1", "  notices：1"),
+    ] {
+        replace(root, R2021, from, to);
+    }
+    let r = fix(root, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(read(root, R2021), clean);
+    for want in [
+        "content/demo-ju/2021.md:3: 全角数字“２０２１”改为“2021”\n",
+        "content/demo-ju/2021.md:7: 中文冒号“：”改为英文冒号“:”\n",
+        "content/demo-ju/2021.md:8: 行首的制表符改为 2 个空格\n",
+        "content/demo-ju/2021.md:9: 去掉数字两边的引号\n",
+        "content/demo-ju/2021.md:13: 中文逗号“，”改为英文逗号“,”（6 处）\n",
+        "content/demo-ju/2021.md:14: 中文方括号“［”改为“[”\n",
+        "content/demo-ju/2021.md:44: 中文分号“；”改为英文逗号“,”（4 处）\n",
+        "content/demo-ju/2021.md:45: 去掉数字两边的引号（2 处）\n",
+    ] {
+        assert!(r.stderr.contains(want), "{want}: {}", r.stderr);
+    }
+    // The check that follows found nothing.
+    assert!(r.stdout.contains("0 个错误，0 个警告"), "{}", r.stdout);
+
+    let again = fix(root, &[]);
+    assert_eq!((again.code, again.stderr.as_str()), (0, ""));
+    assert_eq!(read(root, R2021), clean);
+}
+
+#[test]
+fn fix_leaves_a_file_it_cannot_parse_untouched_and_says_so() {
+    let site = site(BASE);
+    let root = site.path();
+    replace(
+        root,
+        R2021,
+        "new: [8, 1, 0, 0, 0, 1, 10]",
+        "new: [8，1，0，0，0，1，10",
+    );
+    let before = read(root, R2021);
+    let r = fix(root, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("content/demo-ju/2021.md: 未修改"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(read(root, R2021), before);
+}
+
+#[test]
+fn fix_converts_gbk_to_utf8_and_only_the_paths_given() {
+    let site = site(BASE);
+    let root = site.path();
+    to_gb18030(root, R2020);
+    to_gb18030(root, R2021);
+    let r = fix(root, &[R2020]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr,
+        "content/demo-ju/2020.md:1: 已从 GB18030（GBK）编码转换为 UTF-8\n"
+    );
+    assert!(read(root, R2020).contains("示例县测试局"));
+    assert!(std::fs::read_to_string(root.join(R2021)).is_err());
+}
+
+#[test]
+fn fix_keeps_windows_line_ends() {
+    let site = site(BASE);
+    let root = site.path();
+    let text = read(root, R2021)
+        .replace("coercion: 0", "coercion：0")
+        .replace('\n', "\r\n");
+    write(root, R2021, &text);
+    let r = fix(root, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        read(root, R2021),
+        text.replace("coercion：0", "coercion: 0")
+    );
+}
