@@ -248,11 +248,40 @@ pub fn new_report(
                 "已创建 {rel}（{} 版格式）：填写表格和各章节后运行 nianbao check",
                 f.id
             );
-            exit::OK
+            new_agency_file(&root, &dir, agency, out, err)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             fail(err, format!("{rel} 已存在，不会覆盖"))
         }
+        Err(e) => fail(err, format!("无法写入 {rel}：{e}")),
+    }
+}
+
+/// Writes the agency file of a new report's folder when there is none.
+fn new_agency_file(
+    root: &Path,
+    dir: &Path,
+    name: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let path = dir.join("_index.md");
+    let rel = source::rel(root, &path);
+    let (_, kind) = crate::report::AgencyKind::guess(name.unwrap_or(""));
+    let text = crate::format::scaffold::agency_file(name, kind);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    match file.and_then(|mut f| f.write_all(text.as_bytes())) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "已创建 {rel}（机关信息）：机关类型填为“{kind}”，请核对名称、地区和类型"
+            );
+            exit::OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => exit::OK,
         Err(e) => fail(err, format!("无法写入 {rel}：{e}")),
     }
 }

@@ -284,3 +284,143 @@ fn fix_keeps_windows_line_ends() {
         text.replace("coercion：0", "coercion: 0")
     );
 }
+
+/// A site with a site.toml and nothing else.
+fn empty_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.toml", "title = \"测试\"\n");
+    dir
+}
+
+#[test]
+fn new_writes_the_agency_file_once_with_the_kinds_explained() {
+    let site = empty_site();
+    let root = site.path();
+    let r = run(nianbao().current_dir(root).args([
+        "new",
+        "chengguan-zhen",
+        "2024",
+        "--agency",
+        "示例县城关镇人民政府",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let index = "content/chengguan-zhen/_index.md";
+    assert!(r.stdout.contains(index), "{}", r.stdout);
+    let text = read(root, index);
+    assert!(text.contains("name: \"示例县城关镇人民政府\""), "{text}");
+    assert!(text.contains("\nregion:"), "{text}");
+    // Guessed from the name, with every kind and what it changes in the comments.
+    assert!(text.contains("\nkind: 乡镇 "), "{text}");
+    for words in ["人民政府 或 政府：", "部门：", "乡镇 或 街道：", "其他："] {
+        assert!(text.contains(&format!("#   {words}")), "{words}: {text}");
+    }
+    assert!(
+        text.contains("次年 3 月 31 日") && text.contains("W006"),
+        "{text}"
+    );
+
+    // The agency file is read as it was written: a township, so W006 speaks.
+    let report = "content/chengguan-zhen/2024.md";
+    replace(root, report, "rules: [0, 0, 0]", "rules: [1, 0, 1]");
+    let (_, diags) = check_json(root, &[]);
+    assert!(codes(&diags).contains(&"W006"), "{}", brief(&diags));
+    assert!(
+        !diags.iter().any(|d| d["file"] == index),
+        "{}",
+        brief(&diags)
+    );
+
+    // Never over an existing agency file.
+    write(root, index, "---\nname: 我的\n---\n");
+    let r = run(nianbao()
+        .current_dir(root)
+        .args(["new", "chengguan-zhen", "2023"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains(index), "{}", r.stdout);
+    assert_eq!(read(root, index), "---\nname: 我的\n---\n");
+    assert!(read(root, "content/chengguan-zhen/2023.md").contains("我的"));
+}
+
+#[test]
+fn the_new_scaffold_says_the_fee_sentence_is_generated() {
+    let site = empty_site();
+    let root = site.path();
+    let r = run(nianbao().current_dir(root).args(["new", "a-ju", "2024"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = read(root, "content/a-ju/2024.md");
+    let six = &text[text.find("## 六、").unwrap()..];
+    assert!(six.contains("由前置数据 processing_fees 生成"), "{six}");
+    // Without the fee definition in the 2019 edition, nothing is said.
+    let r = run(nianbao().current_dir(root).args(["new", "a-ju", "2020"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!read(root, "content/a-ju/2020.md").contains("processing_fees"));
+}
+
+#[test]
+fn kind_takes_the_chinese_words_and_lists_them_when_wrong() {
+    for (word, code) in [
+        ("人民政府", "W003"),
+        ("政府", "W003"),
+        ("乡镇", "W006"),
+        ("街道", "W006"),
+        ("部门", ""),
+        ("其他", ""),
+    ] {
+        let site = site(BASE);
+        let root = site.path();
+        replace(root, INDEX, "kind: department", &format!("kind: {word}"));
+        // Published on 10 February: late for a department, on time for a government.
+        replace(
+            root,
+            R2021,
+            "published: 2022-01-25",
+            "published: 2022-02-10",
+        );
+        replace(root, R2021, "rules: [0, 0, 0]", "rules: [1, 0, 1]");
+        let (_, diags) = check_json(root, &[]);
+        let got = codes(&diags);
+        let late = got.contains(&"W003");
+        let township = got.contains(&"W006");
+        assert!(!got.contains(&"N006"), "{word}: {}", brief(&diags));
+        match code {
+            "W003" => assert!(!late && !township, "{word}: {}", brief(&diags)),
+            "W006" => assert!(late && township, "{word}: {}", brief(&diags)),
+            _ => assert!(late && !township, "{word}: {}", brief(&diags)),
+        }
+    }
+    let site = site(BASE);
+    let root = site.path();
+    replace(root, INDEX, "kind: department", "kind: 乡政府");
+    let d = only_diagnostic(root);
+    let m = d["message"].as_str().unwrap();
+    assert!(
+        m.contains("人民政府、政府、部门、乡镇、街道、其他") && m.contains("是否应为“乡镇”"),
+        "{m}"
+    );
+}
+
+#[test]
+fn check_of_a_report_also_checks_its_agency_file() {
+    let site = site(BASE);
+    let root = site.path();
+    replace(root, INDEX, "kind: department", "kind: bureau");
+    let (exit, diags) = check_json(root, &[R2021]);
+    assert_eq!(exit, 1);
+    assert_eq!(codes(&diags), ["N006"], "{}", brief(&diags));
+    assert_eq!(diags[0]["file"], INDEX);
+    // The summary still counts reports only.
+    let r = run(nianbao().current_dir(root).args(["check", R2021]));
+    assert!(
+        r.stdout.contains("检查了 1 份报告：1 个错误"),
+        "{}",
+        r.stdout
+    );
+    // Another agency's report does not bring this agency file.
+    copy_dir(
+        &root.join("content/demo-ju"),
+        &root.join("content/other-ju"),
+    );
+    std::fs::remove_file(root.join("content/other-ju/_index.md")).unwrap();
+    let (exit, diags) = check_json(root, &["content/other-ju/2021.md"]);
+    assert_eq!((exit, diags.len()), (0, 0), "{}", brief(&diags));
+}
