@@ -424,3 +424,41 @@ fn check_of_a_report_also_checks_its_agency_file() {
     let (exit, diags) = check_json(root, &["content/other-ju/2021.md"]);
     assert_eq!((exit, diags.len()), (0, 0), "{}", brief(&diags));
 }
+
+#[test]
+fn r001_lists_each_term_with_its_line() {
+    let site = site(BASE);
+    let root = site.path();
+    // （七）总计 not written: computed from the results, each of which is listed.
+    replace(root, R2021, "    total: [9, 1, 0, 0, 0, 1, 11]\n", "");
+    replace(
+        root,
+        R2021,
+        "new: [8, 1, 0, 0, 0, 1, 10]",
+        "new: [9, 1, 0, 0, 0, 1, 11]",
+    );
+    let r = run(nianbao().current_dir(root).args(["check", R2021]));
+    let line = |has: &str| position(root, R2021, has, "").0;
+    let want = format!(
+        "   = note: 勾稽关系：第一项加第二项之和，等于第三项加第四项之和
+           一、本年新收政府信息公开申请数量 = 9（第 {} 行）
+           二、上年结转政府信息公开申请数量 = 2（第 {} 行）
+           （七）总计 = 9，即各项办理结果之和：
+             （一）予以公开 = 4（第 {} 行）
+             （二）部分公开（区分处理的，只计这一情形，不计其他情形） = 1（第 {} 行）
+             （三）不予公开 4.保护第三方合法权益 = 1（第 {} 行）
+             （四）无法提供 1.本机关不掌握相关政府信息 = 2（第 {} 行）
+             （五）不予处理 2.重复申请 = 1（第 {} 行）
+           四、结转下年度继续办理 = 1（第 {} 行）
+",
+        line("  new:"),
+        line("carried_over:"),
+        line("granted:"),
+        line("partial:"),
+        line("third_party:"),
+        line("not_held:"),
+        line("repeated:"),
+        line("carried_forward:"),
+    );
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+}
