@@ -322,6 +322,13 @@ pub fn build(
         Ok(r) => r,
         Err(e) => return fail(err, e),
     };
+    if let Some(problem) = opts
+        .base_url
+        .as_deref()
+        .and_then(crate::config::base_url_problem)
+    {
+        return fail(err, format!("--base-url：{problem}"));
+    }
     let (stats, site) = match crate::build::load_and_build(&root, LoadOptions::default(), &opts) {
         Ok(crate::build::Outcome::Built(stats, site)) => (stats, site),
         Ok(crate::build::Outcome::Invalid(site)) => {

@@ -462,3 +462,51 @@ fn r001_lists_each_term_with_its_line() {
     );
     assert!(r.stdout.contains(&want), "{}", r.stdout);
 }
+
+#[test]
+fn a_base_url_without_https_is_an_error_naming_the_address_meant() {
+    let site = site(BASE);
+    let root = site.path();
+    let out = root.join("public");
+    let r = run(nianbao().current_dir(root).args([
+        "build",
+        "--base-url",
+        "www.example.gov.cn/zfxxgk/ndbg/",
+    ]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("应写作 https://www.example.gov.cn/zfxxgk/ndbg/"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+
+    // The same in site.toml, where check and build both stop at it.
+    replace(
+        root,
+        "site.toml",
+        "https://www.example.gov.cn/ndbg/",
+        "www.example.gov.cn/ndbg/",
+    );
+    for cmd in ["check", "build"] {
+        let r = run(nianbao().current_dir(root).arg(cmd));
+        assert_eq!(r.code, 2, "{cmd}");
+        assert!(
+            r.stderr
+                .contains("site.toml:2:12: base_url“www.example.gov.cn/ndbg/”缺少 https://")
+                && r.stderr.contains("应写作 https://www.example.gov.cn/ndbg/"),
+            "{cmd}: {}",
+            r.stderr
+        );
+    }
+    // A bare path still builds, with the warning about the feed.
+    let r = run(nianbao()
+        .current_dir(root)
+        .args(["build", "--base-url", "/ndbg/"]));
+    assert_eq!(r.code, 2, "site.toml is still wrong: {}", r.stderr);
+    replace(root, "site.toml", "www.example.gov.cn/ndbg/", "/ndbg/");
+    let r = run(nianbao().current_dir(root).arg("build"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("不是完整网址"), "{}", r.stderr);
+}
