@@ -25,4 +25,5 @@ pub mod report;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod usage;
 pub mod validate;

@@ -510,3 +510,121 @@ fn a_base_url_without_https_is_an_error_naming_the_address_meant() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("不是完整网址"), "{}", r.stderr);
 }
+
+/// Words of clap's English output that must not reach a user.
+const ENGLISH: &[&str] = &[
+    "error:",
+    "Usage",
+    "Options",
+    "Arguments",
+    "Commands",
+    "Print help",
+    "For more information",
+    "possible values",
+    "default:",
+    "[OPTIONS]",
+];
+
+#[test]
+fn usage_errors_are_chinese_and_name_the_argument() {
+    let site = site(BASE);
+    for (args, want) in [
+        (
+            &["new", "x", "2025年"][..],
+            "错误：参数 <年度> 的值“2025年”无效：应为四位数字的年份，如 2025",
+        ),
+        (&["new", "x"], "错误：缺少参数：<年度>"),
+        (
+            &["check", "--format", "xml"],
+            "错误：参数 --format <格式> 的值“xml”无效，只能是 human、json",
+        ),
+        (
+            &["check", "--strikt"],
+            "错误：不认识的参数“--strikt”，是否应为“--strict”？",
+        ),
+        (&["chek"], "错误：没有“chek”这个命令，是否应为"),
+        (
+            &["nothing"],
+            "错误：没有“nothing”这个命令；可用的命令：check、build",
+        ),
+        (
+            &["serve", "--port", "99999"],
+            "错误：参数 --port <端口> 的值“99999”无效：应为 0 至 65535 之间的端口号",
+        ),
+        (
+            &["build", "--drafts", "--drafts"],
+            "错误：参数 --drafts 只能写一次",
+        ),
+        (&[], "错误：缺少命令"),
+    ] {
+        let r = run(nianbao().current_dir(site.path()).args(args));
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.starts_with(want), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        for w in ENGLISH {
+            assert!(!r.stderr.contains(w), "{args:?}: {w} in {}", r.stderr);
+        }
+    }
+    let r = run(nianbao().args(["new", "x", "2025年"]));
+    assert!(
+        r.stderr.contains("运行 nianbao new --help 查看用法"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_is_chinese() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["check", "--help"],
+        &["build", "--help"],
+        &["serve", "--help"],
+        &["new", "--help"],
+        &["schema", "-h"],
+    ] {
+        let r = run(nianbao().args(args));
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("\n用法：nianbao"),
+            "{args:?}: {}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("\n选项：\n"), "{args:?}: {}", r.stdout);
+        assert!(r.stdout.contains("显示帮助"), "{args:?}: {}", r.stdout);
+        for w in ENGLISH {
+            assert!(!r.stdout.contains(w), "{args:?}: {w} in {}", r.stdout);
+        }
+    }
+    let r = run(nianbao().arg("--help"));
+    assert!(r
+        .stdout
+        .starts_with("年报（nianbao）：政府信息公开工作年度报告"));
+    assert!(r.stdout.contains("\n命令：\n  check"), "{}", r.stdout);
+    let r = run(nianbao().args(["new", "--help"]));
+    assert!(
+        r.stdout.contains("\n参数：\n  <机关目录名>"),
+        "{}",
+        r.stdout
+    );
+    let r = run(nianbao().arg("--version"));
+    assert_eq!((r.code, r.stdout.starts_with("nianbao ")), (0, true));
+}
+
+#[test]
+fn a_busy_port_says_so_in_chinese_and_suggests_another() {
+    let site = site(BASE);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let r = run(nianbao()
+        .current_dir(site.path())
+        .args(["serve", "--port", &port]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(&format!("错误：端口 {port} 已被占用")) && r.stderr.contains("--port"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Address already in use"), "{}", r.stderr);
+}
