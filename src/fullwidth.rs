@@ -244,10 +244,13 @@ pub fn scan(yaml: &str, first_line: u32) -> Vec<Slip> {
                 Some(fix.into()),
             ));
         }
-        // Full-width spaces between the colon and the value.
+        // Full-width spaces between the colon and the value: before a number any, before a
+        // name only the one that takes the place of the space after the colon.
+        let path: Vec<&str> = stack.iter().map(|(_, k)| *k).collect();
+        let context = context(&path);
         let gap = value.len() - value_trim.len();
         for (j, c) in value[..gap].char_indices() {
-            if c == '\u{3000}' {
+            if c == '\u{3000}' && (j == 0 || context != Context::Text) {
                 let at = rest_at + j;
                 slips.push(slip(
                     yaml,
@@ -263,9 +266,8 @@ pub fn scan(yaml: &str, first_line: u32) -> Vec<Slip> {
         } else {
             continues = Some(indent);
         }
-        let path: Vec<&str> = stack.iter().map(|(_, k)| *k).collect();
         let value_at = rest_at + gap;
-        match context(&path) {
+        match context {
             Context::Number => number_slips(yaml, value_at, value_trim, first_line, &mut slips),
             Context::Date => {
                 for (j, c) in value_trim.char_indices() {
@@ -327,8 +329,19 @@ fn number_slips(yaml: &str, at: usize, value: &str, first_line: u32, out: &mut V
     };
     let chars: Vec<(usize, char)> = value.char_indices().collect();
     let mut k = 0;
+    // Inside brackets or braces: only there is a comma a separator (`1，000` is no list).
+    let mut depth = 0usize;
     while k < chars.len() {
         let (i, c) = chars[k];
+        match c {
+            '[' | '［' | '{' => depth += 1,
+            ']' | '］' | '}' => depth = depth.saturating_sub(1),
+            '，' | '；' | '：' if depth == 0 => {
+                k += 1;
+                continue;
+            }
+            _ => {}
+        }
         let next = chars.get(k + 1).map(|&(_, c)| c);
         let range = at + i..at + i + c.len_utf8();
         let spaced = |fix: &str| {
@@ -608,6 +621,16 @@ mod tests {
     }
 
     #[test]
+    fn a_comma_outside_brackets_separates_nothing() {
+        assert_eq!(whats("active:\n  licensing: 1，000\n"), []);
+        let w = whats("active:\n  licensing: ３，０００\n");
+        assert_eq!(
+            w.iter().map(|x| x.2).collect::<Vec<_>>(),
+            [What::Digits, What::Digits]
+        );
+    }
+
+    #[test]
     fn names_and_narrative_are_left_alone() {
         let y = "agency: 示例县（区）教育局，“办公室”：１号\ntitle: 关于“３６”\nacknowledge:\n  W001: 机构改革，上年结转的２件：移交。\nnote: |\n  x：1\n  applications：[1，2]\napplications:\n  new: [1, 2] # 说明：１，２\n";
         assert_eq!(whats(y), []);
@@ -617,6 +640,9 @@ mod tests {
     fn full_width_spaces_and_tabs() {
         let y = "applications:\n  new:\u{3000}[1,\u{3000}2]\n";
         assert_eq!(fixed(y), "applications:\n  new: [1, 2]\n");
+        // Before a name, only where the space after the colon should be.
+        let y = "agency:\u{3000}示例县\ntitle: \u{3000}标题\n";
+        assert_eq!(fixed(y), "agency: 示例县\ntitle: \u{3000}标题\n");
         // A tab where its siblings have two spaces; a whole block indented by tabs.
         let y = "active:\n  rules: [0]\n\tlicensing: 0\nappeals:\n\ta: [1]\n\tb: [2]\n";
         assert_eq!(

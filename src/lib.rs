@@ -5,8 +5,10 @@
 //! → `validate` (every rule, building the `report` model) → `site` (the whole load stage) →
 //! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
 //! feeds) → `output` (atomic write). `format` holds the official editions as data;
-//! `diagnostic` prints what the validators found; `serve` previews the site locally (watch,
-//! HTTP, live reload); `cli` runs the commands.
+//! `diagnostic` prints what the validators found; `fullwidth` names what a Chinese input
+//! method typed into the YAML and `fix` rewrites it (`check --fix`); `serve` previews the site
+//! locally (watch, HTTP, live reload); `cli` runs the commands, `usage` puts their help and
+//! usage errors in Chinese.
 
 pub mod build;
 pub mod cli;
