@@ -123,19 +123,18 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
     }
     let _ = writeln!(o, "---");
     for (i, s) in f.sections.iter().enumerate() {
-        let mut guidance = s.guidance.to_string();
+        let _ = writeln!(o, "\n## {}\n\n<!-- {} -->", s.heading(), s.guidance);
         if let (Some(fees), true) = (&f.processing_fees, i + 1 == f.sections.len()) {
             let sentence = fees
                 .sentence
                 .replace("{notices}", "N")
                 .replace("{amount}", "X");
-            let _ = write!(
-                guidance,
-                "本节开头的“{sentence}”由前置数据 processing_fees 生成，不必再写；本节已写明{}金额的，不再生成这一句。",
+            let _ = writeln!(
+                o,
+                "<!-- 本节开头的“{sentence}”由前置数据 processing_fees 生成，不必再写；本节已写明{}金额的，不再生成这一句。 -->",
                 fees.label
             );
         }
-        let _ = writeln!(o, "\n## {}\n\n<!-- {guidance} -->", s.heading());
     }
     o
 }
