@@ -505,13 +505,19 @@ pub fn explain(file: &str, yaml: &str, first_line: u32, diags: &mut Vec<Diagnost
         .into_iter()
         .filter(|s| s.what != What::AsciiQuote)
         .collect();
-    let Some(first) = slips.first().map(|s| s.line) else {
+    if slips.is_empty() {
         return;
-    };
+    }
     let on_line = |line: u32| slips.iter().any(|s| s.line == line);
+    // Only a slip in the structure (not a digit or quote) makes the parser stumble later.
+    let breaks_before = |line: u32| {
+        slips
+            .iter()
+            .any(|s| s.code() == Code::N002 && s.line <= line)
+    };
     diags.retain(|d| {
-        let explained =
-            explainable(d.code) && (on_line(d.line) || (d.code == Code::N002 && d.line >= first));
+        let explained = explainable(d.code)
+            && (on_line(d.line) || (d.code == Code::N002 && breaks_before(d.line)));
         !explained
     });
     let mut i = 0;
@@ -667,6 +673,15 @@ mod tests {
             let once = fixed(y);
             assert_eq!(fixed(&once), once, "{y:?}");
         }
+    }
+
+    #[test]
+    fn a_digit_slip_does_not_hide_a_later_syntax_error() {
+        let y = "active:\n  licensing: [０５]\n  penalty: [1, 2\n";
+        let mut diags = vec![Diagnostic::new(Code::N002, "f.md", Pos::line(5), "YAML")];
+        explain("f.md", y, 2, &mut diags);
+        let got: Vec<(Code, u32)> = diags.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(got, [(Code::N002, 5), (Code::N006, 3)]);
     }
 
     #[test]
