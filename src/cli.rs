@@ -325,9 +325,9 @@ pub fn build(
     if let Some(problem) = opts
         .base_url
         .as_deref()
-        .and_then(crate::config::base_url_problem)
+        .and_then(|u| crate::config::base_url_problem("--base-url ", u))
     {
-        return fail(err, format!("--base-url：{problem}"));
+        return fail(err, problem);
     }
     let (stats, site) = match crate::build::load_and_build(&root, LoadOptions::default(), &opts) {
         Ok(crate::build::Outcome::Built(stats, site)) => (stats, site),

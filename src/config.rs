@@ -111,8 +111,8 @@ pub fn base_path(url: &str) -> String {
 
 /// What is wrong with a `base_url` that is neither a whole address (`https://…`) nor a path
 /// (`/…`): every link of the site would be relative to the page and break. The message names
-/// the address meant. `None` for a usable one.
-pub fn base_url_problem(url: &str) -> Option<String> {
+/// the address meant, calling the setting `name`. `None` for a usable one.
+pub fn base_url_problem(name: &str, url: &str) -> Option<String> {
     let u = url.trim();
     if u.is_empty() || u.contains("://") || (u.starts_with('/') && !u.starts_with("//")) {
         return None;
@@ -134,11 +134,9 @@ pub fn base_url_problem(url: &str) -> Option<String> {
         || host.contains(['.', ':'])
         || host == "localhost";
     Some(if is_host {
-        format!(
-            "base_url“{url}”缺少 {scheme}://，站点中的每个链接都会出错；应写作 {scheme}://{rest}"
-        )
+        format!("{name}“{url}”缺少 {scheme}://，站点中的每个链接都会出错；应写作 {scheme}://{rest}")
     } else {
-        format!("base_url“{url}”不以 / 开头，站点中的每个链接都会出错；应写作 /{rest}")
+        format!("{name}“{url}”不以 / 开头，站点中的每个链接都会出错；应写作 /{rest}")
     })
 }
 
@@ -221,7 +219,7 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
             .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
         format!("{FILE}:{}:{}: {}", pos.line, pos.column, e.message())
     })?;
-    if let Some(problem) = base_url_problem(&config.base_url) {
+    if let Some(problem) = base_url_problem("base_url", &config.base_url) {
         let pos = doc
             .get("base_url")
             .and_then(|i| i.span())
@@ -266,7 +264,7 @@ mod tests {
             ("localhost/ndbg", "https://localhost/ndbg"),
             ("zfxxgk/ndbg/", "/zfxxgk/ndbg/"),
         ] {
-            let m = base_url_problem(url).unwrap_or_else(|| panic!("{url}"));
+            let m = base_url_problem("base_url", url).unwrap_or_else(|| panic!("{url}"));
             assert!(m.ends_with(&format!("应写作 {meant}")), "{url}: {m}");
         }
         for fine in [
@@ -276,7 +274,7 @@ mod tests {
             "/zfxxgk/",
             "",
         ] {
-            assert_eq!(base_url_problem(fine), None, "{fine}");
+            assert_eq!(base_url_problem("base_url", fine), None, "{fine}");
         }
         let e = parse("title = \"x\"\nbase_url = \"www.example.gov.cn/ndbg/\"\n").unwrap_err();
         assert!(
