@@ -58,6 +58,51 @@ fn site_relative(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> 
         .collect()
 }
 
+/// Whether `check PATH…` reports on a file: one of the paths, in one of the folders, or the
+/// agency file of a report given.
+fn is_selected(only: &[String], file: &str) -> bool {
+    let agency_dir = file.strip_suffix("_index.md").filter(|d| d.ends_with('/'));
+    only.is_empty()
+        || only.iter().any(|p| {
+            p.is_empty()
+                || file == p
+                || file.starts_with(&format!("{p}/"))
+                || agency_dir.is_some_and(|d| p.starts_with(d))
+        })
+}
+
+/// `nianbao check --fix`: rewrites what is unambiguous in the given files (or every report and
+/// agency file), printing each change as `file:line: …` on `err`. The check follows.
+pub fn fix(root: Option<&Path>, paths: &[PathBuf], err: &mut dyn Write) -> u8 {
+    let root = match source::find_root(root) {
+        Ok(r) => r,
+        Err(e) => return fail(err, e),
+    };
+    let only = match site_relative(&root, paths) {
+        Ok(v) => v,
+        Err(e) => return fail(err, e),
+    };
+    match crate::fix::fix_site(&root, &|file: &str| is_selected(&only, file)) {
+        Ok(results) => {
+            for (file, outcome) in results {
+                match outcome {
+                    crate::fix::Outcome::Fixed(_, changes) => {
+                        for c in changes {
+                            let _ = writeln!(err, "{file}:{}: {}", c.line, c.what);
+                        }
+                    }
+                    crate::fix::Outcome::Untouched(why) => {
+                        let _ = writeln!(err, "{file}: 未修改：{why}");
+                    }
+                    crate::fix::Outcome::Unchanged => {}
+                }
+            }
+            exit::OK
+        }
+        Err(e) => fail(err, e),
+    }
+}
+
 /// `nianbao check`.
 pub fn check(
     root: Option<&Path>,
@@ -89,12 +134,7 @@ pub fn check(
         Ok(inputs) => inputs.assemble(),
         Err(e) => return fail(err, e),
     };
-    let selected = |file: &str| {
-        only.is_empty()
-            || only
-                .iter()
-                .any(|p| p.is_empty() || file == p || file.starts_with(&format!("{p}/")))
-    };
+    let selected = |file: &str| is_selected(&only, file);
     let diags: Vec<Diagnostic> = site
         .diagnostics
         .iter()
@@ -191,11 +231,40 @@ pub fn new_report(
                 "已创建 {rel}（{} 版格式）：填写表格和各章节后运行 nianbao check",
                 f.id
             );
-            exit::OK
+            new_agency_file(&root, &dir, agency, out, err)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             fail(err, format!("{rel} 已存在，不会覆盖"))
         }
+        Err(e) => fail(err, format!("无法写入 {rel}：{e}")),
+    }
+}
+
+/// Writes the agency file of a new report's folder when there is none.
+fn new_agency_file(
+    root: &Path,
+    dir: &Path,
+    name: Option<&str>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let path = dir.join("_index.md");
+    let rel = source::rel(root, &path);
+    let (_, kind) = crate::report::AgencyKind::guess(name.unwrap_or(""));
+    let text = crate::format::scaffold::agency_file(name, kind);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    match file.and_then(|mut f| f.write_all(text.as_bytes())) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "已创建 {rel}（机关信息）：机关类型填为“{kind}”，请核对名称、地区和类型"
+            );
+            exit::OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => exit::OK,
         Err(e) => fail(err, format!("无法写入 {rel}：{e}")),
     }
 }
@@ -236,6 +305,13 @@ pub fn build(
         Ok(r) => r,
         Err(e) => return fail(err, e),
     };
+    if let Some(problem) = opts
+        .base_url
+        .as_deref()
+        .and_then(|u| crate::config::base_url_problem("--base-url ", u))
+    {
+        return fail(err, problem);
+    }
     let (stats, site) = match crate::build::build(&root, LoadOptions::default(), &opts) {
         Ok(crate::build::Outcome::Built(stats, site)) => (stats, site),
         Ok(crate::build::Outcome::Invalid(site)) => {

@@ -111,6 +111,37 @@ pub fn base_path(url: &str) -> String {
     }
 }
 
+/// What is wrong with a `base_url` that is neither a whole address (`https://…`) nor a path
+/// (`/…`): every link of the site would be relative to the page and break. The message names
+/// the address meant, calling the setting `name`. `None` for a usable one.
+pub fn base_url_problem(name: &str, url: &str) -> Option<String> {
+    let u = url.trim();
+    if u.is_empty() || u.contains("://") || (u.starts_with('/') && !u.starts_with("//")) {
+        return None;
+    }
+    let lower = u.to_ascii_lowercase();
+    // `https:www.x.gov.cn`, `//www.x.gov.cn`, `www.x.gov.cn/ndbg/`: an address without its
+    // scheme (or with it half written); anything else is a path without its leading `/`.
+    let written = ["https:", "http:"]
+        .into_iter()
+        .find(|s| lower.starts_with(s));
+    let (scheme, rest) = match written {
+        Some(s) => (&s[..s.len() - 1], &u[s.len()..]),
+        None => ("https", u),
+    };
+    let rest = rest.trim_start_matches('/');
+    let host = rest.split('/').next().unwrap_or("");
+    let is_host = written.is_some()
+        || u.starts_with("//")
+        || host.contains(['.', ':'])
+        || host == "localhost";
+    Some(if is_host {
+        format!("{name}“{url}”缺少 {scheme}://，站点中的每个链接都会出错；应写作 {scheme}://{rest}")
+    } else {
+        format!("{name}“{url}”不以 / 开头，站点中的每个链接都会出错；应写作 /{rest}")
+    })
+}
+
 /// The closest known key, for "did you mean".
 pub fn suggest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known
@@ -192,6 +223,13 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
             .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
         format!("{FILE}:{}:{}: {}", pos.line, pos.column, e.message())
     })?;
+    if let Some(problem) = base_url_problem("base_url", &config.base_url) {
+        let pos = doc
+            .get("base_url")
+            .and_then(|i| i.span())
+            .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
+        return Err(format!("{FILE}:{}:{}: {problem}", pos.line, pos.column));
+    }
     Ok((config, diags))
 }
 
@@ -212,6 +250,41 @@ mod tests {
         assert_eq!(base_path("https://www.example.gov.cn"), "/");
         assert_eq!(base_path("/"), "/");
         assert_eq!(base_path("/a/b"), "/a/b/");
+    }
+
+    #[test]
+    fn a_base_url_without_its_scheme_is_refused_with_the_address_meant() {
+        for (url, meant) in [
+            (
+                "www.example.gov.cn/zfxxgk/ndbg/",
+                "https://www.example.gov.cn/zfxxgk/ndbg/",
+            ),
+            ("https:www.example.gov.cn/", "https://www.example.gov.cn/"),
+            ("http:/192.168.1.2:8080/a", "http://192.168.1.2:8080/a"),
+            (
+                "//www.example.gov.cn/ndbg",
+                "https://www.example.gov.cn/ndbg",
+            ),
+            ("localhost/ndbg", "https://localhost/ndbg"),
+            ("zfxxgk/ndbg/", "/zfxxgk/ndbg/"),
+        ] {
+            let m = base_url_problem("base_url", url).unwrap_or_else(|| panic!("{url}"));
+            assert!(m.ends_with(&format!("应写作 {meant}")), "{url}: {m}");
+        }
+        for fine in [
+            "https://www.example.gov.cn/ndbg/",
+            "http://x",
+            "/",
+            "/zfxxgk/",
+            "",
+        ] {
+            assert_eq!(base_url_problem("base_url", fine), None, "{fine}");
+        }
+        let e = parse("title = \"x\"\nbase_url = \"www.example.gov.cn/ndbg/\"\n").unwrap_err();
+        assert!(
+            e.starts_with("site.toml:2:12: base_url“www.example.gov.cn/ndbg/”缺少 https://"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -289,15 +289,15 @@ impl HumanRenderer {
                 // line:column is the diagnostic's own.
                 let col = d.column as usize - 1;
                 let pad = (col + 1).saturating_sub(line.chars().count()).min(MAX_PAD);
-                // Control characters from the file never reach the terminal as they are.
+                // Control characters from the file never reach the terminal as they are; a
+                // tab shows as a mark of one column, so that it is seen and the marker stays
+                // under its character.
                 let line: String = line
                     .chars()
-                    .map(|c| {
-                        if c.is_control() && c != '\t' {
-                            '\u{fffd}'
-                        } else {
-                            c
-                        }
+                    .map(|c| match c {
+                        '\t' => TAB_MARK,
+                        c if c.is_control() => '\u{fffd}',
+                        c => c,
                     })
                     .collect();
                 let src = format!("{line}{}", " ".repeat(pad));
@@ -331,6 +331,9 @@ pub fn print(out: &mut dyn std::io::Write, diags: &[Diagnostic], color: bool) {
         let _ = out.write_all(r.render(d).as_bytes());
     }
 }
+
+/// How a tab in a source line is shown.
+pub const TAB_MARK: char = '→';
 
 /// How far past the end of a line a marker may point.
 const MAX_PAD: usize = 200;
@@ -393,6 +396,17 @@ mod tests {
         assert_eq!(obj["severity"], "error");
         assert_eq!(obj["code"], "R001");
         assert_eq!(obj["line"], 14);
+    }
+
+    #[test]
+    fn a_tab_shows_as_a_mark_with_the_marker_under_its_column() {
+        let mut d = Diagnostic::new(Code::N006, "f.md", Pos::new(3, 9, 1), "m");
+        attach_sources(std::slice::from_mut(&mut d), "---\na:\n\tb: [1,\tx]\n---\n");
+        let out = HumanRenderer::new(false).render(&d);
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines.iter().position(|l| l.starts_with("3 |")).unwrap();
+        assert_eq!(lines[at], "3 | →b: [1,→x]", "{out}");
+        assert_eq!(lines[at + 1].trim_end(), "  |         ^", "{out}");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! feeds); write — `write` (one writer, two sinks) and `output` (the staging folder swapped in).
 //! `build` runs them for `nianbao build`; `serve` keeps them between saves and writes only what
 //! changed. `format` holds the official editions as data; `diagnostic` prints what the
-//! validators found; `cli` runs the commands.
+//! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
+//! rewrites it (`check --fix`); `cli` runs the commands, `usage` puts their help and usage errors
+//! in Chinese.
 
 pub mod build;
 pub mod cli;
@@ -16,8 +18,10 @@ pub mod config;
 pub mod data;
 pub mod diagnostic;
 pub mod facts;
+pub mod fix;
 pub mod format;
 pub mod frontmatter;
+pub mod fullwidth;
 pub mod index;
 pub mod markdown;
 pub mod output;
@@ -27,5 +31,6 @@ pub mod report;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod usage;
 pub mod validate;
 pub mod write;

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use nianbao::cli::{self, OutputFormat};
 
 // A build allocates many short-lived strings on two threads; glibc's malloc spent a quarter of
@@ -12,12 +12,16 @@ use nianbao::cli::{self, OutputFormat};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Static site generator for government information-disclosure annual reports (政府信息公开工作年度报告).
+/// 年报（nianbao）：政府信息公开工作年度报告的网站生成器。检查报告，生成网站。
 #[derive(Debug, Parser)]
-#[command(name = "nianbao", version, about)]
+#[command(
+    name = "nianbao",
+    version,
+    override_usage = "nianbao [--root 目录] <命令> [参数]"
+)]
 struct Args {
-    /// The folder of site.toml (default: found upwards from the current folder).
-    #[arg(long, global = true, value_name = "DIR")]
+    /// 站点目录，即 site.toml 所在的目录（默认从当前目录向上查找）
+    #[arg(long, global = true, value_name = "目录")]
     root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -31,45 +35,51 @@ enum Format {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate the site, or only the given report files.
+    /// 检查全部报告，或只报告所给的文件
+    #[command(override_usage = "nianbao check [--strict] [--fix] [--format human|json] [路径…]")]
     Check {
-        /// Treat warnings as errors.
+        /// 要报告的报告文件或目录（跨报告的规则仍看整个站点）
+        #[arg(value_name = "路径")]
+        paths: Vec<PathBuf>,
+        /// 把警告也当作错误
         #[arg(long)]
         strict: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "human")]
+        /// 先改正能确定的输入错误（中文标点、全角数字、制表符、GBK 编码），再检查
+        #[arg(long)]
+        fix: bool,
+        /// 输出格式：human（默认，供人阅读）或 json
+        #[arg(long, value_enum, default_value = "human", value_name = "格式")]
         format: Format,
-        /// Report files or folders to report on (cross-report rules still see the whole site).
-        paths: Vec<PathBuf>,
     },
-    /// Validate, then render the site into the output folder.
+    /// 检查后生成网站到输出目录
+    #[command(override_usage = "nianbao build [--drafts] [--output 目录] [--base-url 网址]")]
     Build {
-        /// Include draft reports.
+        /// 草稿也生成页面
         #[arg(long)]
         drafts: bool,
-        /// Withhold reports with errors (absent from every page, list and data file) and publish
-        /// the rest; exit code 1 when any was withheld.
+        /// 有错误的报告不发布（不出现在任何页面、列表和数据文件中），其余照常发布；有报告未发布时退出码为 1
         #[arg(long)]
         keep_going: bool,
-        /// Output folder (default: output_dir of site.toml).
-        #[arg(long, value_name = "DIR")]
+        /// 输出目录（默认为 site.toml 的 output_dir）
+        #[arg(long, value_name = "目录")]
         output: Option<PathBuf>,
-        /// Base URL, overriding site.toml (may include a sub-path).
-        #[arg(long, value_name = "URL")]
+        /// 网站地址，覆盖 site.toml 的 base_url，如 https://www.example.gov.cn/zfxxgk/ndbg/
+        #[arg(long, value_name = "网址")]
         base_url: Option<String>,
         /// Replace an output folder that no nianbao build made (its files are deleted).
         #[arg(long)]
         force: bool,
     },
-    /// Preview the site locally: rebuild on every save, reload open pages, show errors.
+    /// 本地预览：保存即重新生成，打开的页面自动刷新并显示错误
+    #[command(override_usage = "nianbao serve [--port 端口] [--bind 地址] [--open]")]
     Serve {
-        /// Port to listen on (0: any free port).
-        #[arg(long, default_value_t = 1111)]
+        /// 监听的端口（默认 1111；0 表示任一空闲端口）
+        #[arg(long, default_value_t = 1111, value_name = "端口")]
         port: u16,
-        /// Address to listen on (loopback by default; others expose the preview to the network).
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        /// 监听的地址（默认 127.0.0.1，仅本机可访问；其他地址会把预览开放到网络上）
+        #[arg(long, value_name = "地址", default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// Open the site in the browser.
+        /// 在浏览器中打开网站
         #[arg(long)]
         open: bool,
         /// Rebuild the whole site on every change (for measuring the incremental rebuild).
@@ -85,32 +95,58 @@ enum Command {
         #[arg(long, hide = true, value_name = "N", default_value_t = 256)]
         max_connections: usize,
     },
-    /// Write a report scaffold: content/<agency-slug>/<year>.md.
+    /// 新建报告：content/<机关目录名>/<年度>.md，没有机关信息文件时也写 _index.md
+    #[command(
+        override_usage = "nianbao new <机关目录名> <年度> [--agency 机关名称] [--format 2019|2021]"
+    )]
     New {
+        /// 机关目录名：小写字母、数字和连字符，如 shilixian-jiaoyuju
+        #[arg(value_name = "机关目录名")]
         agency_slug: String,
+        /// 报告年度，如 2025
+        #[arg(value_name = "年度")]
         year: u16,
-        /// The agency's name (机关名称).
-        #[arg(long)]
+        /// 机关名称
+        #[arg(long, value_name = "机关名称")]
         agency: Option<String>,
-        /// Edition of the official format (default: from the year).
-        #[arg(long, value_parser = ["2019", "2021"])]
+        /// 格式版本：2019 或 2021（默认按年度选择）
+        #[arg(long, value_parser = ["2019", "2021"], value_name = "版本")]
         format: Option<String>,
     },
-    /// Print the JSON Schema of the front matter.
+    /// 输出前置数据的 JSON Schema，供编辑器补全和检查
+    #[command(override_usage = "nianbao schema [--format 2019|2021]")]
     Schema {
-        #[arg(long, value_parser = ["2019", "2021"])]
+        /// 格式版本：2019 或 2021（默认两版都接受）
+        #[arg(long, value_parser = ["2019", "2021"], value_name = "版本")]
         format: Option<String>,
     },
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut command = nianbao::usage::chinese(Args::command());
+    let parsed = command
+        .try_get_matches_from_mut(&argv)
+        .and_then(|m| Args::from_arg_matches(&m));
+    let args = match parsed {
+        Ok(args) => args,
+        Err(e) => {
+            let (code, to_stdout, text) = nianbao::usage::explain(&mut command, &e, &argv);
+            if to_stdout {
+                print!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+            return ExitCode::from(code);
+        }
+    };
     let root = args.root.as_deref();
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     let color = cli::use_color(std::io::stdout().is_terminal());
     let code = match args.command {
         Command::Check {
             strict,
+            fix,
             format,
             paths,
         } => {
@@ -118,7 +154,10 @@ fn main() -> ExitCode {
                 Format::Human => OutputFormat::Human,
                 Format::Json => OutputFormat::Json,
             };
-            cli::check(root, strict, format, &paths, &mut out, &mut err, color)
+            match fix.then(|| cli::fix(root, &paths, &mut err)) {
+                Some(code) if code != cli::exit::OK => code,
+                _ => cli::check(root, strict, format, &paths, &mut out, &mut err, color),
+            }
         }
         Command::Build {
             drafts,

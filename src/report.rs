@@ -637,8 +637,68 @@ impl AgencyKind {
         ("other", AgencyKind::Other),
     ];
 
+    /// The Chinese words `kind` accepts as well (content.md).
+    pub const CHINESE: [(&'static str, AgencyKind); 6] = [
+        ("人民政府", AgencyKind::Government),
+        ("政府", AgencyKind::Government),
+        ("部门", AgencyKind::Department),
+        ("乡镇", AgencyKind::Township),
+        ("街道", AgencyKind::Township),
+        ("其他", AgencyKind::Other),
+    ];
+
     pub fn parse(s: &str) -> Option<AgencyKind> {
-        Self::ALL.iter().find(|(k, _)| *k == s).map(|(_, v)| *v)
+        Self::ALL
+            .iter()
+            .chain(&Self::CHINESE)
+            .find(|(k, _)| *k == s)
+            .map(|(_, v)| *v)
+    }
+
+    /// The Chinese words for this kind, joined by 或: `乡镇 或 街道`.
+    pub fn chinese(self) -> String {
+        let words: Vec<&str> = Self::CHINESE
+            .iter()
+            .filter(|(_, k)| *k == self)
+            .map(|(w, _)| *w)
+            .collect();
+        words.join(" 或 ")
+    }
+
+    /// What an agency of this kind is, and what choosing it changes.
+    pub fn effect(self) -> String {
+        use chrono::Datelike;
+        let what = match self {
+            AgencyKind::Government => "人民政府自身的年度报告",
+            AgencyKind::Department => "政府部门（不填时默认）",
+            AgencyKind::Township => "乡镇人民政府、街道办事处",
+            AgencyKind::Other => "其他机关",
+        };
+        let due = self
+            .deadline(2000)
+            .map(|d| format!("，发布截止日期为次年 {} 月 {} 日", d.month(), d.day()))
+            .unwrap_or_default();
+        let extra = if self == AgencyKind::Township {
+            "；“规章”一行不为 0 时提醒（W006，乡镇、街道没有制定规章的权限）"
+        } else {
+            ""
+        };
+        format!("{what}{due}{extra}")
+    }
+
+    /// The kind a name suggests, and the word to write for it: a township's or a street
+    /// office's name, a people's government's own, else a department.
+    pub fn guess(name: &str) -> (AgencyKind, &'static str) {
+        let ends = |tails: &[&str]| tails.iter().any(|t| name.ends_with(t));
+        if ends(&["街道办事处", "街道办"]) {
+            (AgencyKind::Township, "街道")
+        } else if ends(&["乡人民政府", "镇人民政府", "乡政府", "镇政府"]) {
+            (AgencyKind::Township, "乡镇")
+        } else if ends(&["人民政府"]) {
+            (AgencyKind::Government, "人民政府")
+        } else {
+            (AgencyKind::Department, "部门")
+        }
     }
 
     /// The deadline of the report for `year` (条例第四十九条).

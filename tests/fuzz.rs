@@ -159,6 +159,20 @@ fn scalar() -> impl Strategy<Value = String> {
         "1 # comment",
         "government",
         "township",
+        // What a Chinese input method types.
+        "，",
+        "：",
+        "；",
+        "“36”",
+        "‘0’",
+        "［",
+        "］",
+        "０５",
+        "\u{3000}",
+        "[5，1，0，0，0，0]",
+        "［0, 0, 0］",
+        "乡镇",
+        "示例县（区）教育局",
     ])
     .prop_map(str::to_string);
     prop_oneof![
@@ -558,6 +572,45 @@ proptest! {
             prop_assert_eq!(code == 1, v.as_array().unwrap().iter().any(|d| d["severity"] == "error"));
         } else {
             prop_assert!(out.contains("检查了 2 份报告"), "{}", out);
+        }
+    }
+}
+
+/// The lines of the front matter that name something (`agency`, `title`), trimmed.
+fn name_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with("agency:") || l.starts_with("title:"))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// `check --fix` on random edits: never panics; what it writes parses, keeps the body and
+    /// the names, and a second run changes nothing.
+    #[test]
+    fn fix_never_panics_and_is_idempotent(
+        text in prop_oneof![edited(BASE_2019), edited(BASE_2021)],
+        gbk in any::<bool>(),
+        agency_file in any::<bool>(),
+    ) {
+        let bytes = if gbk {
+            encoding_rs::GB18030.encode(&text).0.into_owned()
+        } else {
+            text.clone().into_bytes()
+        };
+        if let nianbao::fix::Outcome::Fixed(new, changes) = nianbao::fix::fix(&bytes, agency_file) {
+            prop_assert!(!changes.is_empty());
+            let new = String::from_utf8(new).expect("UTF-8");
+            prop_assert_eq!(nianbao::fix::fix(new.as_bytes(), agency_file), nianbao::fix::Outcome::Unchanged);
+            if let (Ok(before), Ok(after)) = (nianbao::frontmatter::split(&text), nianbao::frontmatter::split(&new)) {
+                prop_assert_eq!(before.body, after.body);
+                prop_assert!(nianbao::frontmatter::parse(after.yaml, after.yaml_line).is_ok());
+                for line in name_lines(before.yaml) {
+                    prop_assert!(after.yaml.contains(line), "{} changed", line);
+                }
+            }
         }
     }
 }

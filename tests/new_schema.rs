@@ -338,4 +338,12 @@ fn the_schema_refuses_what_check_refuses() {
     let mut blank = old.clone();
     blank["published"] = Value::Null;
     assert!(both.is_valid(&blank));
+    // A date in the right form that is no day of the calendar, for editors that check formats.
+    let strict = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema(&[]))
+        .unwrap();
+    let mut no_day = old.clone();
+    no_day["published"] = json!("2021-02-30");
+    assert!(strict.is_valid(&old) && !strict.is_valid(&no_day));
 }

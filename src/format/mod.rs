@@ -237,6 +237,27 @@ pub struct FeesDef {
     pub sentence: &'static str,
 }
 
+impl FeesDef {
+    /// Whether the author's text of section 六 already states the fees: a sentence naming
+    /// them (信息处理费) with a figure, as in 收取信息处理费 0 元. The generated sentence would
+    /// only repeat it (formats.md). HTML comments, such as the scaffold's guidance, do not count.
+    pub fn stated_in(&self, markdown: &str) -> bool {
+        let mut text = String::with_capacity(markdown.len());
+        let mut rest = markdown;
+        while let Some(start) = rest.find("<!--") {
+            text.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find("-->")
+                .map_or("", |end| &rest[start + end + 3..]);
+        }
+        text.push_str(rest);
+        let figure = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '零';
+        text.split(['。', '！', '？', '；'])
+            .flat_map(|s| s.split("\n\n"))
+            .any(|sentence| sentence.contains(self.label) && sentence.contains(figure))
+    }
+}
+
 impl FormatDef {
     /// The edition named by `format:`.
     pub fn by_id(id: u16) -> Option<&'static FormatDef> {
@@ -347,6 +368,29 @@ mod tests {
                     assert!(pi < i);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn fees_stated_by_the_author_are_recognised() {
+        let fees = F2021.processing_fees.as_ref().unwrap();
+        for yes in [
+            "本年度共发出收费通知 0 件，收取信息处理费 0 元。",
+            "本机关2025年收取信息处理费120元。",
+            "无。\n\n信息处理费：共收取 ３ 元",
+            "收取信息处理费零元。",
+        ] {
+            assert!(fees.stated_in(yes), "{yes}");
+        }
+        for no in [
+            "无。",
+            "本年度未收取信息处理费。",
+            // A figure in another sentence.
+            "本机关未收取信息处理费。2025年共办理申请 12 件。",
+            "<!-- 收取信息处理费 0 元 -->\n无。",
+            "发出收费通知 2 件。",
+        ] {
+            assert!(!fees.stated_in(no), "{no}");
         }
     }
 

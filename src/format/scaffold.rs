@@ -122,9 +122,71 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
         let _ = writeln!(o, "{}# {}", pad("  amount: 0", c), fees.amount_label);
     }
     let _ = writeln!(o, "---");
-    for s in &f.sections {
+    for (i, s) in f.sections.iter().enumerate() {
         let _ = writeln!(o, "\n## {}\n\n<!-- {} -->", s.heading(), s.guidance);
+        if let (Some(fees), true) = (&f.processing_fees, i + 1 == f.sections.len()) {
+            let sentence = fees
+                .sentence
+                .replace("{notices}", "N")
+                .replace("{amount}", "X");
+            let _ = writeln!(
+                o,
+                "<!-- 本节开头的“{sentence}”由前置数据 processing_fees 生成，不必再写；本节已写明{}金额的，不再生成这一句。 -->",
+                fees.label
+            );
+        }
     }
+    o
+}
+
+/// `pad` by display width: a Chinese character takes two columns.
+fn pad_wide(line: &str, width: usize) -> String {
+    let w: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    format!("{line}{}", " ".repeat(width.saturating_sub(w).max(1)))
+}
+
+/// The text of a new agency file, `content/<slug>/_index.md`: its name (or none yet), region
+/// and kind, with comments listing the kinds and what each changes.
+pub fn agency_file(name: Option<&str>, kind_word: &str) -> String {
+    use crate::report::AgencyKind;
+    let mut o = String::new();
+    let c = 40;
+    let _ = writeln!(o, "---");
+    let _ = writeln!(
+        o,
+        "# 机关信息：说明机关本身。各年度的报告放在同一目录中，如 2025.md。"
+    );
+    let (name_line, name_note) = match name {
+        Some(n) => (
+            format!("name: {}", yaml_string(n)),
+            "机关名称（现用名称），显示在机关列表和机关页上",
+        ),
+        None => (
+            "name:".to_string(),
+            "机关名称（现用名称）；不填时取最新一份报告的 agency",
+        ),
+    };
+    let _ = writeln!(o, "{}# {name_note}", pad_wide(&name_line, c));
+    let _ = writeln!(
+        o,
+        "{}# 所属地区，如 黑龙江省佳木斯市汤原县（可不填）",
+        pad_wide("region:", c)
+    );
+    let _ = writeln!(
+        o,
+        "{}# 机关类型，只能是下列之一：",
+        pad_wide(&format!("kind: {kind_word}"), c)
+    );
+    for (_, kind) in AgencyKind::ALL {
+        let _ = writeln!(o, "#   {}：{}", kind.chinese(), kind.effect());
+    }
+    let _ = writeln!(
+        o,
+        "{}# 在机关列表中的排序：整数，小的在前（去掉行首的 # 后生效）",
+        pad_wide("# order: 1", c)
+    );
+    let _ = writeln!(o, "---");
+    let _ = writeln!(o, "\n<!-- 此处可写机关简介，显示在机关页上（可不写）。 -->");
     o
 }
 
@@ -132,6 +194,25 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
 mod tests {
     use super::*;
     use crate::format::EDITIONS;
+
+    #[test]
+    fn the_agency_file_reads_back_as_written() {
+        use crate::report::AgencyKind;
+        for name in [
+            Some("示例县人民政府"),
+            Some("示例县城关镇人民政府"),
+            Some("示例县城东街道办事处"),
+            Some("示例县\"教育\"局"),
+            None,
+        ] {
+            let (kind, word) = AgencyKind::guess(name.unwrap_or(""));
+            let text = agency_file(name, word);
+            let (a, diags) = crate::validate::check_agency_file("f", &text);
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!((a.name.as_deref(), a.kind), (name, Some(kind)));
+            assert!(crate::markdown::is_blank(&a.intro), "{}", a.intro);
+        }
+    }
 
     #[test]
     fn scaffold_has_every_row_and_section() {

@@ -137,7 +137,7 @@ fn common(format_ids: &[u16]) -> Value {
     json!({
         "agency": {"title": "机关名称", "type": "string", "minLength": 1},
         "year": {"title": "报告年度", "type": "integer", "minimum": 2008},
-        "published": {"title": "发布日期", "type": ["string", "null"], "pattern": "^\\d{4}-\\d{2}-\\d{2}$"},
+        "published": {"title": "发布日期", "type": ["string", "null"], "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "format": "date"},
         "format": {"title": "格式版本", "enum": format_ids},
         "title": {"title": "标题", "type": "string"},
         "draft": {"title": "草稿", "type": "boolean"},

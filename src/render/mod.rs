@@ -335,14 +335,19 @@ impl Renderer {
                     r.processing_fees,
                     i + 1 == f.sections.len(),
                 ) {
-                    (Some(def), Some(fees), true) => format!(
-                        "<p class=\"fees\">{}</p>\n",
-                        markdown::escape(
-                            &def.sentence
-                                .replace("{notices}", &fees.notices.to_string())
-                                .replace("{amount}", &fees.amount.to_string())
+                    // Not when the author's section 六 already states the fees.
+                    (Some(def), Some(fees), true)
+                        if !written.is_some_and(|s| def.stated_in(&s.markdown)) =>
+                    {
+                        format!(
+                            "<p class=\"fees\">{}</p>\n",
+                            markdown::escape(
+                                &def.sentence
+                                    .replace("{notices}", &fees.notices.to_string())
+                                    .replace("{amount}", &fees.amount.to_string())
+                            )
                         )
-                    ),
+                    }
                     _ => String::new(),
                 },
             };

@@ -146,8 +146,14 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
         .canonicalize()
         .map_err(|e| format!("无法读取 {}：{e}", root.display()))?;
     let addr = SocketAddr::new(opts.bind, opts.port);
-    let listener =
-        std::net::TcpListener::bind(addr).map_err(|e| format!("无法监听 {addr}：{e}"))?;
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "端口 {} 已被占用（{addr}），可能已有一个预览在运行：请关闭它，或用 --port 换一个端口，如 nianbao serve --port {}",
+            opts.port,
+            opts.port.wrapping_add(1).max(1024)
+        ),
+        _ => format!("无法监听 {addr}：{e}"),
+    })?;
     listener
         .set_nonblocking(true)
         .map_err(|e| format!("无法监听 {addr}：{e}"))?;

@@ -9,6 +9,63 @@ fn column_label(report: &Report, i: usize) -> &'static str {
     t.columns.get(i).copied().unwrap_or(t.total_label)
 }
 
+/// Each term of R001 for column `i` with its value and line, one per line, so that the author
+/// finds the row that is wrong (the diagnostic itself points at 一).
+fn r001_terms(report: &Report, i: usize) -> String {
+    let t = &report.format.applications;
+    let line = |path: &str| {
+        report
+            .locations
+            .cell(&format!("applications.{path}"), i)
+            .line
+    };
+    let value = |path: &str| report.applications.get(path).map(|c| c.with_total()[i]);
+    let mut out = Vec::new();
+    for def in t.rows {
+        match (def.role, def.kind) {
+            (AppRole::New | AppRole::CarriedOver | AppRole::CarriedForward, _) => {
+                if let Some(v) = value(def.path) {
+                    out.push(format!("{} = {v}（第 {} 行）", def.label, line(def.path)));
+                }
+            }
+            (_, AppRowKind::Total) => match value(def.path) {
+                Some(v) => out.push(format!("{} = {v}（第 {} 行）", def.label, line(def.path))),
+                None => {
+                    // Not written: the sum of the results, each named where it is not 0.
+                    let total = report.computed_results_total()[i];
+                    let terms: Vec<String> = t
+                        .rows
+                        .iter()
+                        .filter(|r| r.role == AppRole::Result)
+                        .filter_map(|r| {
+                            let v = value(r.path).filter(|v| *v != 0)?;
+                            let group = r
+                                .parent()
+                                .and_then(|p| report.format.app_row(p))
+                                .filter(|g| g.kind == AppRowKind::Group && g.role == AppRole::None)
+                                .filter(|g| g.path.contains('.'))
+                                .map_or(String::new(), |g| format!("{} ", g.label));
+                            Some(format!(
+                                "  {group}{} = {v}（第 {} 行）",
+                                r.label,
+                                line(r.path)
+                            ))
+                        })
+                        .collect();
+                    if terms.is_empty() {
+                        out.push(format!("{} = 0：各项办理结果均为 0", def.label));
+                    } else {
+                        out.push(format!("{} = {total}，即各项办理结果之和：", def.label));
+                        out.extend(terms);
+                    }
+                }
+            },
+            _ => {}
+        }
+    }
+    out.join("\n")
+}
+
 pub fn check(report: &Report, sink: &mut Sink) {
     let f = report.format;
     let t = &f.applications;
@@ -119,7 +176,7 @@ pub fn check(report: &Report, sink: &mut Sink) {
                 .expected(left)
                 .found(right)
                 .label(label(AppRole::New))
-                .note(rule_note.clone());
+                .note(format!("{rule_note}\n{}", r001_terms(report, i)));
             }
         }
     }

@@ -49,7 +49,9 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
         Ok(r) => r,
         Err(e) => {
             sink.add(Code::N002, e.pos, e.message);
-            return (out, sink.diags);
+            let mut diags = sink.diags;
+            crate::fullwidth::explain_file(file, text, &mut diags);
+            return (out, diags);
         }
     };
     if root.is_null() {
@@ -103,10 +105,21 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
                 Some(k) => out.kind = Some(k),
                 None if e.value.is_null() => {}
                 None => {
-                    let names: Vec<_> = AgencyKind::ALL.iter().map(|(n, _)| *n).collect();
+                    let english: Vec<_> = AgencyKind::ALL.iter().map(|(n, _)| *n).collect();
+                    let chinese: Vec<_> = AgencyKind::CHINESE.iter().map(|(n, _)| *n).collect();
                     let found = text.unwrap_or_default();
-                    let mut m = format!("kind 只能是 {}，实为“{found}”", names.join("、"));
-                    if let Some(s) = suggest(&found, names.iter().copied()) {
+                    let mut m = format!(
+                        "机关类型 kind 只能是 {}（也可写 {}），实为“{found}”",
+                        chinese.join("、"),
+                        english.join("、")
+                    );
+                    let words = chinese.iter().chain(&english).copied();
+                    // `乡政府` is a township, though its nearest word is 政府.
+                    let township = match AgencyKind::guess(&found) {
+                        (AgencyKind::Township, word) => Some(word),
+                        _ => None,
+                    };
+                    if let Some(s) = township.or_else(|| suggest(&found, words)) {
                         m.push_str(&format!("，是否应为“{s}”？"));
                     }
                     sink.add(Code::N006, e.value.pos, m)
@@ -139,7 +152,9 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
             }
         }
     }
-    (out, sink.diags)
+    let mut diags = sink.diags;
+    crate::fullwidth::explain_file(file, text, &mut diags);
+    (out, diags)
 }
 
 /// N008: the folder name is a slug, and not one the site's own pages take.

@@ -45,6 +45,8 @@ impl FileContext<'_> {
 pub fn read_report(ctx: &FileContext, text: &str) -> (Option<Report>, Vec<Diagnostic>) {
     let mut sink = Sink::new(ctx.file);
     let report = read(ctx, text, &mut sink);
+    // A full-width comma or colon, named at its character rather than by what it broke.
+    crate::fullwidth::explain_file(ctx.file, text, &mut sink.diags);
     (report, sink.diags)
 }
 
@@ -244,6 +246,33 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
     Some(report)
 }
 
+/// Why a date written in the right form, `YYYY-MM-DD`, is no day of the calendar
+/// (`2026-02-30`); `None` when the form itself is wrong, or the date is real.
+fn not_a_real_date(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let form = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !form {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (
+        s[..4].parse().ok()?,
+        s[5..7].parse().ok()?,
+        s[8..].parse().ok()?,
+    );
+    if !(1..=12).contains(&m) {
+        return Some(format!("月份应为 01 至 12，实为 {:02}", m));
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|&n| NaiveDate::from_ymd_opt(y, m, n).is_some())?;
+    (d == 0 || d > days).then(|| format!("{y} 年 {m} 月只有 {days} 天"))
+}
+
 fn scalar_text(n: &Node) -> String {
     n.scalar()
         .map_or_else(|| n.describe().to_string(), |(s, _)| s.to_string())
@@ -393,12 +422,14 @@ impl Reader<'_, '_> {
                 .flatten()
         });
         let Some(date) = date else {
+            let message = match not_a_real_date(text.trim()) {
+                Some(why) => format!("发布日期（published）{} 不是真实的日期：{why}", text.trim()),
+                None => {
+                    format!("发布日期（published）不是有效的日期：“{text}”，应写作 YYYY-MM-DD")
+                }
+            };
             self.sink
-                .add(
-                    Code::N007,
-                    e.value.pos,
-                    format!("发布日期（published）不是有效的日期：“{text}”，应写作 YYYY-MM-DD"),
-                )
+                .add(Code::N007, e.value.pos, message)
                 .expected("YYYY-MM-DD")
                 .found(text)
                 .label("发布日期");
