@@ -74,15 +74,6 @@ fn main() {
         }),
     ));
     rows.push((
-        "serde_yaml gate alone",
-        best(rounds, || {
-            for t in &texts {
-                let s = frontmatter::split(t).unwrap();
-                let _ = std::hint::black_box(serde_yaml::from_str::<serde::de::IgnoredAny>(s.yaml));
-            }
-        }),
-    ));
-    rows.push((
         "saphyr events alone",
         best(rounds, || {
             for t in &texts {

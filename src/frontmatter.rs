@@ -2,9 +2,10 @@
 //!
 //! In: a report's or agency file's text (already UTF-8, BOM and CR removed). Out: a [`Node`] tree
 //! in which every key and scalar knows its line, column and how it was written, plus the body.
-//! This is the only module that talks to a YAML library: serde_yaml judges whether the YAML is
-//! valid (and where it is not), an event parser supplies the positions and raw scalar text that
-//! rules such as "no leading zero, no quoted number" need.
+//! This is the only module that talks to a YAML library: saphyr's event parser judges whether
+//! the YAML is valid (and where it is not) and supplies the positions and raw scalar text that
+//! rules such as "no leading zero, no quoted number" need. One parser decides (see
+//! docs/architecture.md, "The YAML layer").
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -177,7 +178,7 @@ pub struct YamlError {
 /// Parses front matter that starts at file line `first_line`.
 ///
 /// Front matter in the plain shape nianbao's own files have (see [`fast_tree`]) is read
-/// directly; anything else goes through both YAML parsers. The result is the same either way:
+/// directly; anything else goes through the YAML parser. The result is the same either way:
 /// debug builds check every fast result against the full path.
 pub fn parse(yaml: &str, first_line: u32) -> Result<Node<'_>, YamlError> {
     if let Some(node) = fast_tree(yaml, first_line) {
@@ -195,54 +196,68 @@ pub fn parse(yaml: &str, first_line: u32) -> Result<Node<'_>, YamlError> {
     parse_full(yaml, first_line)
 }
 
-/// Parses with both YAML parsers: serde_yaml judges validity, saphyr gives the positions.
+/// Parses with saphyr's event parser, which decides validity and gives the positions.
 fn parse_full(yaml: &str, first_line: u32) -> Result<Node<'_>, YamlError> {
-    let tree = build_tree(yaml, first_line);
-    // A limit of ours is reported as it is, and spares serde_yaml a pathological input (it
-    // takes seconds over 100 000 nested brackets).
-    if let Err(own) = &tree {
-        if own.bounded {
-            return Err(own.error.clone());
-        }
-    }
-    // serde_yaml is the judge of validity; its message is reported for syntax errors.
-    if let Err(e) = serde_yaml::from_str::<serde::de::IgnoredAny>(yaml) {
-        let at = e
-            .location()
-            .map(|l| (l.line() as u32, l.column() as u32))
-            .or_else(|| {
-                tree.as_ref()
-                    .err()
-                    .map(|t| (t.error.pos.line + 1 - first_line, t.error.pos.column))
-            })
-            .unwrap_or((1, 1));
-        return Err(syntax_error(&e.to_string(), at, yaml, first_line));
-    }
-    tree.map_err(|t| t.error)
+    build_tree(yaml, first_line)
 }
 
-/// Where a syntax error is reported: where the parser stopped, or where what it was reading
-/// began (an unclosed bracket or quote, a key without its colon).
+/// Where a syntax error is reported: where the parser stopped, or where the mistake that made
+/// it stop is (an unclosed bracket, a key without its colon on the line before, a tab in the
+/// indentation, a line indented too far after the one it stopped on).
 #[derive(Clone, Copy, PartialEq)]
 enum Anchor {
     Problem,
-    Context,
+    Bracket,
+    LineBefore,
+    LineAfter,
+    Tab,
+}
+
+/// The innermost `[` or `{` still open at (1-based) line `at.0`, column `at.1` of `yaml`,
+/// outside quotes and comments.
+fn open_bracket(yaml: &str, at: (u32, u32)) -> Option<(u32, u32)> {
+    let mut open: Vec<(u32, u32)> = Vec::new();
+    for (l, line) in yaml.split('\n').enumerate() {
+        let l = l as u32 + 1;
+        if l > at.0 {
+            break;
+        }
+        let mut quote: Option<char> = None;
+        for (c, ch) in line.chars().enumerate() {
+            let c = c as u32 + 1;
+            if l == at.0 && c >= at.1 {
+                break;
+            }
+            match (quote, ch) {
+                (Some(q), ch) if ch == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(ch),
+                (None, '#') => break,
+                (None, '[' | '{') => open.push((l, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open.pop()
 }
 
 const TAB: &str = "缩进中有制表符（Tab）：YAML 只能用空格缩进";
 
-/// The usual mistakes of hand-written YAML, by the words of libyaml (serde_yaml) or saphyr,
+/// The usual mistakes of hand-written YAML, by the words of saphyr,
 /// explained in the authors' language.
 const SYNTAX: &[(&str, &str, Anchor)] = &[
     (
-        "could not find expected ':'",
-        "这一行缺少冒号“:”，应写作“键: 值”",
-        Anchor::Context,
-    ),
-    (
         "simple key expect ':'",
         "这一行缺少冒号“:”，应写作“键: 值”",
-        Anchor::Problem,
+        Anchor::LineBefore,
+    ),
+    (
+        "illegal placement of ':'",
+        "这里不能出现冒号“:”：含有冒号的文字请加引号",
+        Anchor::Bracket,
     ),
     (
         "mapping values are not allowed",
@@ -252,14 +267,14 @@ const SYNTAX: &[(&str, &str, Anchor)] = &[
     (
         "expected ',' or ']'",
         "方括号“[”没有闭合：列表中缺少逗号“,”或结尾的“]”",
-        Anchor::Context,
+        Anchor::Bracket,
     ),
     (
         "expected ',' or '}'",
         "花括号“{”没有闭合：缺少逗号“,”或结尾的“}”",
-        Anchor::Context,
+        Anchor::Bracket,
     ),
-    ("tab", TAB, Anchor::Problem),
+    ("tab", TAB, Anchor::Tab),
     (
         "did not find expected key",
         "这里应为一个键：检查这一行的缩进是否与同级的键对齐，或上一个值后面是否多写了内容",
@@ -273,6 +288,11 @@ const SYNTAX: &[(&str, &str, Anchor)] = &[
     (
         "block sequence entries are not allowed",
         "这里不能出现列表项“-”：检查缩进",
+        Anchor::Problem,
+    ),
+    (
+        "invalid trailing content",
+        "引号后面多写了内容：这一行应在结尾的引号处结束",
         Anchor::Problem,
     ),
     (
@@ -293,7 +313,7 @@ const SYNTAX: &[(&str, &str, Anchor)] = &[
     (
         "quoted scalar",
         "引号没有闭合：缺少结尾的引号",
-        Anchor::Context,
+        Anchor::Problem,
     ),
     (
         "unexpected end of stream",
@@ -316,11 +336,6 @@ const SYNTAX: &[(&str, &str, Anchor)] = &[
         Anchor::Problem,
     ),
     (
-        "invalid trailing content",
-        "引号后面多写了内容",
-        Anchor::Problem,
-    ),
-    (
         "misplaced bracket",
         "括号位置不对：多了“]”或“}”，或缺少与之配对的“[”“{”",
         Anchor::Problem,
@@ -332,8 +347,8 @@ const SYNTAX: &[(&str, &str, Anchor)] = &[
     ),
     (
         "comment intercepting",
-        "多行的文字中间不能有注释（#）",
-        Anchor::Problem,
+        "这一行的缩进比上一行多，被当作上一行文字的延续：请与同级的键对齐（或去掉上一行的注释）",
+        Anchor::LineAfter,
     ),
     (
         "document",
@@ -358,14 +373,6 @@ fn syntax_error(msg: &str, at: (u32, u32), yaml: &str, first_line: u32) -> YamlE
             message: "YAML 嵌套过深".into(),
         };
     }
-    // libyaml: "… at line L column C, while scanning a simple key at line L column C".
-    let context = msg
-        .split_once(", while ")
-        .and_then(|(_, c)| c.split_once(" at line "))
-        .and_then(|(_, pos)| {
-            let (l, c) = pos.split_once(" column ")?;
-            Some((l.trim().parse().ok()?, c.trim().parse().ok()?))
-        });
     let line_text = |l: u32| yaml.split('\n').nth(l.saturating_sub(1) as usize);
     let found = line_text(at.0).and_then(|t| t.chars().nth(at.1.saturating_sub(1) as usize));
     let (mut text, anchor) = match SYNTAX.iter().find(|(en, _, _)| msg.contains(en)) {
@@ -385,9 +392,51 @@ fn syntax_error(msg: &str, at: (u32, u32), yaml: &str, first_line: u32) -> YamlE
             Anchor::Problem,
         ),
     };
-    let mut at = match (anchor, context) {
-        (Anchor::Context, Some(c)) => c,
-        _ => at,
+    let line_count = yaml.split('\n').count() as u32;
+    let indent_of = |l: u32| {
+        line_text(l).map_or(0, |t| {
+            (t.len() - t.trim_start_matches([' ', '\t']).len()) as u32
+        })
+    };
+    let blank =
+        |l: u32| line_text(l).is_none_or(|t| t.trim().is_empty() || t.trim().starts_with('#'));
+    let mut at = match anchor {
+        Anchor::Bracket => match open_bracket(yaml, at) {
+            Some(b) => {
+                if msg.contains("':'") {
+                    let kind = if line_text(b.0).and_then(|t| t.chars().nth(b.1 as usize - 1))
+                        == Some('{')
+                    {
+                        "花括号“{”没有闭合：缺少逗号“,”或结尾的“}”"
+                    } else {
+                        "方括号“[”没有闭合：列表中缺少逗号“,”或结尾的“]”"
+                    };
+                    text = kind.to_string();
+                }
+                b
+            }
+            None => at,
+        },
+        // The key without its colon is the line before where the parser noticed.
+        Anchor::LineBefore => (1..at.0)
+            .rev()
+            .find(|l| !blank(*l))
+            .map_or(at, |l| (l, indent_of(l) + 1)),
+        Anchor::LineAfter => (at.0 + 1..=line_count)
+            .find(|l| !blank(*l))
+            .map_or(at, |l| (l, indent_of(l) + 1)),
+        // The tab that broke the indentation, at or after where the parser stopped.
+        Anchor::Tab => (at.0..=line_count)
+            .find_map(|l| {
+                let t = line_text(l)?;
+                let indent: String = t.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+                indent
+                    .chars()
+                    .position(|c| c == '\t')
+                    .map(|c| (l, c as u32 + 1))
+            })
+            .unwrap_or(at),
+        Anchor::Problem => at,
     };
     // A second document has no position of its own: it starts at its `---` or `...` line.
     if msg.contains("more than one document") {
@@ -418,12 +467,6 @@ fn syntax_error(msg: &str, at: (u32, u32), yaml: &str, first_line: u32) -> YamlE
         pos: Pos::new(first_line + at.0.max(1) - 1, at.1.max(1), 1),
         message: format!("YAML 语法错误：{text}"),
     }
-}
-
-struct TreeError {
-    error: YamlError,
-    /// A limit of ours, not a syntax error: reported as is.
-    bounded: bool,
 }
 
 enum Frame<'a> {
@@ -459,15 +502,12 @@ fn node_size(n: &Node) -> usize {
     }
 }
 
-fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
+fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, YamlError> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, Node> = Default::default();
     let mut alias_budget = MAX_ALIAS_NODES;
     let mut root: Option<Node> = None;
-    let err = |pos: Pos, message: String, bounded: bool| TreeError {
-        error: YamlError { pos, message },
-        bounded,
-    };
+    let err = |pos: Pos, message: String| YamlError { pos, message };
 
     for item in Parser::new_from_str(yaml) {
         let (event, span) = match item {
@@ -477,11 +517,10 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
                 let pos = Pos::new(first_line + m.line() as u32 - 1, m.col() as u32 + 1, 1);
                 // The scanner's own nesting limit is a bound like ours, not a syntax error.
                 if e.info().contains("recursion limit") {
-                    return Err(err(pos, "YAML 嵌套过深".into(), true));
+                    return Err(err(pos, "YAML 嵌套过深".into()));
                 }
                 let at = (m.line() as u32, m.col() as u32 + 1);
-                let e = syntax_error(e.info(), at, yaml, first_line);
-                return Err(err(e.pos, e.message, false));
+                return Err(syntax_error(e.info(), at, yaml, first_line));
             }
         };
         let pos = span_pos(&span, first_line);
@@ -506,14 +545,14 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
             }
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err(pos, format!("YAML 嵌套超过 {MAX_DEPTH} 层"), true));
+                    return Err(err(pos, format!("YAML 嵌套超过 {MAX_DEPTH} 层")));
                 }
                 stack.push(Frame::Seq(pos, Vec::new(), Some(anchor)));
                 None
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err(pos, format!("YAML 嵌套超过 {MAX_DEPTH} 层"), true));
+                    return Err(err(pos, format!("YAML 嵌套超过 {MAX_DEPTH} 层")));
                 }
                 stack.push(Frame::Map(
                     pos,
@@ -532,7 +571,7 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
                     },
                     anchor,
                 )),
-                _ => return Err(err(pos, "YAML 结构错误".into(), false)),
+                _ => return Err(err(pos, "YAML 结构错误".into())),
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(p, entries, _, anchor, _)) => Some((
@@ -542,20 +581,35 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
                     },
                     anchor,
                 )),
-                _ => return Err(err(pos, "YAML 结构错误".into(), false)),
+                _ => return Err(err(pos, "YAML 结构错误".into())),
             },
             Event::Alias(id) => {
                 let Some(target) = anchors.get(&id) else {
-                    return Err(err(pos, "YAML 别名指向未定义的锚点".into(), false));
+                    return Err(err(pos, "YAML 别名指向未定义的锚点".into()));
                 };
                 let size = node_size(target);
                 if size > alias_budget {
-                    return Err(err(pos, "YAML 锚点和别名展开过大，已拒绝".into(), true));
+                    return Err(err(pos, "YAML 锚点和别名展开过大，已拒绝".into()));
                 }
                 alias_budget -= size;
                 let mut copy = target.clone();
                 copy.pos = pos;
                 Some((copy, None))
+            }
+            // One document only: a second one (after `---` or `...`) is refused.
+            Event::DocumentStart(_) if root.is_some() => {
+                // At the `---` or `...` line that ended the first.
+                let fence = yaml
+                    .split('\n')
+                    .take((pos.line + 1 - first_line) as usize)
+                    .enumerate()
+                    .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
+                    .last()
+                    .map_or(pos, |(i, _)| Pos::new(first_line + i as u32, 1, 3));
+                return Err(err(
+                    fence,
+                    "YAML 语法错误：前置数据中不能再有“---”或“...”行".into(),
+                ));
             }
             _ => None,
         };
@@ -576,14 +630,10 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
                 None => {
                     let pos = node.pos;
                     let Kind::Scalar(key, _) = node.kind else {
-                        return Err(err(
-                            pos,
-                            "YAML 的键必须是文字，不能是列表或映射".into(),
-                            true,
-                        ));
+                        return Err(err(pos, "YAML 的键必须是文字，不能是列表或映射".into()));
                     };
                     if !seen.insert(key.clone()) {
-                        return Err(err(pos, format!("YAML 中键“{key}”重复出现"), true));
+                        return Err(err(pos, format!("YAML 中键“{key}”重复出现")));
                     }
                     *pending = Some((key, pos));
                 }
@@ -607,7 +657,8 @@ fn build_tree(yaml: &str, first_line: u32) -> Result<Node<'_>, TreeError> {
 // Profiling `check` on 10 000 reports showed two thirds of the time in the two YAML parsers.
 // Nearly every report is written in one plain shape — the shape of `nianbao new`, of the sample
 // content and of converted data — which a line scanner reads some twenty times faster. The
-// scanner accepts only text that is certainly valid YAML to both libyaml (serde_yaml) and saphyr,
+// scanner accepts only text that is certainly valid YAML to saphyr (and to libyaml, which most
+// editors' YAML support uses),
 // and builds exactly the tree `build_tree` builds from saphyr's events, positions included (the
 // tests below and the debug assertion in `parse` hold it to that). Anything else — quotes with
 // escapes, anchors, tags, block scalars, multi-line values, tabs, flow collections of text,
@@ -642,30 +693,13 @@ fn fast_text_ok(s: &str) -> bool {
     if control {
         return false;
     }
-    // The three lead bytes, looked for eight bytes at a time (Chinese text has many of them:
-    // “” — in E2, full-width punctuation in EF).
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGH != 0
-    };
-    let bad_at = |j: usize| match b[j] {
+    // The three lead bytes (Chinese text has many of them: “” — in E2, full-width punctuation in
+    // EF); a valid UTF-8 text has every continuation byte they need.
+    !memchr::memchr3_iter(0xc2, 0xe2, 0xef, b).any(|j| match b[j] {
         0xc2 => b[j + 1] < 0xa0,
         0xe2 => b[j + 1] == 0x80 && matches!(b[j + 2], 0xa8 | 0xa9),
-        0xef => matches!((b[j + 1], b[j + 2]), (0xbb, 0xbf) | (0xbf, 0xbe | 0xbf)),
-        _ => false,
-    };
-    let mut start = 0;
-    for chunk in b.chunks_exact(8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        if (has(word, 0xc2) || has(word, 0xe2) || has(word, 0xef)) && (start..start + 8).any(bad_at)
-        {
-            return false;
-        }
-        start += 8;
-    }
-    !(start..b.len()).any(bad_at)
+        _ => matches!((b[j + 1], b[j + 2]), (0xbb, 0xbf) | (0xbf, 0xbe | 0xbf)),
+    })
 }
 
 /// A key: `[A-Za-z_][A-Za-z0-9_]*`, up to `FAST_MAX_KEY` bytes.
@@ -1412,10 +1446,10 @@ mod syntax_messages {
         ("a: *x\n", 2, "锚点"),
         ("a: @x\n", 2, "“@”"),
         ("a: `x\n", 2, "“`”"),
-        ("a: [1, 2]]\n", 2, "键"),
+        ("a: [1, 2]]\n", 2, "括号"),
         ("a: 1\n- b\n", 3, "键"),
         ("- a\nb: 1\n", 3, "列表项"),
-        ("a: }\n", 2, "缺少值"),
+        ("a: }\n", 2, "括号"),
         ("a: [1,, 2]\n", 2, "缺少值"),
         ("a: 1\nb\nc: 2\n", 3, "冒号"),
         ("a: 1\nb\n", 3, "冒号"),

@@ -8,14 +8,14 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 use crate::data;
 use crate::index::Index;
-use crate::output::Staging;
+use crate::output::{safe_rel, Staging};
 use crate::plan::{AgencyPlan, Output, Plan, Planned, StaticFile, Written};
 use crate::render::Renderer;
 use crate::report::Report;
@@ -37,18 +37,6 @@ pub trait Sink: Sync {
 /// The message of a failed write.
 pub fn write_error(what: &str, e: io::Error) -> String {
     format!("写入 {what} 失败：{e}")
-}
-
-/// A path below the site root that stays below it: plain segments only.
-pub fn safe_rel(rel: &str) -> io::Result<&Path> {
-    let p = Path::new(rel);
-    if rel.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("不安全的输出路径：{rel}"),
-        ));
-    }
-    Ok(p)
 }
 
 impl Sink for Staging {

@@ -861,7 +861,8 @@ fn csv_cells_never_start_a_formula_and_negative_numbers_stay() {
 #[test]
 fn the_fee_sentence_is_not_repeated_after_the_authors_own() {
     let (_t, out) = built_sample();
-    let page = std::fs::read_to_string(out.join("shilixian-ziranziyuanju/2022/index.html")).unwrap();
+    let page =
+        std::fs::read_to_string(out.join("shilixian-ziranziyuanju/2022/index.html")).unwrap();
     assert!(page.contains("信息处理费"), "the author's sentence stays");
     assert!(!page.contains("<p class=\"fees\">"));
     let page = std::fs::read_to_string(out.join("shilixian-jiaoyuju/2023/index.html")).unwrap();
