@@ -121,9 +121,11 @@ impl Facts {
         ];
         wanted.sort_unstable();
         wanted.dedup();
+        let last = wanted.last().copied().unwrap_or(0);
         facts.lines = text
             .lines()
             .zip(1u32..)
+            .take_while(|(_, n)| *n <= last)
             .filter(|(_, n)| wanted.binary_search(n).is_ok())
             .map(|(l, n)| (n, l.into()))
             .collect();

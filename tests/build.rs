@@ -468,30 +468,40 @@ fn whole_reports(root: &Path) -> Vec<(std::sync::Arc<nianbao::report::Report>, S
         .collect()
 }
 
-#[test]
-fn cut_report_pages_equal_pages_rendered_by_tera() {
-    let t = common::sample_site();
-    // Text that must be escaped, in fields the page prints as text and in attributes.
-    hostile_agency_name(t.path());
-    let site = nianbao::site::load(t.path(), Default::default()).unwrap();
-    let r = renderer(t.path(), &site, "");
-    for (report, agency) in &whole_reports(t.path()) {
-        // Twice: the first page of a shape is rendered by Tera and cut, the next is filled in.
-        for _ in 0..2 {
+/// Every page of a site as the renderer gives it equals Tera's own rendering, twice (the first
+/// page of a shape is rendered by Tera and cut, the next ones filled in).
+fn assert_pages_equal_tera(root: &Path, inject: &str) {
+    let site = nianbao::site::load(root, nianbao::site::LoadOptions::default()).unwrap();
+    let index = index_of(&site);
+    let cut = renderer(root, &site, inject);
+    let tera = cut.tera_only();
+    for _ in 0..2 {
+        for (report, agency) in &whole_reports(root) {
             assert_eq!(
-                r.report_page(report, agency).unwrap(),
-                r.report_page_with_tera(report, agency).unwrap(),
+                cut.report_page(report, agency).unwrap(),
+                tera.report_page(report, agency).unwrap(),
                 "{}",
                 report.file
             );
+        }
+        assert_eq!(cut.home(&index), tera.home(&index));
+        assert_eq!(cut.agencies(&index), tera.agencies(&index));
+        assert_eq!(cut.years(&index), tera.years(&index));
+        assert_eq!(cut.not_found(), tera.not_found());
+        for (a, v) in &index.by_agency {
+            assert_eq!(cut.agency(a, v), tera.agency(a, v), "{}", a.slug);
+        }
+        for (y, v) in &index.by_year {
+            assert_eq!(cut.year(*y, v), tera.year(*y, v), "{y}");
         }
     }
 }
 
 #[test]
-fn native_index_pages_equal_pages_rendered_by_tera() {
+fn cut_pages_equal_pages_rendered_by_tera() {
     let t = common::sample_site();
-    // Names, regions and titles that must be escaped; an agency without a region.
+    // Names, regions and titles that must be escaped, in text and in attributes; an agency
+    // without a region.
     hostile_agency_name(t.path());
     let index = t.path().join("content/shilixian-fagaiju/_index.md");
     let text = std::fs::read_to_string(&index).unwrap();
@@ -507,25 +517,38 @@ fn native_index_pages_equal_pages_rendered_by_tera() {
         })
         .collect();
     std::fs::write(&index, text).unwrap();
-    let site = nianbao::site::load(t.path(), nianbao::site::LoadOptions::default()).unwrap();
-    let index = index_of(&site);
-    assert!(index.by_agency.iter().any(|(a, _)| a.region.is_none()));
     for inject in ["", "<script>reload()</script>"] {
-        let native = renderer(t.path(), &site, inject);
-        let tera = native.tera_only();
-        // Twice: the first page of a shape cuts the frame, the next fills it in.
-        for _ in 0..2 {
-            assert_eq!(native.home(&index), tera.home(&index));
-            assert_eq!(native.agencies(&index), tera.agencies(&index));
-            assert_eq!(native.years(&index), tera.years(&index));
-            for (a, v) in &index.by_agency {
-                assert_eq!(native.agency(a, v), tera.agency(a, v), "{}", a.slug);
-            }
-            for (y, v) in &index.by_year {
-                assert_eq!(native.year(*y, v), tera.year(*y, v), "{y}");
-            }
-        }
+        assert_pages_equal_tera(t.path(), inject);
     }
+}
+
+/// A portal's own `base.html` (the natural place for its header) keeps pages on the fast path;
+/// one that transforms page values is rendered by Tera, with the same result.
+#[test]
+fn an_overridden_base_template_is_cut_unless_it_transforms_page_values() {
+    let t = common::sample_site();
+    let base =
+        std::fs::read_to_string(t.path().join("themes/default/templates/base.html")).unwrap();
+    let own = format!("{{# 门户页头 #}}\n<!-- 某县政府门户 -->\n{base}");
+    common::write(t.path(), "templates/base.html", &own);
+    let site = nianbao::site::load(t.path(), Default::default()).unwrap();
+    let r = renderer(t.path(), &site, "");
+    for page in [
+        "report.html",
+        "index.html",
+        "agency.html",
+        "year.html",
+        "agencies.html",
+    ] {
+        assert!(r.cuts(page), "{page}");
+    }
+    assert_pages_equal_tera(t.path(), "");
+
+    let upper = own.replace("{{ page.head_title }}", "{{ page.head_title | upper }}");
+    common::write(t.path(), "templates/base.html", upper);
+    let r = renderer(t.path(), &site, "");
+    assert!(!r.cuts("report.html"));
+    assert_pages_equal_tera(t.path(), "");
 }
 
 #[test]
@@ -542,9 +565,10 @@ fn a_site_title_holding_a_cut_marker_is_rendered_by_tera() {
     assert_eq!(home, r.tera_only().home(&index).unwrap());
     assert_eq!(home.matches("<main").count(), 1);
     let (report, agency) = &whole_reports(t.path())[0];
+    assert!(!r.cuts("report.html"));
     assert_eq!(
         r.report_page(report, agency).unwrap(),
-        r.report_page_with_tera(report, agency).unwrap()
+        r.tera_only().report_page(report, agency).unwrap()
     );
 }
 

@@ -5,15 +5,15 @@
 //! own `templates/` overrides a theme file of the same name. Templates only see the typed views
 //! of [`view`]. The official tables are written by [`table`] from the edition's layout.
 
-mod native;
-mod skeleton;
+mod cut;
+mod cut_ser;
 pub mod table;
 pub mod view;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use tera::{Context, Tera};
+use tera::Tera;
 
 use crate::config::Config;
 use crate::facts::Facts;
@@ -62,6 +62,27 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "partials/figures-row.html",
+        include_str!("../../themes/default/templates/partials/figures-row.html"),
+    ),
+    (
+        "partials/agency-item.html",
+        include_str!("../../themes/default/templates/partials/agency-item.html"),
+    ),
+];
+
+/// The templates pages are rendered from, with the variables each gets besides `site`.
+const PAGES: &[(&str, &[&str])] = &[
+    ("index.html", &["page", "home"]),
+    ("agencies.html", &["page", "agencies"]),
+    ("agency.html", &["page", "agency"]),
+    ("years.html", &["page", "years"]),
+    ("year.html", &["page", "year"]),
+    ("report.html", &["page", "report"]),
+    ("404.html", &["page"]),
+    ("partials/figures-row.html", &["row"]),
+    ("partials/agency-item.html", &["agency"]),
 ];
 
 /// Static files of the default theme, by path below the output root.
@@ -84,11 +105,11 @@ fn escape_html(s: &str) -> String {
 /// Renders pages for one site.
 pub struct Renderer {
     tera: Tera,
-    /// Cut report pages, when the page templates are the built-in ones.
-    skeletons: Option<skeleton::Skeletons>,
-    /// Index pages without Tera, when their templates are the built-in ones.
-    native: Option<std::sync::Arc<native::Frames>>,
+    /// Pages cut once per shape and filled, for the templates that allow it.
+    cutter: Arc<cut::Cutter>,
     site: SiteView,
+    /// `site` as the templates get it.
+    site_value: serde_json::Value,
     /// Sub-path, e.g. `/zfxxgk/ndbg/`.
     pub base: String,
     /// Absolute site URL ending in `/`.
@@ -145,39 +166,6 @@ impl Renderer {
                 templates.insert(n, t);
             }
         }
-        // Report pages can be cut and refilled only when printed by the built-in templates.
-        let builtin = |name: &str| {
-            DEFAULT_TEMPLATES
-                .iter()
-                .any(|(n, t)| *n == name && templates.get(name).is_some_and(|x| x == t))
-        };
-        // Pages are cut at private-use markers; site settings printed as they are must not
-        // hold one (nothing sensible does).
-        let markers = |s: &str| s.contains(['\u{E000}', '\u{E001}', '\u{E002}']);
-        let p = &config.portal;
-        let plain = ![
-            Some(&config.title),
-            Some(&config.base_url),
-            Some(&config.language),
-            p.organizer.as_ref(),
-            p.site_code.as_ref(),
-            p.icp.as_ref(),
-            p.public_security.as_ref(),
-            p.contact.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|s| markers(s))
-            && !markers(base_url);
-        let skeletons = ["report.html", "base.html", "macros.html"]
-            .iter()
-            .all(|n| builtin(n) && plain)
-            .then(skeleton::Skeletons::default);
-        let native = native::TEMPLATES
-            .iter()
-            .all(|n| builtin(n) && plain)
-            .then(Default::default);
-        templates.insert(native::FRAME_TEMPLATE.into(), native::FRAME_SOURCE.into());
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
@@ -199,16 +187,18 @@ impl Renderer {
             script: format!("{base}assets/nianbao.js"),
             figure_labels: FIGURE_LABELS.to_vec(),
         };
-        let fingerprint = crate::facts::fingerprint_of(&(
-            &templates,
-            serde_json::to_string(&site).unwrap_or_default(),
-            &inject_html,
-        ));
+        let site_value = serde_json::to_value(&site).map_err(|e| e.to_string())?;
+        // Pages are cut at private-use markers: site settings, printed as they are, must not
+        // hold one (nothing sensible does).
+        let allowed = !cut::has_marker(&site_value.to_string()) && !cut::has_marker(&inject_html);
+        let cutter = Arc::new(cut::Cutter::new(&tera, PAGES, allowed));
+        let fingerprint =
+            crate::facts::fingerprint_of(&(&templates, site_value.to_string(), &inject_html));
         Ok(Renderer {
             tera,
-            skeletons,
-            native,
+            cutter,
             site,
+            site_value,
             base,
             base_url,
             inject_html,
@@ -235,6 +225,7 @@ impl Renderer {
         format!("{origin}{}", self.url(path))
     }
 
+    /// A page of `template`, whose own variable (`report`, `year`, …) is `name`.
     fn render(
         &self,
         template: &str,
@@ -242,15 +233,40 @@ impl Renderer {
         name: &str,
         value: impl serde::Serialize,
     ) -> Result<String, String> {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site);
-        ctx.insert("page", &page);
-        if !name.is_empty() {
-            ctx.insert(name, &value);
+        let value = (!name.is_empty()).then_some((name, &value));
+        self.cutter.render(
+            &self.tera,
+            template,
+            &self.site_value,
+            ("page", &page),
+            value,
+        )
+    }
+
+    /// A partial template for one item of a list (`row`, `agency`), without its final newline.
+    fn partial(
+        &self,
+        template: &str,
+        name: &str,
+        value: impl serde::Serialize,
+    ) -> Result<String, String> {
+        let mut html = self.cutter.render(
+            &self.tera,
+            template,
+            &self.site_value,
+            (name, &value),
+            None::<(&str, &())>,
+        )?;
+        while html.ends_with('\n') {
+            html.pop();
         }
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| format!("渲染 {template} 失败：{}", error_chain(&e)))
+        Ok(html)
+    }
+
+    /// Whether every page of a template is cut and filled rather than rendered by Tera.
+    #[doc(hidden)]
+    pub fn cuts(&self, template: &str) -> bool {
+        self.cutter.cuts(template)
     }
 
     fn page(
@@ -264,8 +280,14 @@ impl Renderer {
             url: (!path.is_empty()).then(|| self.url("")),
         }];
         all.extend(crumbs.into_iter().map(|(title, url)| Crumb { title, url }));
+        let title: String = title.into();
         PageView {
-            title: title.into(),
+            head_title: if title == self.site.title {
+                title.clone()
+            } else {
+                format!("{title} - {}", self.site.title)
+            },
+            title,
             crumbs: all,
             canonical: self.abs_url(path),
             inject_html: self.inject_html.clone(),
@@ -385,23 +407,18 @@ impl Renderer {
             (format!("{} 年度", r.year), None),
         ];
         let page = self.page(r.title.clone(), &path, crumbs);
-        match &self.skeletons {
-            Some(sk) => sk.report_page(&self.site.title, view, page, |v, p| {
-                self.render("report.html", p, "report", v)
-            }),
-            None => self.render("report.html", page, "report", view),
-        }
+        self.render("report.html", page, "report", view)
     }
 
-    /// The same renderer printing every page through Tera, even where a cut page or the
-    /// native index pages would do (for tests).
+    /// The same renderer printing every page through Tera, even where a page would be cut and
+    /// filled (for tests).
     #[doc(hidden)]
     pub fn tera_only(&self) -> Renderer {
         Renderer {
-            skeletons: None,
-            native: None,
+            cutter: Arc::new(cut::Cutter::new(&self.tera, &[], false)),
             tera: self.tera.clone(),
             site: self.site.clone(),
+            site_value: self.site_value.clone(),
             base: self.base.clone(),
             base_url: self.base_url.clone(),
             inject_html: self.inject_html.clone(),
@@ -409,31 +426,14 @@ impl Renderer {
         }
     }
 
-    /// The report page through Tera, even where a cut page would do (for tests).
-    #[doc(hidden)]
-    pub fn report_page_with_tera(&self, r: &Report, agency: &str) -> Result<String, String> {
-        self.tera_only().report_page(r, agency)
-    }
-
-    /// An index page: `content` (the native content block) inside the cut `base.html` when the
-    /// templates are the built-in ones, else `template` through Tera.
-    fn index_page<V: serde::Serialize>(
-        &self,
-        template: &str,
-        page: PageView,
-        name: &str,
-        view: V,
-        content: impl FnOnce(&SiteView, &V) -> String,
-    ) -> Result<String, String> {
-        match &self.native {
-            Some(frames) => {
-                let content = content(&self.site, &view);
-                frames.page(&self.site, page, &content, |p| {
-                    self.render(native::FRAME_TEMPLATE, p, "", ())
-                })
-            }
-            None => self.render(template, page, name, view),
+    /// Rows of a key-figures table (`partials/figures-row.html`), one per report.
+    fn figure_rows(&self, rows: &[FiguresRow]) -> Result<String, String> {
+        let mut html = String::new();
+        for row in rows {
+            html.push('\n');
+            html.push_str(&self.partial("partials/figures-row.html", "row", row)?);
         }
+        Ok(html)
     }
 
     pub fn home(&self, index: &Index) -> Result<String, String> {
@@ -454,12 +454,11 @@ impl Renderer {
                 .map(|(a, v)| self.agency_link(a, v))
                 .collect(),
         };
-        self.index_page(
+        self.render(
             "index.html",
             self.page(self.site.title.clone(), "", vec![]),
             "home",
             view,
-            native::home,
         )
     }
 
@@ -470,16 +469,18 @@ impl Renderer {
         for (a, v) in &index.by_agency {
             let region = a.region.as_deref().unwrap_or_default();
             let link = self.agency_link(a, v);
-            match place.get(region) {
-                Some(&i) => groups[i].agencies.push(link),
-                None => {
-                    place.insert(region, groups.len());
-                    groups.push(RegionGroup {
-                        region: region.to_string(),
-                        agencies: vec![link],
-                    });
-                }
-            }
+            let item = self.partial("partials/agency-item.html", "agency", &link)?;
+            let i = *place.entry(region).or_insert_with(|| {
+                groups.push(RegionGroup {
+                    region: region.to_string(),
+                    agencies: Vec::new(),
+                    items_html: String::new(),
+                });
+                groups.len() - 1
+            });
+            groups[i].agencies.push(link);
+            groups[i].items_html.push('\n');
+            groups[i].items_html.push_str(&item);
         }
         // Named regions first, in order of first appearance; agencies without one last.
         groups.sort_by_key(|g| g.region.is_empty());
@@ -487,12 +488,11 @@ impl Renderer {
             count: index.by_agency.len(),
             groups,
         };
-        self.index_page(
+        self.render(
             "agencies.html",
             self.page("按机关浏览", "agencies/", vec![("按机关浏览".into(), None)]),
             "agencies",
             view,
-            |_, v| native::agencies(v),
         )
     }
 
@@ -503,6 +503,11 @@ impl Renderer {
             AgencyKind::Township => "乡镇（街道）",
             AgencyKind::Other => "其他",
         };
+        let links: Vec<ReportLink> = reports.iter().map(|s| self.link(s)).collect();
+        let rows: Vec<FiguresRow> = links
+            .iter()
+            .map(|r| FiguresRow::of(r, format!("{} 年度报告", r.year)))
+            .collect();
         let view = AgencyView {
             name: a.name.clone(),
             slug: a.slug.clone(),
@@ -513,15 +518,16 @@ impl Renderer {
             } else {
                 markdown::to_html(&a.intro, &self.url(&format!("{}/", a.slug)), "")
             },
-            reports: reports.iter().map(|s| self.link(s)).collect(),
+            count: links.len(),
+            rows_html: self.figure_rows(&rows)?,
+            reports: links,
         };
         let path = format!("{}/", a.slug);
-        self.index_page(
+        self.render(
             "agency.html",
             self.page(a.name.clone(), &path, vec![(a.name.clone(), None)]),
             "agency",
             view,
-            native::agency,
         )
     }
 
@@ -533,26 +539,32 @@ impl Renderer {
                 .map(|(y, v)| self.year_link(*y, v.len()))
                 .collect(),
         };
-        self.index_page(
+        self.render(
             "years.html",
             self.page("按年度浏览", "years/", vec![("按年度浏览".into(), None)]),
             "years",
             view,
-            |_, v| native::years(v),
         )
     }
 
     pub fn year(&self, year: u16, reports: &[Arc<Facts>]) -> Result<String, String> {
+        let links: Vec<ReportLink> = reports.iter().map(|s| self.link(s)).collect();
+        let rows: Vec<FiguresRow> = links
+            .iter()
+            .map(|r| FiguresRow::of(r, r.agency.clone()))
+            .collect();
         let view = YearView {
             year,
-            reports: reports.iter().map(|s| self.link(s)).collect(),
+            count: links.len(),
+            rows_html: self.figure_rows(&rows)?,
+            reports: links,
             totals: Index::totals(reports).into(),
         };
         let crumbs = vec![
             ("按年度浏览".into(), Some(self.url("years/"))),
             (format!("{year} 年度"), None),
         ];
-        self.index_page(
+        self.render(
             "year.html",
             self.page(
                 format!("{year} 年度报告"),
@@ -561,7 +573,6 @@ impl Renderer {
             ),
             "year",
             view,
-            native::year,
         )
     }
 

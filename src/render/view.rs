@@ -14,7 +14,15 @@
 //! | `year.html` | `year` | [`YearView`] |
 //! | `report.html` | `report` | [`ReportView`] |
 //! | `404.html` | — | — |
-//! All extend `base.html`.
+//! | `partials/figures-row.html` | `row` | [`FiguresRow`] (a row of `agency.html` and `year.html`) |
+//! | `partials/agency-item.html` | `agency` | [`AgencyLink`] (an item of `agencies.html`) |
+//!
+//! The pages extend `base.html`. Lists that grow with the site come both as data (to loop over
+//! in a theme's own template) and rendered by their partial template (`*_html`): a partial is
+//! rendered once per shape and filled for every row, where a loop in a page template costs
+//! Tera's work per row. A template that only prints values, tests them and loops over lists is
+//! rendered the fast way for every page (see `render/cut.rs`); one that filters or compares
+//! the page's values is rendered by Tera for every page, which is slower but the same.
 
 use serde::Serialize;
 
@@ -49,8 +57,10 @@ pub struct Crumb {
 /// The page being rendered.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
-    /// `<title>` and `<h1>`.
+    /// The page's `<h1>`.
     pub title: String,
+    /// `<title>`: the page's title and the site's, or the site's alone on the home page.
+    pub head_title: String,
     /// Breadcrumb, starting with 首页.
     pub crumbs: Vec<Crumb>,
     /// Absolute URL of this page.
@@ -106,6 +116,30 @@ pub struct ReportLink {
     pub figures: FiguresView,
 }
 
+/// A row of a key-figures table (`partials/figures-row.html`): a report, named by `label`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiguresRow {
+    /// The row header: the agency (year page) or the year (agency page).
+    pub label: String,
+    pub url: String,
+    pub draft: bool,
+    /// `YYYY-MM-DD`, or empty when unknown.
+    pub published: String,
+    pub figures: FiguresView,
+}
+
+impl FiguresRow {
+    pub fn of(r: &ReportLink, label: String) -> FiguresRow {
+        FiguresRow {
+            label,
+            url: r.url.clone(),
+            draft: r.draft,
+            published: r.published.clone(),
+            figures: r.figures.clone(),
+        }
+    }
+}
+
 /// A year with its number of reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct YearLink {
@@ -140,6 +174,8 @@ pub struct HomeView {
 pub struct RegionGroup {
     pub region: String,
     pub agencies: Vec<AgencyLink>,
+    /// The agencies, each by `partials/agency-item.html`.
+    pub items_html: String,
 }
 
 /// `agencies.html`.
@@ -160,6 +196,9 @@ pub struct AgencyView {
     pub intro_html: String,
     /// Newest first.
     pub reports: Vec<ReportLink>,
+    pub count: usize,
+    /// The reports as rows of the key-figures table.
+    pub rows_html: String,
 }
 
 /// `years.html`.
@@ -175,6 +214,9 @@ pub struct YearView {
     pub year: u16,
     /// In agency order.
     pub reports: Vec<ReportLink>,
+    pub count: usize,
+    /// The reports as rows of the key-figures table.
+    pub rows_html: String,
     /// Sum of the reports' key figures.
     pub totals: FiguresView,
 }
