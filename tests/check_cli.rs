@@ -38,6 +38,7 @@ fn json_has_exactly_the_fields_of_rules_md() {
         "column_label",
         "expected",
         "found",
+        "acknowledged",
     ];
     for d in &diags {
         let mut keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
@@ -59,6 +60,7 @@ fn json_has_exactly_the_fields_of_rules_md() {
             "column_label": "自然人",
             "expected": 12,
             "found": 11,
+            "acknowledged": null,
         })
     );
     // Absent details are null, and a warning says so.
@@ -71,7 +73,7 @@ fn json_has_exactly_the_fields_of_rules_md() {
         (w["line"].as_u64(), w["column"].as_u64()),
         (Some(1), Some(1))
     );
-    for k in ["column_label", "expected", "found"] {
+    for k in ["column_label", "expected", "found", "acknowledged"] {
         assert_eq!(w[k], Value::Null, "{k}");
     }
 }

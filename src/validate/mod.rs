@@ -10,10 +10,14 @@
 //! | `arithmetic.rs` | R001–R004: 勾稽关系 |
 //! | `compliance.rs` | W002, W004, W005, W007, W008: one report on its own |
 //! | `site.rs` | N008, W001, W003, W006 and agency files: rules that look across files |
+//! | `acknowledge.rs` | `acknowledge` entries (N003, N006); explained warnings and W106 |
+//! | `revisions.rs` | `revisions` entries (N003–N007) |
 
+pub mod acknowledge;
 mod arithmetic;
 mod compliance;
 mod numbers;
+mod revisions;
 mod sections;
 mod site;
 mod structure;
