@@ -6,7 +6,7 @@
 //! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
 //! feeds) → `output` (atomic write). `format` holds the official editions as data;
 //! `diagnostic` prints what the validators found; `serve` previews the site locally (watch,
-//! HTTP, live reload); `cli` runs the commands.
+//! HTTP, live reload); `cli` runs the commands. `regions` is the tree of `[regions]`.
 
 pub mod build;
 pub mod cli;
@@ -18,6 +18,7 @@ pub mod frontmatter;
 pub mod index;
 pub mod markdown;
 pub mod output;
+pub mod regions;
 pub mod render;
 pub mod report;
 pub mod serve;
