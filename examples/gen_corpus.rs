@@ -12,7 +12,8 @@
 //! The figures are invented but obey every rule of rules.md, so `nianbao check` reports no error
 //! and no warning: per column 一 + 二 = （七）总计 + 四, every written 总计 is the sum, 上年结转
 //! equals the previous year's 结转下年度, publication dates are on time, townships make no 规章,
-//! 本年新公开数量 ≤ 对外公开总数量, and the 2021 edition has `processing_fees`. The Markdown body
+//! 本年新公开数量 ≤ 对外公开总数量, and the 2021 edition has `processing_fees` with a fee notice for
+//! every application closed for an unpaid fee. The Markdown body
 //! (≈1.5 KB) has sections 一, 五 and 六 whose text varies with the seed and quotes the figures.
 //!
 //! Output is deterministic for a given `--seed`: each agency draws from its own generator seeded
@@ -748,6 +749,8 @@ fn report(a: &Agency, year: u16, carry: &mut Carry, r: &mut Rng) -> String {
         } else {
             0
         };
+        // An application closed for an unpaid fee had a fee notice (W104).
+        let notices = notices.max(at("results.other.fee_unpaid"));
         let yuan = if notices > 0 {
             amount(notices * r.range(100, 400) * 50)
         } else {

@@ -121,6 +121,10 @@ pub struct BodySection {
     pub line: u32,
     /// Markdown under the heading, up to the next section.
     pub markdown: String,
+    /// File line and column (in characters, 1-based) where `markdown` starts, so that a place
+    /// found in it can be told as a place in the file.
+    pub text_line: u32,
+    pub text_column: u32,
 }
 
 /// The Markdown body, cut into sections.

@@ -8,7 +8,8 @@
 //! | `structure.rs` | N001–N007, N011: reading the front matter into the model |
 //! | `sections.rs` | N010: the body's sections |
 //! | `arithmetic.rs` | R001–R004: 勾稽关系 |
-//! | `compliance.rs` | W002, W004, W005, W007, W008: one report on its own |
+//! | `compliance.rs` | W002, W004, W005, W007, W008, W104: one report on its own |
+//! | `narrative.rs` | W101: figures in the text against the tables |
 //! | `site.rs` | N008, W001, W003, W006 and agency files: rules that look across files |
 //! | `acknowledge.rs` | `acknowledge` entries (N003, N006); explained warnings and W106 |
 //! | `revisions.rs` | `revisions` entries (N003–N007) |
@@ -16,6 +17,7 @@
 pub mod acknowledge;
 mod arithmetic;
 mod compliance;
+pub mod narrative;
 mod numbers;
 mod revisions;
 mod sections;
@@ -69,6 +71,7 @@ pub fn check_report(
         sections::check(r, &mut sink);
         arithmetic::check(r, &mut sink);
         compliance::check(r, &mut sink);
+        narrative::check(r, &mut sink);
     }
     (report, sink.diags)
 }
