@@ -13,10 +13,14 @@
 //! | `site.rs` | N008, W001, W003, W006 and agency files: rules that look across files |
 //! | `acknowledge.rs` | `acknowledge` entries (N003, N006); explained warnings and W106 |
 //! | `revisions.rs` | `revisions` entries (N003–N007) |
+//! | `copied.rs` | W102: copied sections, from prints of every report |
+//! | `coverage.rs` | W105 and 未发布: agencies that stopped publishing |
 
 pub mod acknowledge;
 mod arithmetic;
 mod compliance;
+pub mod copied;
+pub mod coverage;
 pub mod narrative;
 mod numbers;
 mod revisions;
