@@ -279,7 +279,8 @@ impl<'a> HumanRenderer<'a> {
         }
     }
 
-    fn source_line(&mut self, file: &str, line: u32) -> Option<String> {
+    /// A line of a file under the root (1-based), read once per file.
+    pub fn source_line(&mut self, file: &str, line: u32) -> Option<String> {
         let root = self.root;
         let text = self
             .cache

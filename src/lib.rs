@@ -6,8 +6,10 @@
 //! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
 //! feeds) → `output` (atomic write). `format` holds the official editions as data;
 //! `diagnostic` prints what the validators found; `serve` previews the site locally (watch,
-//! HTTP, live reload); `cli` runs the commands. `regions` is the tree of `[regions]`.
+//! HTTP, live reload); `cli` runs the commands. `regions` is the tree of `[regions]`;
+//! `audit` is the page of `check --format html`.
 
+pub mod audit;
 pub mod build;
 pub mod cli;
 pub mod config;

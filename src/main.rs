@@ -27,6 +27,8 @@ struct Args {
 enum Format {
     Human,
     Json,
+    /// One self-contained page for the supervising office.
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
             let format = match format {
                 Format::Human => OutputFormat::Human,
                 Format::Json => OutputFormat::Json,
+                Format::Html => OutputFormat::Html,
             };
             cli::check(root, strict, format, &paths, &mut out, &mut err, color)
         }

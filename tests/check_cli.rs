@@ -447,3 +447,40 @@ fn hidden_and_editor_files_are_ignored_with_a_warning_in_every_format() {
         }
     }
 }
+
+/// `check --format html`: one self-contained page, the same exit code as `check`.
+#[test]
+fn the_audit_page_is_self_contained_and_exits_as_check_does() {
+    let site = r001_site();
+    let root = site.path();
+    replace(root, R2021, "year: 2021\n", "year: 2021\ndraft: true\n");
+    let r = run(nianbao()
+        .arg("--root")
+        .arg(root)
+        .args(["check", "--format", "html"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = &r.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    for outside in ["<script", "<link", "src=", "http://", "https://"] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+    // The counts by rule, the grid (2020 has an error, 2021 is a draft) and the details with
+    // the source line.
+    assert!(html.contains("<code>R001</code>") && html.contains("<code>W007</code>"));
+    assert!(
+        html.contains("<a href=\"#r-demo-ju-2020\"><span aria-hidden=\"true\">✕</span> 有错误</a>")
+    );
+    assert!(html.contains("草稿</a>"));
+    assert!(
+        html.contains("new: [<mark>11</mark>, 2, 0, 0, 1, 0, 14]"),
+        "{html}"
+    );
+
+    let clean = run(nianbao()
+        .arg("--root")
+        .arg(fixture(BASE))
+        .args(["check", "--format", "html"]));
+    assert_eq!(clean.code, 0);
+    assert!(clean.stdout.contains("没有发现问题"));
+}
