@@ -350,3 +350,47 @@ fn scale(agencies: usize, copies: usize) {
     assert_eq!(d.len(), 2 * copies);
     assert_eq!(got, want);
 }
+
+/// W102 over a real site (`NIANBAO_SITE=/dev/shm/nb-10k cargo test --release --test
+/// copied_text -- --ignored --nocapture site_from_env`): how long the prints and the check take,
+/// and what they find. A measurement for wiring the rule, not a test of it.
+#[test]
+#[ignore]
+fn site_from_env() {
+    let Some(root) = std::env::var_os("NIANBAO_SITE") else {
+        return;
+    };
+    let root = std::path::PathBuf::from(root);
+    let site = nianbao::site::load(&root, Default::default()).unwrap();
+    let started = std::time::Instant::now();
+    let prints: Vec<ReportPrint> = site.reports.iter().map(ReportPrint::of).collect();
+    let printed = started.elapsed();
+    let entries: Vec<CopyEntry> = site
+        .reports
+        .iter()
+        .zip(&prints)
+        .map(|(r, p)| CopyEntry {
+            file: &r.file,
+            slug: &r.slug,
+            agency: &r.agency,
+            year: r.year,
+            draft: r.draft,
+            print: p,
+        })
+        .collect();
+    let files = copied::FileSections::new(&root);
+    let started = std::time::Instant::now();
+    let found = copied::check(&entries, site.config.check.similarity, &|a, b, s| {
+        files.similarity(a, b, s)
+    });
+    eprintln!(
+        "{} reports: prints {:.3} s (one thread), check {:.3} s, {} W102",
+        entries.len(),
+        printed.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
+        found.len()
+    );
+    for d in found.iter().take(5) {
+        eprintln!("{}:{} {}", d.file, d.line, d.message);
+    }
+}

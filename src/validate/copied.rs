@@ -35,17 +35,21 @@ pub fn normalise(markdown: &str, agency: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_digits = false;
     for c in text.chars() {
-        if c.is_numeric() {
-            if !in_digits {
-                out.push(DIGITS);
+        match class(c) {
+            Class::Digit => {
+                if !in_digits {
+                    out.push(DIGITS);
+                }
+                in_digits = true;
             }
-            in_digits = true;
-        } else if c.is_alphanumeric() {
-            out.push(c);
-            in_digits = false;
+            Class::Letter => {
+                out.push(c);
+                in_digits = false;
+            }
+            // Spaces, punctuation, symbols, markup are dropped; a digit run continues across
+            // them if nothing kept stands between (1,234 is one number).
+            Class::Other => {}
         }
-        // Anything else (spaces, punctuation, symbols, markup) is dropped; a digit run continues
-        // across it only if nothing kept stands between (1,234 is one number).
     }
     if !agency.is_empty() {
         let name = normalise_plain(agency);
@@ -54,6 +58,27 @@ pub fn normalise(markdown: &str, agency: &str) -> String {
         }
     }
     out
+}
+
+enum Class {
+    Digit,
+    Letter,
+    Other,
+}
+
+/// Digit, letter (kept) or anything else (dropped); the common ranges without a table lookup.
+fn class(c: char) -> Class {
+    match c {
+        '0'..='9' | '０'..='９' => Class::Digit,
+        'a'..='z' | 'A'..='Z' | '\u{4e00}'..='\u{9fff}' => Class::Letter,
+        '\0'..='\u{7f}'
+        | '\u{3000}'..='\u{303f}'
+        | '\u{ff00}'..='\u{ff0f}'
+        | '\u{ff1a}'..='\u{ff20}' => Class::Other,
+        c if c.is_numeric() => Class::Digit,
+        c if c.is_alphanumeric() => Class::Letter,
+        _ => Class::Other,
+    }
 }
 
 /// `normalise` without the name step (for the name itself).
@@ -102,14 +127,13 @@ fn mix(mut x: u64) -> u64 {
 
 /// The hashes of a normalised text's character 4-grams (with repeats).
 fn gram_hashes(norm: &str) -> impl Iterator<Item = u64> + '_ {
-    let mut window = [0u64; 4];
+    // The three characters before (21 bits each) in one word, then the fourth mixed in.
+    let mut before: u64 = 0;
     norm.chars().enumerate().filter_map(move |(i, c)| {
-        window.rotate_left(1);
-        window[3] = u64::from(c);
-        (i >= 3).then(|| {
-            mix((window[0] << 42 | window[1] << 21 | window[2])
-                ^ window[3].wrapping_mul(0x9e37_79b9_7f4a_7c15))
-        })
+        let c = u64::from(c);
+        let h = (i >= 3).then(|| mix(before ^ c.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        before = ((before << 21) | c) & ((1 << 63) - 1);
+        h
     })
 }
 

@@ -212,53 +212,107 @@ fn visible(markdown: &str) -> Vec<char> {
             }
         }
     };
-    // HTML comments.
-    let mut i = 0;
-    while i + 4 <= t.len() {
-        if t[i..i + 4] == ['<', '!', '-', '-'] {
-            let end = (i + 4..t.len().saturating_sub(2))
-                .find(|&k| t[k..k + 3] == ['-', '-', '>'])
-                .map_or(t.len(), |k| k + 3);
-            blank(&mut t, i, end);
-            i = end;
-        } else {
-            i += 1;
+    if markdown.contains("<!--") {
+        let mut i = 0;
+        while i + 4 <= t.len() {
+            if t[i..i + 4] == ['<', '!', '-', '-'] {
+                let end = (i + 4..t.len().saturating_sub(2))
+                    .find(|&k| t[k..k + 3] == ['-', '-', '>'])
+                    .map_or(t.len(), |k| k + 3);
+                blank(&mut t, i, end);
+                i = end;
+            } else {
+                i += 1;
+            }
         }
     }
-    // Fenced code blocks and inline code, line by line.
-    let mut fence = false;
-    let mut start = 0;
-    while start < t.len() {
-        let end = (start..t.len()).find(|&k| t[k] == '\n').unwrap_or(t.len());
-        let line: String = t[start..end].iter().collect();
-        let trimmed = line.trim_start_matches(' ');
-        let is_fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
-        if fence || is_fence {
-            blank(&mut t, start, end);
-            if is_fence {
-                fence = !fence;
-            }
-        } else if line.contains('`') {
-            let mut open: Option<usize> = None;
-            for k in start..end {
-                if t[k] == '`' {
-                    match open {
-                        None => open = Some(k),
-                        Some(o) => {
-                            blank(&mut t, o, k + 1);
-                            open = None;
+    if markdown.contains(['`', '~']) {
+        // Fenced code blocks, and inline code, line by line.
+        let mut fence = false;
+        let mut start = 0;
+        while start < t.len() {
+            let end = (start..t.len()).find(|&k| t[k] == '\n').unwrap_or(t.len());
+            let indent = (start..end).find(|&k| t[k] != ' ').unwrap_or(end);
+            let opens = |c: char| indent + 3 <= end && t[indent..indent + 3] == [c; 3];
+            let is_fence = opens('`') || opens('~');
+            if fence || is_fence {
+                blank(&mut t, start, end);
+                if is_fence {
+                    fence = !fence;
+                }
+            } else {
+                let mut open: Option<usize> = None;
+                for k in start..end {
+                    if t[k] == '`' {
+                        match open {
+                            None => open = Some(k),
+                            Some(o) => {
+                                blank(&mut t, o, k + 1);
+                                open = None;
+                            }
                         }
                     }
                 }
             }
+            start = end + 1;
         }
-        start = end + 1;
     }
     t
 }
 
-/// Words that make a clause doubtful whatever it names: changes, approximations, shares,
-/// distributions, negations, totals over years.
+/// What a keyword found in the text tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    /// A phrase of the W101 table, naming a cell.
+    Phrase(Cell),
+    /// A change, an approximation, a share, a distribution, a negation, a total over years:
+    /// the clause is in doubt whatever it names.
+    Doubt,
+    /// An applicant column, a numbered item, an appeal, another kind of business: not the
+    /// total an application phrase names.
+    NotApplication,
+    /// An appeal result: a column, not the total.
+    AppealColumn,
+    /// An amount that is not the amount collected.
+    NotCollected,
+    /// Says nothing about which cell (for judging a clause bare).
+    Filler,
+    /// 申请 (the applicant, 申请人, excluded).
+    Application,
+    /// 申请 in any sense, for context.
+    AnyApplication,
+    /// 公开, for context.
+    Public,
+    /// 新收 or 结转: a sentence that splits 受理 itself.
+    SplitsReceived,
+    /// 收取.
+    Collect,
+}
+
+const PHRASES: &[(&str, Cell)] = &[
+    ("不予公开", Cell::Withheld),
+    ("不予以公开", Cell::Withheld),
+    ("予以公开", Cell::Granted),
+    ("部分公开", Cell::Partial),
+    ("无法提供", Cell::Unavailable),
+    ("不予处理", Cell::NotProcessed),
+    ("其他处理", Cell::OtherHandling),
+    ("办结", Cell::Closed),
+    ("答复", Cell::Closed),
+    ("新收", Cell::New),
+    ("收到", Cell::Received),
+    ("受理", Cell::Received),
+    ("上年结转", Cell::CarriedOver),
+    ("上年度结转", Cell::CarriedOver),
+    ("上一年度结转", Cell::CarriedOver),
+    ("上一年结转", Cell::CarriedOver),
+    ("结转", Cell::CarriedForward),
+    ("顺延", Cell::CarriedForward),
+    ("行政复议", Cell::Reconsideration),
+    ("行政诉讼", Cell::Litigation),
+    ("信息处理费", Cell::FeeAmount),
+];
+
 const DOUBT: &[&str] = &[
     "增加",
     "减少",
@@ -305,9 +359,7 @@ const DOUBT: &[&str] = &[
     "多元",
 ];
 
-/// Words that name something other than the cell of an application phrase: applicant columns,
-/// the numbered items of a group, appeal results, other kinds of business.
-const NOT_APPLICATION_TOTAL: &[&str] = &[
+const NOT_APPLICATION: &[&str] = &[
     "自然人",
     "法人",
     "企业",
@@ -357,7 +409,6 @@ const NOT_APPLICATION_TOTAL: &[&str] = &[
     "诉讼",
 ];
 
-/// Appeal results: a clause naming one is about a column, not the total.
 const APPEAL_COLUMNS: &[&str] = &[
     "维持",
     "纠正",
@@ -371,12 +422,10 @@ const APPEAL_COLUMNS: &[&str] = &[
     "直接起诉",
 ];
 
-/// Amounts that are not the amount collected.
 const NOT_COLLECTED: &[&str] = &[
     "减免", "免收", "免除", "退还", "退回", "应收", "标准", "上限", "预收",
 ];
 
-/// Words that say nothing about which cell: removed before judging a clause bare.
 const FILLER: &[&str] = &[
     "本年度",
     "本年",
@@ -400,119 +449,199 @@ const FILLER: &[&str] = &[
     "收取",
 ];
 
-/// A phrase found in a clause: the cell it names and where it ends (byte offset in the clause).
-struct Phrase {
-    cell: Cell,
+/// Every keyword, grouped by its first character for one lookup per character of the text.
+struct Keywords {
+    by_first: Vec<(char, Vec<Keyword>)>,
+    /// For each character of the Basic Multilingual Plane, 1 + its group in `by_first`, or 0: one
+    /// load per character of the text rather than a search.
+    index: Vec<u16>,
+}
+
+/// A keyword's characters and what it tells.
+type Keyword = (Vec<char>, Word);
+
+fn keywords() -> &'static Keywords {
+    static K: std::sync::OnceLock<Keywords> = std::sync::OnceLock::new();
+    K.get_or_init(|| {
+        let mut all: Vec<(&str, Word)> = PHRASES
+            .iter()
+            .map(|(p, c)| (*p, Word::Phrase(*c)))
+            .collect();
+        for (list, w) in [
+            (DOUBT, Word::Doubt),
+            (NOT_APPLICATION, Word::NotApplication),
+            (APPEAL_COLUMNS, Word::AppealColumn),
+            (NOT_COLLECTED, Word::NotCollected),
+            (FILLER, Word::Filler),
+        ] {
+            all.extend(list.iter().map(|p| (*p, w)));
+        }
+        all.extend([
+            ("申请", Word::Application),
+            ("申请", Word::AnyApplication),
+            ("公开", Word::Public),
+            ("新收", Word::SplitsReceived),
+            ("结转", Word::SplitsReceived),
+            ("收取", Word::Collect),
+        ]);
+        let mut by_first: Vec<(char, Vec<Keyword>)> = Vec::new();
+        for (p, w) in all {
+            let chars: Vec<char> = p.chars().collect();
+            match by_first.iter_mut().find(|(c, _)| *c == chars[0]) {
+                Some((_, v)) => v.push((chars, w)),
+                None => by_first.push((chars[0], vec![(chars, w)])),
+            }
+        }
+        by_first.sort_by_key(|(c, _)| *c);
+        let mut index = vec![0u16; 0x10000];
+        for (i, (c, _)) in by_first.iter().enumerate() {
+            if let Some(slot) = index.get_mut(*c as usize) {
+                *slot = i as u16 + 1;
+            }
+        }
+        Keywords { by_first, index }
+    })
+}
+
+/// A keyword at `start..end` (char indexes).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
     start: usize,
     end: usize,
+    word: Word,
 }
 
-/// Every occurrence of `pat` in `s`, as byte ranges.
-fn find_all<'a>(s: &'a str, pat: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
-    s.match_indices(pat).map(move |(i, m)| (i, i + m.len()))
-}
-
-/// The phrases of the W101 table in a clause. Overlapping ones are resolved as the words read:
-/// 不予公开 is no 予以公开, 新收到 is one 新收, 上年结转 is no 结转下年度.
-fn phrases(c: &str) -> Vec<Phrase> {
-    let mut out: Vec<Phrase> = Vec::new();
-    let mut add = |cell, (start, end): (usize, usize)| out.push(Phrase { cell, start, end });
-    for pat in ["不予公开", "不予以公开"] {
-        find_all(c, pat).for_each(|r| add(Cell::Withheld, r));
-    }
-    for r in find_all(c, "予以公开") {
-        if !c[..r.0].ends_with('不') {
-            add(Cell::Granted, r);
+/// Every keyword in the text, by start. The conditions that make a phrase read otherwise are
+/// applied here: 不予公开 is no 予以公开, 新收费 no 新收, 新收到 one 新收, 不予受理 no 受理,
+/// 答复期限 no 答复, 申请人 no application, and 结转 names 四 only before 下（一）年.
+fn hits(t: &[char]) -> Vec<Hit> {
+    let k = keywords();
+    let mut out = Vec::new();
+    for i in 0..t.len() {
+        let group = k.index.get(t[i] as usize).copied().unwrap_or(0);
+        if group == 0 {
+            continue;
         }
-    }
-    find_all(c, "部分公开").for_each(|r| add(Cell::Partial, r));
-    find_all(c, "无法提供").for_each(|r| add(Cell::Unavailable, r));
-    find_all(c, "不予处理").for_each(|r| add(Cell::NotProcessed, r));
-    find_all(c, "其他处理").for_each(|r| add(Cell::OtherHandling, r));
-    for pat in ["办结", "答复"] {
-        for r in find_all(c, pat) {
-            // 答复期限: a time limit, no act.
-            if !c[r.1..].starts_with('期') {
-                add(Cell::Closed, r);
-            }
-        }
-    }
-    for r in find_all(c, "新收") {
-        if !c[r.1..].starts_with('费') {
-            add(Cell::New, r);
-        }
-    }
-    for pat in ["收到", "受理"] {
-        for r in find_all(c, pat) {
-            if !(c[..r.0].ends_with('新') || c[..r.0].ends_with("不予")) {
-                add(Cell::Received, r);
-            }
-        }
-    }
-    for pat in ["上年结转", "上年度结转", "上一年度结转", "上一年结转"] {
-        find_all(c, pat).for_each(|r| add(Cell::CarriedOver, r));
-    }
-    for pat in ["结转", "顺延"] {
-        for (s, e) in find_all(c, pat) {
-            let rest = &c[e..];
-            let rest = rest
-                .strip_prefix('至')
-                .or_else(|| rest.strip_prefix('到'))
-                .unwrap_or(rest);
-            let Some(rest) = rest.strip_prefix('下') else {
+        for (p, word) in &k.by_first[usize::from(group) - 1].1 {
+            let end = i + p.len();
+            if end > t.len() || !p.iter().zip(&t[i..end]).all(|(a, b)| a == b) {
                 continue;
+            }
+            let before = |s: &str| {
+                let n = s.chars().count();
+                i >= n && t[i - n..i].iter().copied().eq(s.chars())
             };
-            let rest = rest.strip_prefix('一').unwrap_or(rest);
-            if rest.starts_with('年') {
-                add(Cell::CarriedForward, (s, e));
+            let next = t.get(end).copied();
+            let keep = match word {
+                Word::Phrase(Cell::Granted) => !before("不"),
+                Word::Phrase(Cell::New) => next != Some('费'),
+                Word::Phrase(Cell::Received) => !before("新") && !before("不予"),
+                Word::Phrase(Cell::Closed) => next != Some('期'),
+                Word::Phrase(Cell::CarriedForward) => {
+                    let mut j = end;
+                    if matches!(t.get(j), Some('至' | '到')) {
+                        j += 1;
+                    }
+                    if t.get(j) == Some(&'下') {
+                        j += 1;
+                        if t.get(j) == Some(&'一') {
+                            j += 1;
+                        }
+                        t.get(j) == Some(&'年')
+                    } else {
+                        false
+                    }
+                }
+                Word::Application => next != Some('人'),
+                _ => true,
+            };
+            if keep {
+                out.push(Hit {
+                    start: i,
+                    end,
+                    word: *word,
+                });
             }
         }
     }
-    find_all(c, "行政复议").for_each(|r| add(Cell::Reconsideration, r));
-    find_all(c, "行政诉讼").for_each(|r| add(Cell::Litigation, r));
-    find_all(c, "信息处理费").for_each(|r| add(Cell::FeeAmount, r));
-    // Phrases inside a longer one (予以公开 in 不予以公开 is excluded above; 结转 of 上年结转).
-    let spans: Vec<(usize, usize, Cell)> = out.iter().map(|p| (p.start, p.end, p.cell)).collect();
-    out.retain(|p| {
-        !spans.iter().any(|&(s, e, cell)| {
-            cell != p.cell && s <= p.start && p.end <= e && (e - s) > (p.end - p.start)
-        })
-    });
-    out.sort_by_key(|p| p.start);
     out
 }
 
-/// The one cell a clause's phrases name, if they name one without doubt.
-fn one_cell(c: &str, found: &[Phrase]) -> Option<(Cell, usize)> {
-    let mut cells: Vec<Cell> = found.iter().map(|p| p.cell).collect();
+/// The hits inside `from..to`.
+fn hits_in(all: &[Hit], (from, to): (usize, usize)) -> impl Iterator<Item = &Hit> {
+    let first = all.partition_point(|h| h.start < from);
+    all[first..]
+        .iter()
+        .take_while(move |h| h.start < to)
+        .filter(move |h| h.end <= to)
+}
+
+fn has(all: &[Hit], range: (usize, usize), word: Word) -> bool {
+    hits_in(all, range).any(|h| h.word == word)
+}
+
+/// The phrases of a clause, a phrase inside a longer one of another cell left out (结转 of
+/// 上年结转).
+fn phrases(all: &[Hit], clause: (usize, usize)) -> Vec<Hit> {
+    let found: Vec<Hit> = hits_in(all, clause)
+        .filter(|h| matches!(h.word, Word::Phrase(_)))
+        .copied()
+        .collect();
+    found
+        .iter()
+        .filter(|p| {
+            !found.iter().any(|q| {
+                q.word != p.word
+                    && q.start <= p.start
+                    && p.end <= q.end
+                    && (q.end - q.start) > (p.end - p.start)
+            })
+        })
+        .copied()
+        .collect()
+}
+
+fn cell_of(h: &Hit) -> Option<Cell> {
+    match h.word {
+        Word::Phrase(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// The one cell a clause's phrases name, if they name one without doubt, and its phrase.
+fn one_cell(t: &[char], found: &[Hit]) -> Option<(Cell, Hit)> {
+    let mut cells: Vec<Cell> = found.iter().filter_map(cell_of).collect();
     cells.dedup();
     match cells[..] {
-        [cell] => Some((cell, found[0].start)),
+        [cell] => Some((cell, found[0])),
         [Cell::Granted, Cell::Partial] => {
             // 予以公开及（和）部分公开 N 件: their sum.
-            let between = &c[found[0].end..found.last()?.start];
-            matches!(between, "及" | "和" | "以及" | "与" | "及其")
-                .then_some((Cell::GrantedAndPartial, found[0].start))
+            let between: String = t[found[0].end..found.last()?.start].iter().collect();
+            matches!(between.as_str(), "及" | "和" | "以及" | "与" | "及其")
+                .then_some((Cell::GrantedAndPartial, found[0]))
         }
         _ => None,
     }
 }
 
 /// Whether a clause holds nothing but the phrase, the figure and words that add nothing.
-fn is_bare(clause: &str, phrase: &str, figure: &str) -> bool {
-    let mut rest = clause.replacen(figure, "", 1).replacen(phrase, "", 1);
-    for w in FILLER {
-        rest = rest.replace(w, "");
+fn is_bare(t: &[char], all: &[Hit], clause: (usize, usize), keep: &[(usize, usize)]) -> bool {
+    let mut covered = vec![false; clause.1 - clause.0];
+    let mut cover = |(a, b): (usize, usize)| {
+        for c in &mut covered[a.max(clause.0) - clause.0..b.min(clause.1) - clause.0] {
+            *c = true;
+        }
+    };
+    for r in keep {
+        cover(*r);
     }
-    rest.chars()
-        .all(|c| c.is_whitespace() || "*_~#>-+：:".contains(c))
-}
-
-/// 申请 written after the verb at `from` (not 申请人, the applicant).
-fn application_after(clause: &str, from: usize) -> bool {
-    clause[from..]
-        .match_indices("申请")
-        .any(|(i, _)| !clause[from + i + "申请".len()..].starts_with('人'))
+    for h in hits_in(all, clause).filter(|h| h.word == Word::Filler) {
+        cover((h.start, h.end));
+    }
+    covered
+        .iter()
+        .zip(&t[clause.0..clause.1])
+        .all(|(done, c)| *done || c.is_whitespace() || "*_~#>-+：:".contains(*c))
 }
 
 /// The span around `at` up to the characters `end` accepts (exclusive).
@@ -523,13 +652,15 @@ fn span(t: &[char], at: usize, end: impl Fn(char) -> bool) -> (usize, usize) {
 }
 
 /// The paragraph around `at`: up to blank lines.
-fn paragraph(t: &[char], at: usize) -> String {
-    let blank_before = |k: usize| t[k] == '\n' && (k == 0 || t[k - 1] == '\n');
-    let from = (0..at).rev().find(|&k| blank_before(k)).unwrap_or(0);
+fn paragraph(t: &[char], at: usize) -> (usize, usize) {
+    let from = (1..at)
+        .rev()
+        .find(|&k| t[k] == '\n' && t[k - 1] == '\n')
+        .unwrap_or(0);
     let to = (at..t.len())
         .find(|&k| t[k] == '\n' && t.get(k + 1) == Some(&'\n'))
         .unwrap_or(t.len());
-    t[from..to].iter().collect()
+    (from, to)
 }
 
 /// The sentence as quoted: trimmed, without emphasis marks, shortened around the clause.
@@ -549,61 +680,99 @@ fn quote(t: &[char], sentence: (usize, usize), clause: (usize, usize)) -> String
     format!("…{}…", c.replace("**", "").trim())
 }
 
+/// A statement found in a section, with the spans to quote it by.
+struct Found {
+    cell: Cell,
+    figure: usize,
+    sentence: (usize, usize),
+    clause: (usize, usize),
+}
+
 /// The statements of one section's Markdown: figures whose clause names one cell without doubt.
 /// `numeral` is the section's (一 … 六): tables 三 and 四 give context of their own.
 pub fn statements(markdown: &str, numeral: &str) -> Vec<Statement> {
+    let (t, figures, found) = find(markdown, numeral);
+    found
+        .iter()
+        .map(|s| {
+            let f = &figures[s.figure];
+            Statement {
+                cell: s.cell,
+                value: f.value,
+                unit: f.unit,
+                at: f.start,
+                width: f.end - f.start,
+                sentence: quote(&t, s.sentence, s.clause),
+            }
+        })
+        .collect()
+}
+
+/// The text, its figures and the statements among them.
+fn find(markdown: &str, numeral: &str) -> (Vec<char>, Vec<Figure>, Vec<Found>) {
+    // Most sections hold no figure with a unit: no digit, or none before 件, 起 or 元.
     if !markdown.bytes().any(|b| b.is_ascii_digit() || b == 0xbc) {
-        return Vec::new();
+        return Default::default();
     }
     let t = visible(markdown);
-    let all = figures(&t);
+    let figures = figures(&t);
+    if figures.is_empty() {
+        return (t, figures, Vec::new());
+    }
+    let all = hits(&t);
     let mut out = Vec::new();
-    for f in &all {
+    for (n, f) in figures.iter().enumerate() {
         let mut clause = span(&t, f.start, is_clause_end);
         // Two figures in one clause: 办结21件：予以公开8件 reads as two statements split at the
         // colon; otherwise the pairing is in doubt.
-        let others = |c: (usize, usize)| {
-            all.iter()
+        let count = |c: (usize, usize)| {
+            figures
+                .iter()
                 .filter(|g| g.start >= c.0 && g.end <= c.1)
                 .count()
         };
-        if others(clause) > 1 {
+        if count(clause) > 1 {
             clause = span(&t, f.start, |c| is_clause_end(c) || c == '：' || c == ':');
-            if others(clause) > 1 {
+            if count(clause) > 1 {
                 continue;
             }
         }
-        if let Some(s) = statement(&t, f, clause, numeral) {
-            out.push(s);
+        if let Some((cell, sentence)) = judge(&t, &all, &figures, f, clause, numeral) {
+            out.push(Found {
+                cell,
+                figure: n,
+                sentence,
+                clause,
+            });
         }
     }
-    out
+    (t, figures, out)
 }
 
-fn statement(t: &[char], f: &Figure, clause: (usize, usize), numeral: &str) -> Option<Statement> {
-    let c: String = t[clause.0..clause.1].iter().collect();
+/// The cell a figure's clause names without doubt, and the figure's sentence.
+fn judge(
+    t: &[char],
+    all: &[Hit],
+    figures: &[Figure],
+    f: &Figure,
+    clause: (usize, usize),
+    numeral: &str,
+) -> Option<(Cell, (usize, usize))> {
     let sentence = span(t, f.start, is_sentence_end);
-    let sentence_text: String = t[sentence.0..sentence.1].iter().collect();
-    let figure_text: String = t[f.start..=f.unit_at].iter().collect();
-    let found = phrases(&c);
+    let figure = (f.start, f.unit_at + 1);
+    let found = phrases(all, clause);
     // 收取 N 元 alone, in a sentence about 信息处理费.
-    if found.is_empty()
-        && f.unit == '元'
-        && sentence_text.contains("信息处理费")
-        && c.contains("收取")
-        && is_bare(&c, "收取", &figure_text)
-    {
-        return Some(Statement {
-            cell: Cell::FeeAmount,
-            value: f.value,
-            unit: f.unit,
-            at: f.start,
-            width: f.end - f.start,
-            sentence: quote(t, sentence, clause),
-        });
+    if found.is_empty() {
+        let collect = hits_in(all, clause).find(|h| h.word == Word::Collect)?;
+        let fee = hits_in(all, sentence).any(|h| h.word == Word::Phrase(Cell::FeeAmount));
+        let ok = f.unit == '元'
+            && fee
+            && !has(all, clause, Word::Doubt)
+            && !has(all, clause, Word::NotCollected)
+            && is_bare(t, all, clause, &[figure, (collect.start, collect.end)]);
+        return ok.then_some((Cell::FeeAmount, sentence));
     }
-    let (cell, phrase_at) = one_cell(&c, &found)?;
-    let phrase = &c[phrase_at..found.iter().find(|p| p.start == phrase_at)?.end];
+    let (cell, phrase) = one_cell(t, &found)?;
     // The unit fits the cell.
     match (cell, f.unit) {
         (Cell::FeeAmount, '元') => {}
@@ -611,73 +780,57 @@ fn statement(t: &[char], f: &Figure, clause: (usize, usize), numeral: &str) -> O
         (_, '件') if cell != Cell::FeeAmount => {}
         _ => return None,
     }
-    if DOUBT.iter().any(|w| c.contains(w)) {
+    if has(all, clause, Word::Doubt) {
         return None;
     }
-    // A coordination (行政复议、行政诉讼案件3件; 予以公开、部分公开共8件): the figure is a sum of
-    // several cells.
-    // A coordination is a clause ending in a phrase, 、, and one starting with another.
-    let leads = |p: &Phrase| {
-        c[..p.start]
-            .chars()
-            .all(|x| x.is_whitespace() || "*_".contains(x))
-    };
-    if clause.0 > 1 && t[clause.0 - 1] == '、' && found.first().is_some_and(leads) {
+    // A coordination (行政复议、行政诉讼案件3件; 予以公开、部分公开共8件) is a clause ending in a
+    // phrase, 、, and one starting with another: the figure is a sum of several cells.
+    let leads = t[clause.0..phrase.start]
+        .iter()
+        .all(|c| c.is_whitespace() || "*_".contains(*c));
+    if clause.0 > 1 && t[clause.0 - 1] == '、' && leads {
         let prev = span(t, clause.0 - 2, is_clause_end);
-        let p: String = t[prev.0..prev.1].iter().collect();
-        if phrases(&p).last().is_some_and(|x| x.end == p.len())
-            && figures(&t[prev.0..prev.1]).is_empty()
-        {
+        let ends_in_phrase = phrases(all, prev).iter().any(|p| p.end == prev.1);
+        let has_figure = figures
+            .iter()
+            .any(|g| g.start >= prev.0 && g.start < prev.1);
+        if ends_in_phrase && !has_figure {
             return None;
         }
     }
-    let bare = is_bare(&c, phrase, &figure_text);
+    let bare = || is_bare(t, all, clause, &[figure, (phrase.start, phrase.end)]);
     if cell.is_application() {
-        if NOT_APPLICATION_TOTAL.iter().any(|w| c.contains(w)) {
+        if has(all, clause, Word::NotApplication) {
             return None;
         }
-        if numeral != "三" && !paragraph(t, f.start).contains("申请") {
+        let para = paragraph(t, f.start);
+        if numeral != "三" && !has(all, para, Word::AnyApplication) {
             return None;
         }
-        let after = phrase_at + phrase.len();
-        match cell {
-            Cell::New | Cell::Received | Cell::Closed => {
-                if !(application_after(&c, after) || bare) {
-                    return None;
-                }
-                if cell != Cell::Closed
-                    && numeral != "三"
-                    && !paragraph(t, f.start).contains("公开")
-                {
-                    return None;
-                }
-                // 受理 20 件，其中新收 18 件、上年结转 2 件: the sentence splits it itself.
-                if cell == Cell::Received
-                    && (sentence_text.contains("新收") || sentence_text.contains("结转"))
-                {
-                    return None;
-                }
+        if matches!(cell, Cell::New | Cell::Received | Cell::Closed) {
+            let applies = hits_in(all, (phrase.end, clause.1)).any(|h| h.word == Word::Application);
+            if !(applies || bare()) {
+                return None;
             }
-            _ => {}
+            if cell != Cell::Closed && numeral != "三" && !has(all, para, Word::Public) {
+                return None;
+            }
+            // 受理 20 件，其中新收 18 件、上年结转 2 件: the sentence splits it itself.
+            if cell == Cell::Received && has(all, sentence, Word::SplitsReceived) {
+                return None;
+            }
         }
     } else if cell.is_appeal() {
-        if APPEAL_COLUMNS.iter().any(|w| c.contains(w)) {
+        if has(all, clause, Word::AppealColumn) {
             return None;
         }
-        if numeral != "四" && !sentence_text.contains("公开") {
+        if numeral != "四" && !has(all, sentence, Word::Public) {
             return None;
         }
-    } else if NOT_COLLECTED.iter().any(|w| c.contains(w)) {
+    } else if has(all, clause, Word::NotCollected) {
         return None;
     }
-    Some(Statement {
-        cell,
-        value: f.value,
-        unit: f.unit,
-        at: f.start,
-        width: f.end - f.start,
-        sentence: quote(t, sentence, clause),
-    })
+    Some((cell, sentence))
 }
 
 /// What a cell holds in the report's tables, with its words for the message: the table, the
@@ -803,39 +956,36 @@ fn show(value: i64, unit: char) -> Num {
 /// W101 on one report.
 pub fn check(r: &Report, sink: &mut Sink) {
     for s in &r.body.sections {
-        let found = statements(&s.markdown, s.numeral);
-        if found.is_empty() {
-            continue;
-        }
-        // Char index → file line and column.
-        let chars: Vec<char> = s.markdown.chars().collect();
+        let (t, figures, found) = find(&s.markdown, s.numeral);
         for st in found {
+            let f = &figures[st.figure];
             let Some((table, what, row)) = table_value(r, st.cell) else {
                 continue;
             };
-            let agrees = st.value == table
+            let agrees = f.value == table
                 || (st.cell == Cell::Received
                     && r.row_by_role(crate::format::AppRole::CarriedOver)
-                        .is_some_and(|c| st.value == table + c[6] as i64));
+                        .is_some_and(|c| f.value == table + c[6] as i64));
             if agrees {
                 continue;
             }
-            let before = &chars[..st.at];
+            // Char index → file line and column.
+            let before = &t[..f.start];
             let newlines = before.iter().filter(|c| **c == '\n').count() as u32;
             let column = match before.iter().rposition(|c| *c == '\n') {
-                Some(k) => (st.at - k) as u32,
-                None => s.text_column + st.at as u32,
+                Some(k) => (f.start - k) as u32,
+                None => s.text_column + f.start as u32,
             };
-            let pos = Pos::new(s.text_line + newlines, column, st.width as u32);
-            let (found, expected) = (show(st.value, st.unit), show(table, st.unit));
-            let unit = if st.unit == '元' { '元' } else { '件' };
+            let pos = Pos::new(s.text_line + newlines, column, (f.end - f.start) as u32);
+            let (found, expected) = (show(f.value, f.unit), show(table, f.unit));
+            let unit = if f.unit == '元' { '元' } else { '件' };
             sink.add(
                 Code::W101,
                 pos,
                 format!(
                     "正文“{}”中的 {found} {}与表格不一致：{}中{what}为 {expected}",
-                    st.sentence,
-                    st.unit,
+                    quote(&t, st.sentence, st.clause),
+                    f.unit,
                     table_heading(r, st.cell),
                 ),
             )
