@@ -380,9 +380,12 @@ fn site_from_env() {
         .collect();
     let files = copied::FileSections::new(&root);
     let started = std::time::Instant::now();
+    let calls = std::sync::atomic::AtomicUsize::new(0);
     let found = copied::check(&entries, site.config.check.similarity, &|a, b, s| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         files.similarity(a, b, s)
     });
+    eprintln!("{} exact checks", calls.into_inner());
     eprintln!(
         "{} reports: prints {:.3} s (one thread), check {:.3} s, {} W102",
         entries.len(),
@@ -390,6 +393,13 @@ fn site_from_env() {
         started.elapsed().as_secs_f64(),
         found.len()
     );
+    let mut by_percent: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in &found {
+        *by_percent
+            .entry(d.found.clone().unwrap_or_default().to_string())
+            .or_default() += 1;
+    }
+    eprintln!("by similarity: {by_percent:?}");
     for d in found.iter().take(5) {
         eprintln!("{}:{} {}", d.file, d.line, d.message);
     }
