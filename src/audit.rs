@@ -449,8 +449,17 @@ fn diagnostic(o: &mut String, a: &AuditDiagnostic) {
             escape(&split(col + width, chars.len()))
         );
         if let Some(label) = &d.label {
-            marker.push_str(&" ".repeat(col));
-            marker.push_str(&"^".repeat(width.min(40)));
+            // Wide characters take two columns in a monospace font: the marker follows them.
+            for c in chars.iter().take(col) {
+                marker.push(if is_wide(*c) { '　' } else { ' ' });
+            }
+            for k in col..col + width.min(40) {
+                marker.push(if chars.get(k).is_some_and(|c| is_wide(*c)) {
+                    '＾'
+                } else {
+                    '^'
+                });
+            }
             let _ = write!(
                 o,
                 "\n<span class=\"ln\" aria-hidden=\"true\">      │ </span><span aria-hidden=\"true\">{marker}</span> <span class=\"label\">{}</span>",
@@ -463,6 +472,18 @@ fn diagnostic(o: &mut String, a: &AuditDiagnostic) {
         let _ = write!(o, "<p class=\"note\">{}</p>", escape(note));
     }
     o.push_str("</li>\n");
+}
+
+/// Whether a character takes two columns in a monospace font (CJK and full-width forms).
+fn is_wide(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{115f}'
+        | '\u{2e80}'..='\u{a4cf}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{ffe0}'..='\u{ffe6}')
 }
 
 /// An id for an agency (and year): slugs are ASCII already; others are hex-encoded.
