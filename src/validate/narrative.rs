@@ -72,6 +72,10 @@ pub struct Statement {
 /// Characters that end a clause (rules.md: 。；，、 or a bracket), plus sentence ends, line
 /// ends and table cells; `\u{1}` marks text left out (comments, code).
 fn is_clause_end(c: char) -> bool {
+    // Most characters are ideographs, none of which ends a clause.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return false;
+    }
     matches!(
         c,
         '。' | '；'
@@ -106,6 +110,9 @@ fn is_clause_end(c: char) -> bool {
 }
 
 fn is_sentence_end(c: char) -> bool {
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return false;
+    }
     matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '\u{1}')
 }
 
@@ -226,7 +233,7 @@ fn visible(markdown: &str) -> Vec<char> {
             }
         }
     }
-    if markdown.contains(['`', '~']) {
+    if memchr::memchr2(b'`', b'~', markdown.as_bytes()).is_some() {
         // Fenced code blocks, and inline code, line by line.
         let mut fence = false;
         let mut start = 0;
@@ -651,16 +658,57 @@ fn span(t: &[char], at: usize, end: impl Fn(char) -> bool) -> (usize, usize) {
     (from, to)
 }
 
-/// The paragraph around `at`: up to blank lines.
-fn paragraph(t: &[char], at: usize) -> (usize, usize) {
-    let from = (1..at)
-        .rev()
-        .find(|&k| t[k] == '\n' && t[k - 1] == '\n')
-        .unwrap_or(0);
-    let to = (at..t.len())
-        .find(|&k| t[k] == '\n' && t.get(k + 1) == Some(&'\n'))
-        .unwrap_or(t.len());
-    (from, to)
+/// Where clauses, sentences and paragraphs end in a text, found in one pass: the span around a
+/// figure is then two binary searches, not a scan.
+struct Bounds {
+    len: usize,
+    clauses: Vec<usize>,
+    sentences: Vec<usize>,
+    /// The first line end of each blank line pair.
+    paragraphs: Vec<usize>,
+}
+
+impl Bounds {
+    fn new(t: &[char]) -> Bounds {
+        let mut b = Bounds {
+            len: t.len(),
+            clauses: Vec::new(),
+            sentences: Vec::new(),
+            paragraphs: Vec::new(),
+        };
+        for (k, c) in t.iter().enumerate() {
+            if is_clause_end(*c) {
+                b.clauses.push(k);
+            }
+            if is_sentence_end(*c) {
+                b.sentences.push(k);
+            }
+            if *c == '\n' && t.get(k + 1) == Some(&'\n') {
+                b.paragraphs.push(k);
+            }
+        }
+        b
+    }
+
+    /// The span around `at` between two ends (exclusive).
+    fn around(ends: &[usize], at: usize, len: usize) -> (usize, usize) {
+        let i = ends.partition_point(|&e| e < at);
+        let from = if i == 0 { 0 } else { ends[i - 1] + 1 };
+        (from, ends.get(i).copied().unwrap_or(len))
+    }
+
+    fn clause(&self, at: usize) -> (usize, usize) {
+        Self::around(&self.clauses, at, self.len)
+    }
+
+    fn sentence(&self, at: usize) -> (usize, usize) {
+        Self::around(&self.sentences, at, self.len)
+    }
+
+    /// From the second line end of the blank pair before to the first of the pair after.
+    fn paragraph(&self, at: usize) -> (usize, usize) {
+        Self::around(&self.paragraphs, at, self.len)
+    }
 }
 
 /// The sentence as quoted: trimmed, without emphasis marks, shortened around the clause.
@@ -680,49 +728,116 @@ fn quote(t: &[char], sentence: (usize, usize), clause: (usize, usize)) -> String
     format!("…{}…", c.replace("**", "").trim())
 }
 
-/// A statement found in a section, with the spans to quote it by.
+/// A statement the caller keeps: the figure, the cell, its place and the sentence quoted.
 struct Found {
     cell: Cell,
-    figure: usize,
-    sentence: (usize, usize),
-    clause: (usize, usize),
+    value: i64,
+    unit: char,
+    /// Char index of the figure in the section text, and its width.
+    at: usize,
+    width: usize,
+    /// Lines after the section text's first, and the column when not on that first line.
+    line: u32,
+    column: Option<u32>,
+    sentence: String,
 }
 
 /// The statements of one section's Markdown: figures whose clause names one cell without doubt.
 /// `numeral` is the section's (一 … 六): tables 三 and 四 give context of their own.
 pub fn statements(markdown: &str, numeral: &str) -> Vec<Statement> {
-    let (t, figures, found) = find(markdown, numeral);
-    found
-        .iter()
-        .map(|s| {
-            let f = &figures[s.figure];
-            Statement {
-                cell: s.cell,
-                value: f.value,
-                unit: f.unit,
-                at: f.start,
-                width: f.end - f.start,
-                sentence: quote(&t, s.sentence, s.clause),
-            }
+    find(markdown, numeral, &|_, _| true)
+        .into_iter()
+        .map(|s| Statement {
+            cell: s.cell,
+            value: s.value,
+            unit: s.unit,
+            at: s.at,
+            width: s.width,
+            sentence: s.sentence,
         })
         .collect()
 }
 
-/// The text, its figures and the statements among them.
-fn find(markdown: &str, numeral: &str) -> (Vec<char>, Vec<Figure>, Vec<Found>) {
-    // Most sections hold no figure with a unit: no digit, or none before 件, 起 or 元.
-    if !markdown.bytes().any(|b| b.is_ascii_digit() || b == 0xbc) {
-        return Default::default();
+/// Whether some bytes may hold a figure with a unit: 件, 起 or 元 right after a digit (ASCII or
+/// full-width), spaces between allowed. Found from the units, which are rare, with memchr.
+fn may_hold_figure(b: &[u8]) -> bool {
+    const UNITS: [&[u8]; 3] = [
+        &[0xe4, 0xbb, 0xb6],
+        &[0xe8, 0xb5, 0xb7],
+        &[0xe5, 0x85, 0x83],
+    ];
+    UNITS.iter().any(|unit| {
+        memchr::memmem::find_iter(b, unit).any(|at| {
+            let before = &b[..at];
+            let before = &before[..before.iter().rposition(|c| *c != b' ').map_or(0, |k| k + 1)];
+            match before {
+                [.., d] if d.is_ascii_digit() => true,
+                [.., 0xef, 0xbc, d] => (0x90..=0x99).contains(d),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// The statements of a section that `keep` keeps (given the cell and the figure's value): with
+/// their places and quoted sentences, which only those kept pay for.
+fn find(markdown: &str, numeral: &str, keep: &dyn Fn(Cell, i64) -> bool) -> Vec<Found> {
+    let bytes = markdown.as_bytes();
+    if !may_hold_figure(bytes) {
+        return Vec::new();
     }
+    // Paragraphs one by one (only those with a figure are read), unless comments or code could
+    // span them: then the whole section at once.
+    let whole = markdown.contains("<!--") || memchr::memchr2(b'`', b'~', bytes).is_some();
+    let mut units: Vec<(usize, usize)> = Vec::new();
+    if whole {
+        units.push((0, markdown.len()));
+    } else {
+        let mut start = 0;
+        for (i, _) in markdown.match_indices("\n\n") {
+            units.push((start, i + 1));
+            start = i + 1;
+        }
+        units.push((start, markdown.len()));
+    }
+    let mut out = Vec::new();
+    for (from, to) in units {
+        let unit = &markdown[from..to];
+        if !may_hold_figure(unit.as_bytes()) {
+            continue;
+        }
+        find_in(unit, numeral, keep, &mut |mut found: Found| {
+            // From the unit to the section text.
+            let before = &markdown[..from];
+            let chars_before = before.bytes().filter(|b| (b & 0xc0) != 0x80).count();
+            found.line += before.bytes().filter(|b| *b == b'\n').count() as u32;
+            if found.column.is_none() && from > 0 {
+                // The unit starts a line (after a blank one) unless it starts the section.
+                found.column = Some(found.at as u32 + 1);
+            }
+            found.at += chars_before;
+            out.push(found);
+        });
+    }
+    out
+}
+
+/// [`find`] in one unit of text (a paragraph, or the whole section).
+fn find_in(
+    markdown: &str,
+    numeral: &str,
+    keep: &dyn Fn(Cell, i64) -> bool,
+    out: &mut dyn FnMut(Found),
+) {
     let t = visible(markdown);
     let figures = figures(&t);
     if figures.is_empty() {
-        return (t, figures, Vec::new());
+        return;
     }
     let all = hits(&t);
-    let mut out = Vec::new();
-    for (n, f) in figures.iter().enumerate() {
-        let mut clause = span(&t, f.start, is_clause_end);
+    let bounds = Bounds::new(&t);
+    for f in &figures {
+        let mut clause = bounds.clause(f.start);
         // Two figures in one clause: 办结21件：予以公开8件 reads as two statements split at the
         // colon; otherwise the pairing is in doubt.
         let count = |c: (usize, usize)| {
@@ -737,28 +852,42 @@ fn find(markdown: &str, numeral: &str) -> (Vec<char>, Vec<Figure>, Vec<Found>) {
                 continue;
             }
         }
-        if let Some((cell, sentence)) = judge(&t, &all, &figures, f, clause, numeral) {
-            out.push(Found {
-                cell,
-                figure: n,
-                sentence,
-                clause,
-            });
+        let Some((cell, sentence)) = judge(&t, &all, &bounds, &figures, f, clause, numeral) else {
+            continue;
+        };
+        if !keep(cell, f.value) {
+            continue;
         }
+        let before = &t[..f.start];
+        let line = before.iter().filter(|c| **c == '\n').count() as u32;
+        let column = before
+            .iter()
+            .rposition(|c| *c == '\n')
+            .map(|k| (f.start - k) as u32);
+        out(Found {
+            cell,
+            value: f.value,
+            unit: f.unit,
+            at: f.start,
+            width: f.end - f.start,
+            line,
+            column,
+            sentence: quote(&t, sentence, clause),
+        });
     }
-    (t, figures, out)
 }
 
 /// The cell a figure's clause names without doubt, and the figure's sentence.
 fn judge(
     t: &[char],
     all: &[Hit],
+    bounds: &Bounds,
     figures: &[Figure],
     f: &Figure,
     clause: (usize, usize),
     numeral: &str,
 ) -> Option<(Cell, (usize, usize))> {
-    let sentence = span(t, f.start, is_sentence_end);
+    let sentence = bounds.sentence(f.start);
     let figure = (f.start, f.unit_at + 1);
     let found = phrases(all, clause);
     // 收取 N 元 alone, in a sentence about 信息处理费.
@@ -789,7 +918,7 @@ fn judge(
         .iter()
         .all(|c| c.is_whitespace() || "*_".contains(*c));
     if clause.0 > 1 && t[clause.0 - 1] == '、' && leads {
-        let prev = span(t, clause.0 - 2, is_clause_end);
+        let prev = bounds.clause(clause.0 - 2);
         let ends_in_phrase = phrases(all, prev).iter().any(|p| p.end == prev.1);
         let has_figure = figures
             .iter()
@@ -803,7 +932,7 @@ fn judge(
         if has(all, clause, Word::NotApplication) {
             return None;
         }
-        let para = paragraph(t, f.start);
+        let para = bounds.paragraph(f.start);
         if numeral != "三" && !has(all, para, Word::AnyApplication) {
             return None;
         }
@@ -834,8 +963,9 @@ fn judge(
 }
 
 /// What a cell holds in the report's tables, with its words for the message: the table, the
-/// cell described, and the row label for the `row` field. `None` where a row is missing.
-fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
+/// cell described, and the row label for the `row` field (only with `words`, which a comparison
+/// does not need). `None` where a row is missing.
+fn table_value(r: &Report, cell: Cell, words: bool) -> Option<(i64, String, String)> {
     let f = r.format;
     let apps = &f.applications;
     let total = apps.total_label;
@@ -856,6 +986,9 @@ fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
         row(def.path)
     };
     let one = |(v, label): (i64, &str)| {
+        if !words {
+            return (v, String::new(), String::new());
+        }
         let group = f
             .app_row(
                 apps.rows
@@ -874,7 +1007,8 @@ fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
     let appeal = |key: &str| -> Option<(i64, String)> {
         let g = f.appeals.groups.iter().find(|g| g.key == key)?;
         let v = r.appeals.get(key)?.with_total()[4];
-        Some((i64::try_from(v).ok()?, g.label()))
+        let label = if words { g.label() } else { String::new() };
+        Some((i64::try_from(v).ok()?, label))
     };
     match cell {
         Cell::New | Cell::Received => by_role(crate::format::AppRole::New).map(one),
@@ -885,6 +1019,9 @@ fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
         Cell::GrantedAndPartial => {
             let (a, la) = row("results.granted")?;
             let (b, lb) = row("results.partial")?;
+            if !words {
+                return Some((a + b, String::new(), String::new()));
+            }
             Some((
                 a + b,
                 format!("“{la}”与“{lb}”的“{total}”之和"),
@@ -898,6 +1035,9 @@ fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
         Cell::Closed => row("results.total").map(one),
         Cell::Reconsideration => {
             let (v, label) = appeal(f.appeals.groups.first()?.key)?;
+            if !words {
+                return Some((v, String::new(), String::new()));
+            }
             let what = format!("“{label}”的“{}”", f.appeals.total_label);
             Some((v, what, label))
         }
@@ -909,6 +1049,13 @@ fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
                 .skip(1)
                 .map(|g| appeal(g.key))
                 .collect::<Option<_>>()?;
+            if !words {
+                return Some((
+                    parts.iter().map(|(v, _)| v).sum(),
+                    String::new(),
+                    String::new(),
+                ));
+            }
             let labels: Vec<String> = parts.iter().map(|(_, l)| format!("“{l}”")).collect();
             Some((
                 parts.iter().map(|(v, _)| v).sum(),
@@ -926,6 +1073,9 @@ fn table_value(r: &Report, cell: Cell) -> Option<(i64, String, String)> {
                 Num::Int(i) => i.checked_mul(Num::SCALE)?,
                 Num::Dec(d) => d,
             };
+            if !words {
+                return Some((amount, String::new(), String::new()));
+            }
             Some((
                 amount,
                 format!("{}的“{}”", def.label, def.amount_label),
@@ -955,37 +1105,32 @@ fn show(value: i64, unit: char) -> Num {
 
 /// W101 on one report.
 pub fn check(r: &Report, sink: &mut Sink) {
+    let carried_over = r
+        .row_by_role(crate::format::AppRole::CarriedOver)
+        .map_or(0, |c| c[6] as i64);
+    let cell_value = |cell| table_value(r, cell, false).map(|(v, _, _)| v);
     for s in &r.body.sections {
-        let (t, figures, found) = find(&s.markdown, s.numeral);
-        for st in found {
-            let f = &figures[st.figure];
-            let Some((table, what, row)) = table_value(r, st.cell) else {
+        let disagrees = |cell: Cell, value: i64| {
+            cell_value(cell).is_some_and(|t| {
+                // 受理 may count 上年结转 in too.
+                !(value == t || (cell == Cell::Received && value == t + carried_over))
+            })
+        };
+        for st in find(&s.markdown, s.numeral, &disagrees) {
+            let Some((table, what, row)) = table_value(r, st.cell, true) else {
                 continue;
             };
-            let agrees = f.value == table
-                || (st.cell == Cell::Received
-                    && r.row_by_role(crate::format::AppRole::CarriedOver)
-                        .is_some_and(|c| f.value == table + c[6] as i64));
-            if agrees {
-                continue;
-            }
-            // Char index → file line and column.
-            let before = &t[..f.start];
-            let newlines = before.iter().filter(|c| **c == '\n').count() as u32;
-            let column = match before.iter().rposition(|c| *c == '\n') {
-                Some(k) => (f.start - k) as u32,
-                None => s.text_column + f.start as u32,
-            };
-            let pos = Pos::new(s.text_line + newlines, column, (f.end - f.start) as u32);
-            let (found, expected) = (show(f.value, f.unit), show(table, f.unit));
-            let unit = if f.unit == '元' { '元' } else { '件' };
+            let column = st.column.unwrap_or(s.text_column + st.at as u32);
+            let pos = Pos::new(s.text_line + st.line, column, st.width as u32);
+            let (found, expected) = (show(st.value, st.unit), show(table, st.unit));
+            let unit = if st.unit == '元' { '元' } else { '件' };
             sink.add(
                 Code::W101,
                 pos,
                 format!(
                     "正文“{}”中的 {found} {}与表格不一致：{}中{what}为 {expected}",
-                    quote(&t, st.sentence, st.clause),
-                    f.unit,
+                    st.sentence,
+                    st.unit,
                     table_heading(r, st.cell),
                 ),
             )
@@ -1190,6 +1335,18 @@ mod tests {
         // Section 一's text starts two lines below its heading (line 53 of the file).
         let heading = BASE.lines().position(|l| l.starts_with("## 一")).unwrap() as u32 + 1;
         assert_eq!(got, [("12".into(), "11".into(), heading + 3, 8)]);
+        // In a later paragraph, read alone or with the whole section (a comment spans).
+        for first in ["第一段。", "第一段<!-- 注 -->。"] {
+            let got = w101_in(
+                "一",
+                &format!("{first}\n\n\n（二）依申请公开。新收政府信息公开申请12件。"),
+            );
+            assert_eq!(
+                got,
+                [("12".into(), "10".into(), heading + 5, 20)],
+                "{first}"
+            );
+        }
         let doc = BASE.replacen("新收政府信息公开申请10件", "新收政府信息公开申请11件", 1);
         let ctx = crate::validate::FileContext {
             file: "content/demo-ju/2021.md",
