@@ -10,10 +10,14 @@
 //! township or 街道. 2020 uses the 2019 edition, 2021 onward the 2021 edition, every row written.
 //!
 //! The figures are invented but obey every rule of rules.md, so `nianbao check` reports no error
-//! and no warning: per column 一 + 二 = （七）总计 + 四, every written 总计 is the sum, 上年结转
+//! and no warning but the planted copies (below): per column 一 + 二 = （七）总计 + 四, every written 总计 is the sum, 上年结转
 //! equals the previous year's 结转下年度, publication dates are on time, townships make no 规章,
-//! 本年新公开数量 ≤ 对外公开总数量, and the 2021 edition has `processing_fees`. The Markdown body
-//! (≈1.5 KB) has sections 一, 五 and 六 whose text varies with the seed and quotes the figures.
+//! 本年新公开数量 ≤ 对外公开总数量, and the 2021 edition has `processing_fees` with a fee notice for
+//! every application closed for an unpaid fee. The Markdown body
+//! (≈1.5 KB) has sections 一, 五 and 六 whose text varies with the seed and quotes the figures;
+//! sentences are put together from parts, so that two reports do not share a section by chance,
+//! except that about 1 % of reports carry a near copy of section 五 of another agency of their
+//! county and year (W102 warns of exactly those).
 //!
 //! Output is deterministic for a given `--seed`: each agency draws from its own generator seeded
 //! by (seed, agency index), so files do not depend on the order rayon writes them in.
@@ -70,11 +74,18 @@ fn main() -> Result<()> {
         .into_par_iter()
         .map(|i| {
             let years = (args.reports - i * YEARS).min(YEARS);
-            write_agency(&content, args.seed, i, years)
+            write_agency(&content, args.seed, i, agencies, years)
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    let copies = (0..agencies)
+        .flat_map(|i| {
+            let years = (args.reports - i * YEARS).min(YEARS);
+            (0..years).map(move |k| (i, FIRST_YEAR + k as u16))
+        })
+        .filter(|&(i, y)| copies_from(args.seed, i, y, agencies).is_some())
+        .count();
     eprintln!(
-        "wrote {} reports of {agencies} agencies ({:.1} MB) to {} in {:.2} s",
+        "wrote {} reports of {agencies} agencies ({:.1} MB, {copies} near copies of a section 五) to {} in {:.2} s",
         args.reports,
         bytes as f64 / 1e6,
         args.out.display(),
@@ -498,7 +509,13 @@ fn line(out: &mut String, indent: usize, key: &str, value: &str, comment: &str) 
     }
 }
 
-fn report(a: &Agency, year: u16, carry: &mut Carry, r: &mut Rng) -> String {
+fn report(
+    a: &Agency,
+    place: (u64, usize, usize),
+    year: u16,
+    carry: &mut Carry,
+    r: &mut Rng,
+) -> String {
     let f: &FormatDef = if year <= 2020 { &F2019 } else { &F2021 };
     let mut facts = Facts::default();
     let mut y = String::with_capacity(6 * 1024);
@@ -748,6 +765,8 @@ fn report(a: &Agency, year: u16, carry: &mut Carry, r: &mut Rng) -> String {
         } else {
             0
         };
+        // An application closed for an unpaid fee had a fee notice (W104).
+        let notices = notices.max(at("results.other.fee_unpaid"));
         let yuan = if notices > 0 {
             amount(notices * r.range(100, 400) * 50)
         } else {
@@ -762,7 +781,7 @@ fn report(a: &Agency, year: u16, carry: &mut Carry, r: &mut Rng) -> String {
         );
     }
     y.push_str("---\n\n");
-    narrative(&mut y, a, year, &facts, r);
+    narrative(&mut y, a, place, year, &facts);
     y
 }
 
@@ -784,55 +803,162 @@ fn published(kind: Kind, year: u16, r: &mut Rng) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Narrative.
+// Narrative. Sentences are put together from parts, so that no two reports share a section by
+// chance (W102 would rightly call that a copy); about 1 % of reports do copy section 五 from a
+// neighbour of the same county and year, as real offices do, and W102 finds them.
 
 const PREAMBLES: &[&str] = &[
     "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制。",
     "本报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六部分组成。",
 ];
 
-const OPENINGS: &[&str] = &[
-    "认真贯彻落实《中华人民共和国政府信息公开条例》，围绕中心工作，以公开促落实、以公开强监管、以公开优服务，政务公开工作取得新进展",
-    "坚持以人民为中心的发展思想，严格落实政务公开工作要点，持续深化决策、执行、管理、服务、结果公开",
-    "把政务公开作为建设法治政府、服务型政府的重要抓手，健全工作机制，规范公开行为，切实保障人民群众的知情权、参与权、表达权和监督权",
-    "按照上级政务公开工作部署，聚焦群众关切，推进政府信息公开标准化规范化建设，政务公开质量和实效不断提升",
+const OPEN_A: &[&str] = &[
+    "坚持以习近平新时代中国特色社会主义思想为指导",
+    "深入贯彻落实党中央、国务院关于全面推进政务公开的决策部署",
+    "认真贯彻落实《中华人民共和国政府信息公开条例》",
+    "按照上级政务公开工作要点的部署",
+    "坚持以人民为中心的发展思想",
+    "把政务公开作为建设法治政府、服务型政府的重要抓手",
+    "紧扣年度重点工作任务",
+    "立足部门职能定位",
+    "坚持公开为常态、不公开为例外",
+    "对照政务公开标准目录逐项梳理",
 ];
-
-const ACTIVE_DETAIL: &[&str] = &[
-    "通过政府门户网站、政务新媒体和政务公开专区等渠道，及时发布政策文件、工作动态和公示公告",
-    "围绕{field}等重点领域，做好相关信息的主动公开和政策解读",
-    "坚持政策文件与解读材料同步组织、同步审签、同步部署，采用图解、问答、短视频等形式解读政策",
-    "及时更新政府信息公开指南和主动公开目录，规范信息发布审核流程",
+const OPEN_B: &[&str] = &[
+    "围绕{field}等群众关注的重点领域",
+    "聚焦{field}方面的社会关切",
+    "以标准化规范化建设为主线",
+    "以公开促落实、以公开强监管、以公开优服务",
+    "持续深化决策、执行、管理、服务、结果公开",
+    "进一步健全政务公开工作机制",
+    "统筹推进主动公开和依申请公开",
+    "不断拓展公开的深度和广度",
+    "着力提升政策解读和回应关切的实效",
+    "加快推进基层政务公开标准化",
 ];
-
-const MANAGEMENT: &[&str] = &[
-    "政府信息管理。严格落实公文公开属性源头认定制度，在拟文时明确主动公开、依申请公开或不予公开，并说明理由；对历年制发的规范性文件进行清理，及时公布清理结果。",
-    "平台建设。加强政府网站和政务新媒体日常监管，落实信息发布三级审核制度，全年未发生泄密和错误信息发布事件；优化网站栏目设置，方便群众查找。",
-    "政府信息管理。建立政府信息发布台账，实行专人负责、动态更新；对已公开信息开展定期检查，发现错漏及时更正，确保公开内容准确规范。",
+const OPEN_C: &[&str] = &[
+    "政务公开工作取得新进展",
+    "各项工作任务全面完成",
+    "政府信息公开质量和实效进一步提升",
+    "群众的获得感和满意度不断增强",
+    "工作的规范化水平明显提高",
+    "公开平台的服务功能更加完善",
+    "政务透明度持续提升",
+    "有力保障了人民群众的知情权、参与权和监督权",
 ];
-
-const OVERSIGHT: &[&str] = &[
-    "监督保障。将政务公开工作纳入年度目标责任考核，主要负责同志定期听取工作汇报，研究解决存在的问题。本年度未发生因政府信息公开工作受到责任追究的情况。",
-    "监督保障。调整充实政务公开工作领导小组，明确分管领导和专职工作人员，组织业务培训{training}次，开展政务公开自查{checks}次，对发现的问题即知即改。",
-    "监督保障。主动接受上级政务公开主管部门的业务指导和监督检查，畅通社会评议渠道，认真听取群众意见建议，持续改进工作。",
+const CHANNEL: &[&str] = &[
+    "依托政府门户网站和政务新媒体",
+    "通过政府信息公开专栏和公示栏",
+    "借助新闻发布会、政务微博和微信公众号",
+    "结合政务服务大厅的公开查阅点",
+    "利用融媒体中心和村（社区）公开栏",
+    "通过政务公开专区和12345热线",
+    "依托部门网站和办事指南",
+    "借助“政府开放日”和媒体专访",
 ];
-
-const PROBLEMS: &[&str] = &[
-    "政策解读形式仍以文字为主，图解、问答等群众易懂的形式运用较少",
-    "个别业务科室对信息发布时限要求掌握不准，信息更新不够及时",
-    "政务公开工作人员多为兼职，人员变动较频繁，业务能力有待提高",
-    "重点领域信息公开不够系统，部分栏目内容更新频次偏低",
-    "依申请公开答复的规范化水平有待提升，答复文书说理不够充分",
-    "公众参与渠道运用不够充分，政民互动的深度和广度仍需加强",
+const CONTENT: &[&str] = &[
+    "及时发布{field}方面的政策文件和工作动态",
+    "做好重要政策文件的同步解读",
+    "公开财政预决算和“三公”经费信息",
+    "更新政府信息公开指南和主动公开目录",
+    "发布重大项目审批和实施情况",
+    "公开行政执法的主体、依据和结果",
+    "发布公共服务事项的办理指南",
+    "公开人大代表建议和政协提案的办理结果",
+    "发布{field}相关的公示公告",
+    "公开权责清单并动态调整",
 ];
-
-const MEASURES: &[&str] = &[
-    "推行图解、问答、短视频等多样化解读方式，提升政策解读的可读性",
-    "明确各类信息的发布时限，实行限时公开，加强对信息报送情况的督促检查",
-    "加强政务公开业务培训，保持工作队伍相对稳定",
-    "完善依申请公开办理流程，规范答复文书格式，做到依法、规范、及时答复",
-    "定期开展网站栏目自查，及时清理空白栏目和过时信息",
-    "拓宽公众参与渠道，对涉及群众切身利益的重要决策广泛征求意见",
+const TOPIC: &[&str] = &[
+    "政府信息管理",
+    "平台建设",
+    "政策解读",
+    "回应关切",
+    "监督保障",
+    "制度建设",
+];
+const DEED_A: &[&str] = &[
+    "落实公文公开属性源头认定制度",
+    "建立信息发布台账并实行专人负责",
+    "对历年制发的规范性文件开展清理",
+    "优化网站栏目设置",
+    "落实信息发布三级审核制度",
+    "调整充实政务公开工作领导小组",
+    "将政务公开纳入年度目标责任考核",
+    "组织开展政务公开业务培训",
+    "畅通社会评议渠道",
+    "对已公开信息开展定期检查",
+];
+const DEED_B: &[&str] = &[
+    "发现错漏及时更正",
+    "方便群众查找和使用",
+    "全年未发生泄密和错误信息发布事件",
+    "及时公布清理结果",
+    "确保公开内容准确规范",
+    "主要负责同志定期听取工作汇报",
+    "对发现的问题即知即改",
+    "认真听取群众意见建议",
+    "形成了工作闭环",
+    "切实增强了工作人员的公开意识",
+];
+const AREA: &[&str] = &[
+    "政策解读",
+    "信息发布",
+    "公开目录的维护",
+    "依申请公开答复",
+    "政务新媒体的运营",
+    "基层公开栏的更新",
+    "重点领域信息公开",
+    "公众参与",
+    "工作队伍建设",
+    "公开平台的集约化",
+];
+const ISSUE: &[&str] = &[
+    "还不够及时",
+    "的规范化程度有待提高",
+    "存在薄弱环节",
+    "与群众期待还有差距",
+    "的针对性不强",
+    "更新频次偏低",
+    "的质量参差不齐",
+    "的实效有待提升",
+    "的机制还不够健全",
+    "的覆盖面不够广",
+];
+const VERB: &[&str] = &[
+    "进一步完善",
+    "着力加强",
+    "持续优化",
+    "认真落实",
+    "健全",
+    "推动",
+    "强化",
+    "规范",
+    "深化",
+    "拓展",
+];
+const OBJECT: &[&str] = &[
+    "信息发布审核机制",
+    "政策解读工作",
+    "政务新媒体管理",
+    "公开目录动态更新",
+    "依申请公开办理流程",
+    "业务培训",
+    "基层公开栏建设",
+    "公众参与渠道",
+    "重点领域信息公开",
+    "考核评估制度",
+    "答复文书规范",
+    "信息公开平台建设",
+];
+const PURPOSE: &[&str] = &[
+    "提升公开质量",
+    "确保信息及时准确",
+    "切实回应群众关切",
+    "增强工作实效",
+    "提高工作人员业务水平",
+    "方便群众查询",
+    "推动各项工作落地见效",
+    "不断提升群众满意度",
 ];
 
 const OTHER_MATTERS: &[&str] = &[
@@ -845,22 +971,84 @@ const OTHER_MATTERS: &[&str] = &[
 fn fill(template: &str, a: &Agency, r: &mut Rng) -> String {
     template
         .replace("{field}", a.field)
-        .replace("{training}", &r.range(1, 4).to_string())
-        .replace("{checks}", &r.range(1, 3).to_string())
         .replace("{a}", &r.range(1, 12).to_string())
         .replace("{b}", &r.range(1, 6).to_string())
 }
 
-fn narrative(out: &mut String, a: &Agency, year: u16, f: &Facts, r: &mut Rng) {
+/// The generator of an agency's text for a year: its own stream, so that another agency can
+/// write the same section (a copy) without the figures.
+fn text_rng(seed: u64, i: usize, year: u16, part: u64) -> Rng {
+    Rng::new(
+        seed,
+        0x7E47_0000_0000 ^ ((i as u64) << 12) ^ (u64::from(year) << 2) ^ part,
+    )
+}
+
+/// Section 五 of an agency's report for a year, as it writes it itself.
+fn section_five(seed: u64, i: usize, a: &Agency, year: u16) -> String {
+    let r = &mut text_rng(seed, i, year, 1);
+    let mut out = String::new();
+    let areas = r.sample(AREA, 3);
+    let _ = writeln!(
+        out,
+        "**存在的主要问题：**一是{}{}；二是{}{}；三是{}{}。\n",
+        areas[0],
+        r.pick(ISSUE),
+        areas[1],
+        r.pick(ISSUE),
+        areas[2],
+        r.pick(ISSUE)
+    );
+    if year > FIRST_YEAR && r.chance(0.5) {
+        let _ = writeln!(out, "**上年度问题整改情况：**针对上年度报告提出的{}问题，{}逐项制定整改措施，明确责任人和完成时限，已全部整改到位。\n", r.pick(AREA), a.we);
+    }
+    out.push_str("**改进措施：**\n\n");
+    let n = r.range(3, 4) as usize;
+    for (k, object) in r.sample(OBJECT, n).into_iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "- {}{object}，{}{}",
+            r.pick(VERB),
+            r.pick(PURPOSE),
+            if k + 1 == n { "。" } else { "；" }
+        );
+    }
+    out
+}
+
+/// The agency whose section 五 agency `i` copies for `year`, if it does (about one report in a
+/// hundred): another agency of its county.
+fn copies_from(seed: u64, i: usize, year: u16, agencies: usize) -> Option<usize> {
+    let mut r = text_rng(seed, i, year, 2);
+    if r.below(100) != 0 {
+        return None;
+    }
+    let source = i / 10 * 10 + (i % 10 + 1 + r.below(9) as usize) % 10;
+    (source < agencies && source != i).then_some(source)
+}
+
+fn narrative(out: &mut String, a: &Agency, at: (u64, usize, usize), year: u16, f: &Facts) {
+    let (seed, i, agencies) = at;
+    let r = &mut text_rng(seed, i, year, 0);
     if r.chance(0.3) {
         let _ = writeln!(out, "{}\n", r.pick(PREAMBLES));
     }
     out.push_str("## 一、总体情况\n\n");
-    let _ = writeln!(out, "{year}年，{}{}。\n", a.name, r.pick(OPENINGS));
+    let _ = writeln!(
+        out,
+        "{year}年，{}{}，{}，{}。\n",
+        a.name,
+        r.pick(OPEN_A),
+        fill(r.pick(OPEN_B), a, r),
+        r.pick(OPEN_C)
+    );
+    let contents = r.sample(CONTENT, 2);
     let _ = write!(
         out,
-        "（一）主动公开。{}。",
-        fill(r.pick(ACTIVE_DETAIL), a, r)
+        "（一）主动公开。{}，{}，{}。",
+        r.pick(CHANNEL),
+        fill(contents[0], a, r),
+        fill(contents[1], a, r)
     );
     if f.norms > 0 {
         let _ = write!(out, "全年制发规范性文件{}件，", f.norms);
@@ -908,34 +1096,39 @@ fn narrative(out: &mut String, a: &Agency, year: u16, f: &Facts, r: &mut Rng) {
         }
         out.push_str("。\n\n");
     }
-    let mut item = "三";
-    if r.chance(0.4) {
-        let _ = writeln!(out, "（{item}）{}\n", fill(r.pick(MANAGEMENT), a, r));
-        item = "四";
+    let topics = r.sample(TOPIC, 2);
+    for (k, topic) in topics.into_iter().enumerate() {
+        let deeds = r.sample(DEED_A, 2);
+        let _ = writeln!(
+            out,
+            "（{}）{topic}。{}，{}；{}，{}。\n",
+            ["三", "四"][k],
+            deeds[0],
+            r.pick(DEED_B),
+            deeds[1],
+            r.pick(DEED_B)
+        );
     }
-    let _ = writeln!(out, "（{item}）{}\n", fill(r.pick(OVERSIGHT), a, r));
 
     out.push_str("## 五、存在的主要问题及改进情况\n\n");
-    let problems = r.sample(PROBLEMS, 2);
-    let _ = writeln!(
-        out,
-        "**存在的主要问题：**一是{}；二是{}。\n",
-        problems[0], problems[1]
-    );
-    if year > FIRST_YEAR && r.chance(0.5) {
-        let _ = writeln!(out, "**上年度问题整改情况：**针对上年度报告提出的问题，{}逐项制定整改措施，明确责任人和完成时限，已全部整改到位。\n", a.we);
-    }
-    out.push_str("**改进措施：**\n\n");
-    let n = r.range(2, 3) as usize;
-    for (k, m) in r.sample(MEASURES, n).into_iter().enumerate() {
-        let _ = writeln!(out, "- {m}{}", if k + 1 == n { "。" } else { "；" });
+    match copies_from(seed, i, year, agencies) {
+        Some(source) => {
+            // A neighbour's section with the names changed and a mark or two.
+            let s = agency(seed, source);
+            let text = section_five(seed, source, &s, year)
+                .replace(&s.name, &a.name)
+                .replace(s.we, a.we)
+                .replacen("；", "，", 1);
+            out.push_str(&text);
+        }
+        None => out.push_str(&section_five(seed, i, a, year)),
     }
     out.push_str("\n## 六、其他需要报告的事项\n\n");
     let _ = writeln!(out, "{}", fill(r.pick(OTHER_MATTERS), a, r));
 }
 
 /// Writes one agency folder; returns the bytes written.
-fn write_agency(content: &Path, seed: u64, i: usize, years: usize) -> Result<u64> {
+fn write_agency(content: &Path, seed: u64, i: usize, agencies: usize, years: usize) -> Result<u64> {
     let a = agency(seed, i);
     let dir = content.join(&a.slug);
     std::fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -946,7 +1139,7 @@ fn write_agency(content: &Path, seed: u64, i: usize, years: usize) -> Result<u64
     let mut carry = Carry::default();
     for k in 0..years {
         let year = FIRST_YEAR + k as u16;
-        let text = report(&a, year, &mut carry, &mut r);
+        let text = report(&a, (seed, i, agencies), year, &mut carry, &mut r);
         let path = dir.join(format!("{year}.md"));
         std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
         bytes += text.len() as u64;

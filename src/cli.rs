@@ -22,6 +22,8 @@ pub enum OutputFormat {
     #[default]
     Human,
     Json,
+    /// The audit page for the supervising office (`audit`).
+    Html,
 }
 
 /// Whether to colour output written to a stream: on a terminal, and never with `NO_COLOR` set
@@ -142,28 +144,32 @@ pub fn check(
         .cloned()
         .collect();
     source::print_ignored(err, &site.ignored);
+    let files = if only.is_empty() {
+        site.report_files
+    } else {
+        // The selected reports, with those that could not be read at all.
+        let mut files: std::collections::BTreeSet<&str> = site
+            .reports
+            .iter()
+            .map(|r| r.file.as_str())
+            .filter(|f| selected(f))
+            .collect();
+        files.extend(diags.iter().map(|d| d.file.as_str()).filter(|f| {
+            f.starts_with("content/") && f.ends_with(".md") && !f.ends_with("/_index.md")
+        }));
+        files.len()
+    };
     match format {
         OutputFormat::Json => {
             let _ = out.write_all(diagnostic::to_json(&diags).as_bytes());
         }
         OutputFormat::Human => {
             diagnostic::print(out, &diags, color);
-            let files = if only.is_empty() {
-                site.report_files
-            } else {
-                // The selected reports, with those that could not be read at all.
-                let mut files: std::collections::BTreeSet<&str> = site
-                    .reports
-                    .iter()
-                    .map(|r| r.file.as_str())
-                    .filter(|f| selected(f))
-                    .collect();
-                files.extend(diags.iter().map(|d| d.file.as_str()).filter(|f| {
-                    f.starts_with("content/") && f.ends_with(".md") && !f.ends_with("/_index.md")
-                }));
-                files.len()
-            };
             let _ = writeln!(out, "{}", diagnostic::summary(files, &diags));
+        }
+        OutputFormat::Html => {
+            let page = audit_of(&site, &diags, files, &selected).to_html();
+            let _ = out.write_all(page.as_bytes());
         }
     }
     // The process ends next: freeing every report one by one would only cost time.
@@ -172,6 +178,65 @@ pub fn check(
         exit::INVALID
     } else {
         exit::OK
+    }
+}
+
+/// The audit page's input from a loaded site: the agencies with reports among the selected
+/// files, each report's facts, and the diagnostics with their source lines.
+fn audit_of(
+    site: &site::Site,
+    diags: &[Diagnostic],
+    files: usize,
+    selected: &dyn Fn(&str) -> bool,
+) -> crate::audit::Audit {
+    use crate::audit::{Audit, AuditAgency, AuditDiagnostic, ReportFacts};
+    use crate::diagnostic::Code;
+    let late: std::collections::HashSet<&str> = diags
+        .iter()
+        .filter(|d| d.code == Code::W003)
+        .map(|d| d.file.as_str())
+        .collect();
+    let mut by_slug: std::collections::HashMap<&str, Vec<&crate::facts::Facts>> =
+        Default::default();
+    for r in site.reports.iter().filter(|r| selected(&r.file)) {
+        by_slug.entry(r.slug.as_str()).or_default().push(r);
+    }
+    let agencies = site
+        .agencies
+        .iter()
+        .filter_map(|a| {
+            let reports = by_slug.get(a.slug.as_str())?;
+            Some(AuditAgency {
+                slug: a.slug.clone(),
+                name: a.name.clone(),
+                index_file: a.index_file.clone(),
+                reports: reports
+                    .iter()
+                    .filter(|r| r.year != 0)
+                    .map(|r| {
+                        let facts = ReportFacts {
+                            file: r.file.clone(),
+                            draft: r.draft,
+                            late: late.contains(r.file.as_str()),
+                        };
+                        (r.year, facts)
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let diagnostics = diags
+        .iter()
+        .map(|d| AuditDiagnostic {
+            source: d.source.clone(),
+            diagnostic: d.clone(),
+        })
+        .collect();
+    Audit {
+        title: site.config.title.clone(),
+        files,
+        agencies,
+        diagnostics,
     }
 }
 

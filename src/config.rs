@@ -21,6 +21,41 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub portal: Portal,
     pub build: BuildConfig,
+    /// `[check]`, read by hand so that a bad value is a diagnostic, not a tool failure.
+    #[serde(skip)]
+    pub check: CheckConfig,
+    /// `[regions]`, in the order written (across.md); read by hand for the positions.
+    #[serde(skip)]
+    pub regions: Vec<RegionDecl>,
+}
+
+/// `[check]`: settings of the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckConfig {
+    /// W102's threshold: the Jaccard index from which two sections count as copies.
+    pub similarity: f64,
+}
+
+impl CheckConfig {
+    pub const DEFAULT_SIMILARITY: f64 = 0.9;
+    pub const SIMILARITY_RANGE: std::ops::RangeInclusive<f64> = 0.5..=1.0;
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            similarity: Self::DEFAULT_SIMILARITY,
+        }
+    }
+}
+
+/// One entry of `[regions]`: slug = full official name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionDecl {
+    pub slug: String,
+    pub name: String,
+    /// Where the slug stands in site.toml.
+    pub pos: Pos,
 }
 
 /// Footer items a government website shows (政府网站发展指引).
@@ -54,6 +89,8 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             portal: Portal::default(),
             build: BuildConfig::default(),
+            check: CheckConfig::default(),
+            regions: Vec::new(),
         }
     }
 }
@@ -70,6 +107,8 @@ const KEYS: &[(&str, &[&str])] = &[
             "output_dir",
             "portal",
             "build",
+            "check",
+            "regions",
         ],
     ),
     (
@@ -83,6 +122,7 @@ const KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("build", &["strict", "keep_going"]),
+    ("check", &["similarity"]),
 ];
 
 pub const FILE: &str = "site.toml";
@@ -217,7 +257,7 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
             diags.push(d);
         }
     }
-    let config: Config = toml_edit::de::from_str(&text).map_err(|e| {
+    let mut config: Config = toml_edit::de::from_str(&text).map_err(|e| {
         let pos = e
             .span()
             .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
@@ -230,7 +270,102 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
             .map_or(Pos::START, |s| pos_of(&text, s.start, s.len()));
         return Err(format!("{FILE}:{}:{}: {problem}", pos.line, pos.column));
     }
+    let span_pos = |span: Option<std::ops::Range<usize>>| {
+        span.map_or(Pos::START, |s| pos_of(&text, s.start, s.len()))
+    };
+    if let Some(item) = doc.as_table().get("check").and_then(|i| i.as_table_like()) {
+        if let Some(v) = item.get("similarity") {
+            let x = v
+                .as_float()
+                .or_else(|| v.as_integer().map(|i| i as f64))
+                .filter(|x| CheckConfig::SIMILARITY_RANGE.contains(x));
+            match x {
+                Some(x) => config.check.similarity = x,
+                None => {
+                    let shown = v
+                        .as_value()
+                        .map_or_else(|| "表".to_string(), |v| v.to_string().trim().to_string());
+                    let mut d = Diagnostic::new(
+                        Code::N006,
+                        FILE,
+                        span_pos(v.span()),
+                        format!(
+                            "[check] similarity（W102 的相似度阈值）应为 0.5 到 1.0 之间的数，实为 {shown}；按默认值 {} 检查",
+                            CheckConfig::DEFAULT_SIMILARITY
+                        ),
+                    );
+                    d.expected("0.5–1.0").found(shown).label("相似度阈值");
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if let Some(item) = doc.as_table().get("regions") {
+        config.regions = read_regions(item, &span_pos, &mut diags);
+    }
     Ok((config, diags))
+}
+
+/// `[regions]`: each entry a slug and a full name. N012 for a bad or reserved slug or a name
+/// declared twice; N006 for a value that is no name.
+fn read_regions(
+    item: &toml_edit::Item,
+    span_pos: &dyn Fn(Option<std::ops::Range<usize>>) -> Pos,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RegionDecl> {
+    let mut out: Vec<RegionDecl> = Vec::new();
+    let Some(t) = item.as_table_like() else {
+        let mut d = Diagnostic::new(
+            Code::N006,
+            FILE,
+            span_pos(item.span()),
+            "[regions] 应为表：每行一个地区，写作 地区代号 = \"地区全称\"",
+        );
+        d.label("地区");
+        diags.push(d);
+        return out;
+    };
+    for (slug, v) in t.iter() {
+        let pos = span_pos(t.key(slug).and_then(|k| k.span()));
+        let name = v.as_str().map(str::trim).unwrap_or("");
+        if name.is_empty() {
+            let mut d = Diagnostic::new(
+                Code::N006,
+                FILE,
+                span_pos(v.span()),
+                format!("[regions] 中“{slug}”的值应为地区全称（自省级起，例如 黑龙江省佳木斯市汤原县），不能为空"),
+            );
+            d.found(slug).label("地区全称");
+            diags.push(d);
+            continue;
+        }
+        let problem = if !crate::source::is_valid_slug(slug) {
+            Some(format!(
+                "地区代号“{slug}”无效：只能使用小写字母、数字和连字符（-），并以字母或数字开头"
+            ))
+        } else if crate::source::RESERVED_SLUGS.contains(&slug) {
+            Some(format!(
+                "地区代号“{slug}”与站点自己的页面冲突：{} 是保留名",
+                crate::source::RESERVED_SLUGS.join("、")
+            ))
+        } else {
+            out.iter()
+                .find(|r| r.name == name)
+                .map(|r| format!("地区“{name}”已声明为“{}”：每个地区只能声明一次", r.slug))
+        };
+        if let Some(m) = problem {
+            let mut d = Diagnostic::new(Code::N012, FILE, pos, m);
+            d.found(slug).label("地区代号");
+            diags.push(d);
+            continue;
+        }
+        out.push(RegionDecl {
+            slug: slug.to_string(),
+            name: name.to_string(),
+            pos,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -297,6 +432,52 @@ mod tests {
         assert!(d[0].message.contains("title"), "{}", d[0].message);
         assert_eq!(d[1].line, 3);
         assert!(d[1].message.contains("organizer"));
+    }
+
+    #[test]
+    fn check_similarity_in_range_or_n006() {
+        let (c, d) = parse("[check]\nsimilarity = 0.75\n").unwrap();
+        assert_eq!((c.check.similarity, d.len()), (0.75, 0));
+        let (c, d) = parse("[check]\nsimilarity = 1\n").unwrap();
+        assert_eq!((c.check.similarity, d.len()), (1.0, 0));
+        assert_eq!(parse("").unwrap().0.check.similarity, 0.9);
+        for bad in ["0.4", "1.5", "\"高\"", "nan"] {
+            let (c, d) = parse(&format!("[check]\nsimilarity = {bad}\n")).unwrap();
+            assert_eq!(c.check.similarity, 0.9, "{bad}");
+            assert_eq!(
+                (d[0].code, d[0].line, d[0].column),
+                (Code::N006, 2, 14),
+                "{bad}"
+            );
+        }
+        let (_, d) = parse("[check]\nsimilarty = 0.8\n").unwrap();
+        assert!(d[0].message.contains("similarity"));
+    }
+
+    #[test]
+    fn regions_keep_their_order_and_positions_and_bad_ones_are_n012() {
+        let text = "[regions]\nshi = \"示例省示例市\"\nxian = \"示例省示例市示例县\"\nBad_Slug = \"示例省\"\ndata = \"示例省乙市\"\ndup = \"示例省示例市\"\nempty = \"\"\n";
+        let (c, d) = parse(text).unwrap();
+        let got: Vec<_> = c
+            .regions
+            .iter()
+            .map(|r| (r.slug.as_str(), r.pos.line))
+            .collect();
+        assert_eq!(got, [("shi", 2), ("xian", 3)]);
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(
+            got,
+            [
+                (Code::N012, 4, 1),
+                (Code::N012, 5, 1),
+                (Code::N012, 6, 1),
+                (Code::N006, 7, 9)
+            ]
+        );
+        assert!(d[2].message.contains("shi"), "{}", d[2].message);
+        let (c, d) = parse("regions = 3\n").unwrap();
+        assert!(c.regions.is_empty());
+        assert_eq!(d[0].code, Code::N006);
     }
 
     #[test]

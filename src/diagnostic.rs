@@ -38,6 +38,11 @@ macro_rules! codes {
             pub fn summary(self) -> &'static str {
                 match self { $(Code::$code => $what,)+ }
             }
+
+            /// The code named by its text (`"W001"`), if the catalogue has it.
+            pub fn parse(s: &str) -> Option<Code> {
+                match s { $(stringify!($code) => Some(Code::$code),)+ _ => None }
+            }
         }
     };
 }
@@ -54,6 +59,7 @@ codes! {
     N009 = Error, "文件是 UTF-8 编码";
     N010 = Error, "章节齐全、有内容、顺序正确";
     N011 = Error, "格式版本有效，所用的键属于该版本";
+    N012 = Error, "地区声明有效，机关的地区和汇总范围是已声明的地区";
     R001 = Error, "第一项加第二项之和，等于第三项加第四项之和";
     R002 = Error, "（七）总计等于各项办理结果之和";
     R003 = Error, "每行总计等于各申请人数值之和";
@@ -66,7 +72,16 @@ codes! {
     W006 = Warning, "乡镇、街道没有规章";
     W007 = Warning, "草稿";
     W008 = Warning, "缺少发布日期";
+    W101 = Warning, "正文所述数字与表格一致";
+    W102 = Warning, "总体情况、存在的主要问题及改进情况不照搬其他报告";
+    W103 = Warning, "汇总报告与所辖地区各报告之和一致";
+    W104 = Warning, "信息处理费与收费通知相符";
+    W105 = Warning, "上年发布报告的机关本年也已发布";
+    W106 = Warning, "数据说明（acknowledge）没有过时";
 }
+
+/// Codes set aside for rules to come: never raised, and not to be explained in `acknowledge`.
+pub const RESERVED: &[&str] = &["W107"];
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -129,6 +144,9 @@ pub struct Diagnostic {
     pub column_label: Option<String>,
     pub expected: Option<serde_json::Value>,
     pub found: Option<serde_json::Value>,
+    /// The author's explanation from `acknowledge`, when the warning is explained: it is then
+    /// printed as a note and counts as no warning, even under `--strict`.
+    pub acknowledged: Option<String>,
     /// Text under the marker in human output.
     #[serde(skip)]
     pub label: Option<String>,
@@ -156,6 +174,7 @@ impl Diagnostic {
             column_label: None,
             expected: None,
             found: None,
+            acknowledged: None,
             label: None,
             note: None,
             width: pos.width,
@@ -165,6 +184,11 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// A warning that counts: not explained by an `acknowledge` entry.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning && self.acknowledged.is_none()
     }
 
     fn sort_key(&self) -> (&str, u32, u32, Code) {
@@ -219,9 +243,10 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup();
 }
 
-/// Turns warnings into errors (`--strict`, `[build] strict = true`).
+/// Turns warnings into errors (`--strict`, `[build] strict = true`); an explained warning stays
+/// a warning (rules.md, "Explained warnings").
 pub fn make_strict(diags: &mut [Diagnostic]) {
-    for d in diags {
+    for d in diags.iter_mut().filter(|d| d.acknowledged.is_none()) {
         d.severity = Severity::Error;
     }
 }
@@ -239,10 +264,11 @@ pub fn attach_sources(diags: &mut [Diagnostic], text: &str) {
     }
 }
 
-/// Counts of errors and warnings.
+/// Counts of errors and of warnings that count (explained ones do not).
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    (errors, diags.len() - errors)
+    let warnings = diags.iter().filter(|d| d.is_warning()).count();
+    (errors, warnings)
 }
 
 /// JSON output: one array of objects with exactly the fields of rules.md.
@@ -266,6 +292,7 @@ impl HumanRenderer {
     pub fn render(&mut self, d: &Diagnostic) -> String {
         use annotate_snippets::{Level, Renderer, Snippet};
         let level = match d.severity {
+            _ if d.acknowledged.is_some() => Level::Note,
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
@@ -276,7 +303,15 @@ impl HumanRenderer {
         };
         let id = d.code.as_str();
         let note = d.note.clone().unwrap_or_default();
-        let mut message = level.title(&d.message).id(id);
+        // An explained warning leads with the explanation and keeps what the rule found.
+        let (title, found) = match &d.acknowledged {
+            Some(why) => (format!("已说明：{why}"), format!("警告：{}", d.message)),
+            None => (d.message.clone(), String::new()),
+        };
+        let mut message = level.title(&title).id(id);
+        if !found.is_empty() {
+            message = message.footer(Level::Note.title(&found));
+        }
         if !note.is_empty() {
             message = message.footer(Level::Note.title(&note));
         }
@@ -354,7 +389,12 @@ fn next_boundary(s: &str, at: usize) -> usize {
 /// The closing summary line of `check`.
 pub fn summary(files: usize, diags: &[Diagnostic]) -> String {
     let (errors, warnings) = counts(diags);
-    format!("检查了 {files} 份报告：{errors} 个错误，{warnings} 个警告")
+    let explained = diags.iter().filter(|d| d.acknowledged.is_some()).count();
+    let mut s = format!("检查了 {files} 份报告：{errors} 个错误，{warnings} 个警告");
+    if explained > 0 {
+        s.push_str(&format!("，{explained} 个已说明"));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -388,6 +428,7 @@ mod tests {
             "column_label",
             "expected",
             "found",
+            "acknowledged",
         ];
         want.sort();
         let mut got = keys.clone();
@@ -396,6 +437,52 @@ mod tests {
         assert_eq!(obj["severity"], "error");
         assert_eq!(obj["code"], "R001");
         assert_eq!(obj["line"], 14);
+        assert_eq!(obj["acknowledged"], serde_json::Value::Null);
+    }
+
+    fn explained() -> Diagnostic {
+        let mut d = Diagnostic::new(
+            Code::W001,
+            "content/a/2022.md",
+            Pos::new(3, 1, 1),
+            "上年结转不符",
+        );
+        d.acknowledged = Some("机构改革，移交办理。".into());
+        d
+    }
+
+    #[test]
+    fn an_explained_warning_is_a_note_that_strict_leaves_alone() {
+        let mut v = vec![
+            explained(),
+            Diagnostic::new(Code::W008, "b", Pos::START, "m"),
+        ];
+        make_strict(&mut v);
+        assert_eq!(v[0].severity, Severity::Warning);
+        assert_eq!(v[1].severity, Severity::Error);
+        assert_eq!(counts(&v), (1, 0));
+        assert_eq!(
+            summary(2, &v),
+            "检查了 2 份报告：1 个错误，0 个警告，1 个已说明"
+        );
+        let json: serde_json::Value = serde_json::from_str(&to_json(&v)).unwrap();
+        assert_eq!(json[0]["acknowledged"], "机构改革，移交办理。");
+        assert_eq!(json[0]["severity"], "warning");
+        let text = HumanRenderer::new(false).render(&v[0]);
+        assert!(
+            text.starts_with("note[W001]: 已说明：机构改革，移交办理。"),
+            "{text}"
+        );
+        assert!(text.contains("警告：上年结转不符"), "{text}");
+    }
+
+    #[test]
+    fn codes_parse_from_their_text() {
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(*c));
+        }
+        assert_eq!(Code::parse("W107"), None);
+        assert!(RESERVED.contains(&"W107"));
     }
 
     #[test]
@@ -411,7 +498,7 @@ mod tests {
 
     #[test]
     fn codes_have_the_catalogue_severities() {
-        assert_eq!(Code::ALL.len(), 11 + 4 + 8);
+        assert_eq!(Code::ALL.len(), 12 + 4 + 8 + 6);
         for c in Code::ALL {
             let want = if c.as_str().starts_with('W') {
                 Severity::Warning

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::format::{AppRole, FormatDef};
-use crate::report::{KeyFigures, Report};
+use crate::report::{Acknowledgement, KeyFigures, Report};
+use crate::validate::copied::ReportPrint;
 
 /// A 64-bit fingerprint of some bytes.
 pub fn fingerprint(bytes: &[u8]) -> u64 {
@@ -66,6 +67,12 @@ pub struct Facts {
     /// Whether the first row of table 二 (规章) holds a figure above zero, for W006.
     pub makes_rules: bool,
     pub rules_at: Pos,
+    /// Sketches of sections 一 and 五, for W102.
+    pub print: ReportPrint,
+    /// The warnings the report explains (`acknowledge`).
+    pub acknowledge: Vec<Acknowledgement>,
+    /// The date of the last correction (`revisions`), for the feed's `<updated>`.
+    pub revised: Option<NaiveDate>,
     /// The text of the lines the positions above are on.
     lines: Vec<(u32, Box<str>)>,
 }
@@ -110,6 +117,9 @@ impl Facts {
             carried_forward: r.row_by_role(AppRole::CarriedForward),
             makes_rules,
             rules_at,
+            print: ReportPrint::of(r),
+            acknowledge: r.acknowledge.clone(),
+            revised: r.revisions.last().map(|v| v.date),
             lines: Vec::new(),
         };
         let mut wanted: Vec<u32> = vec![
@@ -119,6 +129,7 @@ impl Facts {
             facts.carried_over_at[0].line,
             facts.rules_at.line,
         ];
+        wanted.extend(facts.print.sections.iter().flatten().map(|s| s.line));
         wanted.sort_unstable();
         wanted.dedup();
         let last = wanted.last().copied().unwrap_or(0);
@@ -135,12 +146,16 @@ impl Facts {
     /// A diagnostic on this report at `pos`, carrying its source line when the facts hold it.
     pub fn diagnostic(&self, code: Code, pos: Pos, message: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::new(code, self.file.clone(), pos, message);
-        d.source = self
-            .lines
-            .iter()
-            .find(|(n, _)| *n == d.line)
-            .map(|(_, l)| l.to_string());
+        d.source = self.line(d.line);
         d
+    }
+
+    /// The text of a line the facts hold (those of the positions above).
+    pub fn line(&self, line: u32) -> Option<String> {
+        self.lines
+            .iter()
+            .find(|(n, _)| *n == line)
+            .map(|(_, l)| l.to_string())
     }
 
     /// Path of the report's folder below the site root, e.g. `shequ-ban/2020/`.

@@ -10,8 +10,9 @@
 //! changed. `format` holds the official editions as data; `diagnostic` prints what the
 //! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
 //! rewrites it (`check --fix`); `cli` runs the commands, `usage` puts their help and usage errors
-//! in Chinese.
+//! in Chinese. `regions` is the tree of `[regions]`; `audit` is the page of `check --format html`.
 
+pub mod audit;
 pub mod build;
 pub mod cli;
 pub mod config;
@@ -26,6 +27,7 @@ pub mod index;
 pub mod markdown;
 pub mod output;
 pub mod plan;
+pub mod regions;
 pub mod render;
 pub mod report;
 pub mod serve;

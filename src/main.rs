@@ -31,6 +31,8 @@ struct Args {
 enum Format {
     Human,
     Json,
+    /// One self-contained page for the supervising office.
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +155,7 @@ fn main() -> ExitCode {
             let format = match format {
                 Format::Human => OutputFormat::Human,
                 Format::Json => OutputFormat::Json,
+                Format::Html => OutputFormat::Html,
             };
             match fix.then(|| cli::fix(root, &paths, &mut err)) {
                 Some(code) if code != cli::exit::OK => code,

@@ -152,11 +152,15 @@ fn cut(body: &str, headings: Vec<Heading>) -> Body {
     for (i, h) in headings.iter().enumerate() {
         let next = headings.get(i + 1).map_or(body.len(), |n| n.start);
         let content_start = h.end.min(next);
+        let heading = &body[h.start..content_start];
+        let last_line = heading.rfind('\n').map_or(heading, |i| &heading[i + 1..]);
         out.sections.push(BodySection {
             numeral: h.numeral.unwrap_or("一"),
             heading: h.text.clone(),
             line: h.line,
             markdown: body[content_start..next].to_string(),
+            text_line: h.line + heading.matches('\n').count() as u32,
+            text_column: last_line.chars().count() as u32 + 1,
         });
     }
     out
@@ -214,6 +218,36 @@ mod tests {
         assert!(b.sections[0].markdown.contains("## 附录"));
         assert!(is_blank(&b.sections[1].markdown));
         assert!(!is_blank(&b.sections[2].markdown));
+    }
+
+    #[test]
+    fn section_text_knows_where_it_starts_in_the_file() {
+        // Plain, parsed (HTML forces the full parse), setext and a heading at the very end.
+        for body in [
+            "## 一、总体情况\n甲乙\n## 五、问题\n丙\n",
+            "<b>x</b>\n## 一、总体情况\n甲乙\n## 五、问题 ##\n丙\n",
+            "一、总体情况\n------\n甲乙\n\n五、问题\n---\n丙",
+            "## 一、总体情况",
+        ] {
+            let b = sections(body, 7);
+            for s in &b.sections {
+                let Some(at) = s.markdown.find(['甲', '丙']) else {
+                    continue;
+                };
+                let before = &s.markdown[..at];
+                let line = s.text_line + before.matches('\n').count() as u32;
+                let col = match before.rfind('\n') {
+                    Some(i) => before[i + 1..].chars().count() as u32 + 1,
+                    None => s.text_column + before.chars().count() as u32,
+                };
+                let want_line = body
+                    .lines()
+                    .position(|l| l.starts_with(&s.markdown[at..at + 3]))
+                    .unwrap() as u32
+                    + 7;
+                assert_eq!((line, col), (want_line, 1), "{body:?}");
+            }
+        }
     }
 
     /// Where the line scan answers, it cuts exactly as the full parse. True if it answered.

@@ -121,6 +121,10 @@ pub struct BodySection {
     pub line: u32,
     /// Markdown under the heading, up to the next section.
     pub markdown: String,
+    /// File line and column (in characters, 1-based) where `markdown` starts, so that a place
+    /// found in it can be told as a place in the file.
+    pub text_line: u32,
+    pub text_column: u32,
 }
 
 /// The Markdown body, cut into sections.
@@ -149,6 +153,8 @@ pub const TOP_KEYS: &[&str] = &[
     "applications",
     "appeals",
     "processing_fees",
+    "acknowledge",
+    "revisions",
 ];
 
 /// The key path under which the body's first line is kept (for sections reported missing).
@@ -450,8 +456,28 @@ pub struct Report {
     /// Table 四, by group key.
     pub appeals: BTreeMap<&'static str, AppealCells>,
     pub processing_fees: Option<ProcessingFees>,
+    /// Warnings the author explains (`acknowledge`), in the order written.
+    pub acknowledge: Vec<Acknowledgement>,
+    /// Corrections after publication (`revisions`), oldest first.
+    pub revisions: Vec<Revision>,
     pub body: Body,
     pub locations: Locations,
+}
+
+/// One entry of `acknowledge`: a warning code the file knowingly keeps, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    pub code: crate::diagnostic::Code,
+    pub text: String,
+    /// Where the code stands in the file (W106 points there).
+    pub pos: Pos,
+}
+
+/// One entry of `revisions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub date: NaiveDate,
+    pub note: String,
 }
 
 impl Report {
@@ -716,6 +742,8 @@ pub struct Agency {
     /// Current name: `name` of `_index.md`, else the `agency` of its newest report.
     pub name: String,
     pub region: Option<String>,
+    /// `covers`: the region (or `site`) whose roll-up this agency's reports are (across.md).
+    pub covers: Option<String>,
     pub kind: AgencyKind,
     pub order: Option<i64>,
     /// Markdown introduction from the body of `_index.md`.

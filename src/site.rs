@@ -12,7 +12,7 @@
 //! A build checks a batch of agencies at a time and renders their reports before the next batch
 //! (see [`BatchFn`]); only their [`Facts`] stay in memory.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +23,8 @@ use crate::diagnostic::{self, Code, Diagnostic, Pos};
 use crate::facts::Facts;
 use crate::report::{Agency, Report};
 use crate::source::{self, AgencyDir, ContentTree};
-use crate::validate::{self, FileContext};
+use crate::validate::acknowledge::{self, FileAcknowledgements};
+use crate::validate::{self, copied, coverage, FileContext};
 
 /// A loaded, checked site.
 #[derive(Debug, Clone)]
@@ -407,6 +408,7 @@ impl Inputs {
             agency.kind = a.kind.unwrap_or_default();
             agency.order = a.order;
             agency.intro = a.intro.clone();
+            agency.covers = a.covers.clone();
         }
         if agency.name.is_empty() {
             // The last of equal keys, in file order.
@@ -452,10 +454,43 @@ impl Inputs {
         }
         reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
 
-        diags.extend(validate::check_site(&reports, &self.agencies));
+        let mut across = validate::check_site(&reports, &self.agencies);
+        across.extend(self.copied_text(&reports));
+        across.extend(self.coverage(&reports));
+        across.extend(self.regions_check());
+        // Their lines, where the facts of the report hold them.
+        let by_file: HashMap<&str, &Facts> =
+            reports.iter().map(|r| (r.file.as_str(), &**r)).collect();
+        for d in across.iter_mut().filter(|d| d.source.is_none()) {
+            d.source = by_file.get(d.file.as_str()).and_then(|r| r.line(d.line));
+        }
+        diags.extend(across);
         if self.opts.strict || self.config.build.strict {
             diagnostic::make_strict(&mut diags);
         }
+        // Explained warnings, of reports and of agency files (W106 for those explaining none).
+        let agency_acks: Vec<(String, &[crate::report::Acknowledgement])> = self
+            .agency_files
+            .iter()
+            .filter_map(|(slug, f)| {
+                let (a, _) = f.as_ref().ok()?;
+                let file = self.dirs.get(slug)?.index.clone()?;
+                Some((file, a.acknowledge.as_slice()))
+            })
+            .collect();
+        let acks: Vec<FileAcknowledgements> = reports
+            .iter()
+            .map(|r| FileAcknowledgements {
+                file: &r.file,
+                entries: &r.acknowledge,
+            })
+            .chain(
+                agency_acks
+                    .iter()
+                    .map(|(file, entries)| FileAcknowledgements { file, entries }),
+            )
+            .collect();
+        acknowledge::apply(&mut diags, &acks);
         diagnostic::sort(&mut diags);
 
         let with_reports: BTreeSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
@@ -489,6 +524,69 @@ impl Inputs {
             ignored,
             report_files: self.reports.len(),
         }
+    }
+}
+
+impl Inputs {
+    /// W102: sections 一 and 五 copied from the previous year or from another agency.
+    fn copied_text(&self, reports: &[Arc<Facts>]) -> Vec<Diagnostic> {
+        let entries: Vec<copied::CopyEntry> = reports
+            .iter()
+            .map(|r| copied::CopyEntry {
+                file: &r.file,
+                slug: &r.slug,
+                agency: &r.agency,
+                year: r.year,
+                draft: r.draft,
+                print: &r.print,
+            })
+            .collect();
+        let files = copied::FileSections::new(&self.root);
+        copied::check(&entries, self.config.check.similarity, &|a, b, s| {
+            files.similarity(a, b, s)
+        })
+    }
+
+    /// W105: an agency that published the year before the newest and not the newest.
+    fn coverage(&self, reports: &[Arc<Facts>]) -> Vec<Diagnostic> {
+        let publications: Vec<coverage::Publication> = reports
+            .iter()
+            .map(|r| coverage::Publication {
+                slug: &r.slug,
+                year: r.year,
+                draft: r.draft,
+                file: &r.file,
+            })
+            .collect();
+        let homes: Vec<coverage::AgencyHome> = self
+            .agencies
+            .values()
+            .map(|a| coverage::AgencyHome {
+                slug: &a.slug,
+                name: &a.name,
+                index_file: a.index_file.as_deref(),
+            })
+            .collect();
+        coverage::missing_reports(&publications, &homes)
+    }
+
+    /// N012: agencies' `region` and `covers` against `[regions]`.
+    fn regions_check(&self) -> Vec<Diagnostic> {
+        let places: Vec<crate::regions::AgencyPlace> = self
+            .agency_files
+            .iter()
+            .filter_map(|(slug, f)| {
+                let (a, _) = f.as_ref().ok()?;
+                let file = self.dirs.get(slug)?.index.as_deref()?;
+                Some(crate::regions::AgencyPlace {
+                    slug,
+                    file,
+                    region: a.region.as_deref().zip(a.region_at),
+                    covers: a.covers.as_deref().zip(a.covers_at),
+                })
+            })
+            .collect();
+        crate::regions::check(&self.config.regions, &places)
     }
 }
 

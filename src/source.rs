@@ -57,7 +57,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Top-level folders of the built site that no agency may take.
-pub const RESERVED_SLUGS: [&str; 4] = ["agencies", "assets", "data", "years"];
+pub const RESERVED_SLUGS: [&str; 6] = ["agencies", "assets", "data", "years", "regions", "search"];
 
 /// What is wrong with an agency folder name (N008, and `new`), if anything.
 pub fn slug_problem(slug: &str) -> Option<String> {

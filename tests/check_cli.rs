@@ -8,7 +8,8 @@ use std::path::Path;
 use common::*;
 use serde_json::{json, Value};
 
-/// The base site with table 三 of 2020 out of balance in the 自然人 column (R001).
+/// The base site with table 三 of 2020 out of balance in the 自然人 column (R001); its narrative
+/// states the new figure, so that R001 is all there is.
 fn r001_site() -> tempfile::TempDir {
     let site = site(BASE);
     replace(
@@ -17,6 +18,7 @@ fn r001_site() -> tempfile::TempDir {
         "new: [10, 2, 0, 0, 1, 0, 13]",
         "new: [11, 2, 0, 0, 1, 0, 14]",
     );
+    replace(site.path(), R2020, "新收申请13件", "新收申请14件");
     site
 }
 
@@ -38,6 +40,7 @@ fn json_has_exactly_the_fields_of_rules_md() {
         "column_label",
         "expected",
         "found",
+        "acknowledged",
     ];
     for d in &diags {
         let mut keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
@@ -59,6 +62,7 @@ fn json_has_exactly_the_fields_of_rules_md() {
             "column_label": "自然人",
             "expected": 12,
             "found": 11,
+            "acknowledged": null,
         })
     );
     // Absent details are null, and a warning says so.
@@ -71,7 +75,7 @@ fn json_has_exactly_the_fields_of_rules_md() {
         (w["line"].as_u64(), w["column"].as_u64()),
         (Some(1), Some(1))
     );
-    for k in ["column_label", "expected", "found"] {
+    for k in ["column_label", "expected", "found", "acknowledged"] {
         assert_eq!(w[k], Value::Null, "{k}");
     }
 }
@@ -126,6 +130,7 @@ fn check_path_reports_that_file_while_cross_report_rules_see_the_site() {
         "new: [8, 1, 0, 0, 0, 1, 10]",
         "new: [7, 1, 0, 0, 0, 1, 9]",
     );
+    replace(root, R2021, "申请10件", "申请9件");
     replace(root, R2020, "coercion: [0, 0, 0]", "coercion: [0, 0, -1]");
 
     let (exit, diags) = check_json(root, &[]);
@@ -448,4 +453,41 @@ fn hidden_and_editor_files_are_ignored_with_a_warning_in_every_format() {
             );
         }
     }
+}
+
+/// `check --format html`: one self-contained page, the same exit code as `check`.
+#[test]
+fn the_audit_page_is_self_contained_and_exits_as_check_does() {
+    let site = r001_site();
+    let root = site.path();
+    replace(root, R2021, "year: 2021\n", "year: 2021\ndraft: true\n");
+    let r = run(nianbao()
+        .arg("--root")
+        .arg(root)
+        .args(["check", "--format", "html"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = &r.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    for outside in ["<script", "<link", "src=", "http://", "https://"] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+    // The counts by rule, the grid (2020 has an error, 2021 is a draft) and the details with
+    // the source line.
+    assert!(html.contains("<code>R001</code>") && html.contains("<code>W007</code>"));
+    assert!(
+        html.contains("<a href=\"#r-demo-ju-2020\"><span aria-hidden=\"true\">✕</span> 有错误</a>")
+    );
+    assert!(html.contains("草稿</a>"));
+    assert!(
+        html.contains("new: [<mark>11</mark>, 2, 0, 0, 1, 0, 14]"),
+        "{html}"
+    );
+
+    let clean = run(nianbao()
+        .arg("--root")
+        .arg(fixture(BASE))
+        .args(["check", "--format", "html"]));
+    assert_eq!(clean.code, 0);
+    assert!(clean.stdout.contains("没有发现问题"));
 }

@@ -247,9 +247,10 @@ fn cases() -> Vec<Case> {
                 "    other:\n      no_correction: [0, 0, 0, 0, 0, 0]\n      fee_unpaid: [0, 0, 0, 0, 0, 0]\n      other: [0, 0, 0, 0, 0, 0]\n",
                 "    other: [0, 0, 0, 0, 0, 0]\n"),
             "N011", R2021, Text("    other:", "other"), &["（六）其他处理", "2019"]),
-        // R001–R004 — 勾稽关系.
+        // R001–R004 — 勾稽关系. A table edited under a narrative that states the old figure is
+        // also W101.
         case("r001_column_out_of_balance", |r| replace(r, R2020, "new: [10, 2, 0, 0, 1, 0, 13]", "new: [11, 2, 0, 0, 1, 0, 14]"),
-            "R001", R2020, Text("  new:", "11"), &["三、收到和处理政府信息公开申请情况", "自然人", "12", "11"]),
+            "R001", R2020, Text("  new:", "11"), &["三、收到和处理政府信息公开申请情况", "自然人", "12", "11"]).also(&["W101"]),
         case("r001_with_computed_total", |r| {
             replace(r, R2021, "    total: [9, 1, 0, 0, 0, 1, 11]\n", "");
             replace(r, R2021, "carried_forward: [1, 0, 0, 0, 0, 0, 1]", "carried_forward: [1, 0, 0, 0, 0, 1, 2]");
@@ -257,7 +258,7 @@ fn cases() -> Vec<Case> {
         case("r002_total_row", |r| {
             replace(r, R2020, "new: [10, 2, 0, 0, 1, 0, 13]", "new: [10, 3, 0, 0, 1, 0, 14]");
             replace(r, R2020, "total: [9, 2, 0, 0, 1, 0, 12]", "total: [9, 3, 0, 0, 1, 0, 13]");
-        }, "R002", R2020, Text("    total:", "3"), &["（七）总计", "商业企业", "3", "2"]),
+        }, "R002", R2020, Text("    total:", "3"), &["（七）总计", "商业企业", "3", "2"]).also(&["W101"]),
         case("r003_row_total", |r| replace(r, R2020, "granted: [5, 1, 0, 0, 0, 0, 6]", "granted: [5, 1, 0, 0, 0, 0, 7]"),
             "R003", R2020, Text("granted:", "7"), &["（一）予以公开", "7", "6"]),
         case("r004_appeals_total", |r| replace(r, R2020, "  litigation: [0, 0, 0, 1, 1]", "  litigation: [0, 0, 0, 1, 2]"),
@@ -266,7 +267,7 @@ fn cases() -> Vec<Case> {
         case("w001_carry_over", |r| {
             replace(r, R2021, "carried_over: [2, 0, 0, 0, 0, 0, 2]", "carried_over: [3, 0, 0, 0, 0, 0, 3]");
             replace(r, R2021, "new: [8, 1, 0, 0, 0, 1, 10]", "new: [7, 1, 0, 0, 0, 1, 9]");
-        }, "W001", R2021, Text("carried_over:", "3"), &["二、上年结转政府信息公开申请数量", "自然人", "2020", "四、结转下年度继续办理"]),
+        }, "W001", R2021, Text("carried_over:", "3"), &["二、上年结转政府信息公开申请数量", "自然人", "2020", "四、结转下年度继续办理"]).also(&["W101"]),
         case("w002_new_above_total", |r| replace(r, R2020, "normative_documents: [2, 2, 10]", "normative_documents: [2, 12, 10]"),
             "W002", R2020, Text("normative_documents:", "12"), &["规范性文件", "本年新公开数量", "对外公开总数量"]),
         case("w003_department_late", |r| replace(r, R2020, "published: 2021-01-20", "published: 2021-02-01"),
@@ -284,7 +285,9 @@ fn cases() -> Vec<Case> {
                 ("agency: 示例县测试局\nyear: 2021", "agency: 示例县另一局\nyear: 2020\nformat: 2021"),
                 ("published: 2022-01-25", "published: 2021-01-25"),
             ]),
-            "W004", "content/other-ju/2020.md", Text("format:", "2021"), &["2020", "2021", "2019 版"]),
+            "W004", "content/other-ju/2020.md", Text("format:", "2021"), &["2020", "2021", "2019 版"])
+            // The other agency published 2020 and not 2021, the newest year.
+            .also(&["W105"]),
         case("w005_no_processing_fees", |r| replace(r, R2021, "processing_fees:\n  notices: 1\n  amount: 25.5\n", ""),
             "W005", R2021, TOP, &["processing_fees", "信息处理费"]),
         case("w005_processing_fees_left_empty", |r| replace(r, R2021, "processing_fees:\n  notices: 1\n  amount: 25.5\n", "processing_fees:\n"),
@@ -297,8 +300,48 @@ fn cases() -> Vec<Case> {
             "W007", R2021, Text("draft:", "draft"), &["草稿"]),
         case("w008_no_published", |r| replace(r, R2021, "published: 2022-01-25\n", ""),
             "W008", R2021, TOP, &["published"]),
+        // W101, W104 — narrative figures, fees.
+        case("w101_narrative_figure", |r| replace(r, R2021, "新收政府信息公开申请10件", "新收政府信息公开申请11件"),
+            "W101", R2021, Text("新收政府信息公开申请11件", "11件"), &["一、本年新收政府信息公开申请数量", "总计", "10", "11"]),
+        case("w101_fee_amount", |r| replace(r, R2021, "收取信息处理费25.5元", "收取信息处理费255元"),
+            "W101", R2021, Text("收取信息处理费255元", "255"), &["收取信息处理费（元）", "25.5"]),
+        case("w104_fees_without_notice", |r| replace(r, R2021, "  notices: 1\n", "  notices: 0\n"),
+            "W104", R2021, Text("amount: 25.5", "25.5"), &["收取信息处理费（元）", "发出收费通知的件数"]),
+        case("w104_unpaid_beyond_notices", |r| {
+            replace(r, R2021, "fee_unpaid: [0, 0, 0, 0, 0, 0]", "fee_unpaid: [2, 0, 0, 0, 0, 0]");
+            replace(r, R2021, "not_held: [2, 0, 0, 0, 0, 1]", "not_held: [0, 0, 0, 0, 0, 1]");
+        }, "W104", R2021, Text("fee_unpaid:", "fee_unpaid"), &["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "2", "1"]),
+        // acknowledge and revisions.
+        case("n003_acknowledge_error_code", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nacknowledge:\n  R001: 表格另有说明\n"),
+            "N003", R2021, Text("R001:", "R001"), &["R001", "错误"]),
+        case("n003_acknowledge_reserved_code", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nacknowledge:\n  W107: 说明\n"),
+            "N003", R2021, Text("W107:", "W107"), &["W107", "保留"]),
+        case("n003_acknowledge_unknown_code", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nacknowledge:\n  W01: 说明\n"),
+            "N003", R2021, Text("W01:", "W01"), &["W01", "W001"]),
+        case("n003_agency_file_acknowledges_a_report_warning", |r| replace(r, INDEX, "order: 1\n", "order: 1\nacknowledge:\n  W001: 说明\n"),
+            "N003", INDEX, Text("W001:", "W001"), &["W001", "W105"]),
+        case("n006_acknowledge_empty", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nacknowledge:\n  W001: ''\n"),
+            "N006", R2021, Text("W001:", "''"), &["W001", "说明"]),
+        case("n007_revision_before_published", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nrevisions:\n  - {date: 2022-01-20, note: 更正}\n"),
+            "N007", R2021, Text("- {date:", "2022-01-20"), &["2022-01-20", "2022-01-25"]),
+        case("n007_revisions_out_of_order", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nrevisions:\n  - {date: 2022-03-01, note: 更正}\n  - {date: 2022-02-01, note: 再更正}\n"),
+            "N007", R2021, Text("2022-02-01", "2022-02-01"), &["2022-02-01", "2022-03-01"]),
+        case("n006_revision_note_empty", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nrevisions:\n  - {date: 2022-03-01, note: ''}\n"),
+            "N006", R2021, Text("- {date:", "''"), &["note"]),
+        // N008, N012 — names the site reserves, regions.
+        case("n008_reserved_regions_folder", |r| copy_with(r, R2021, "content/regions/2021.md", &[]),
+            "N008", "content/regions/2021.md", TOP, &["regions", "保留"]),
+        case("n012_bad_region_slug", |r| write(r, "site.toml", format!("{}\n[regions]\nShiLi = \"示例省示例市示例县\"\n", read(r, "site.toml"))),
+            "N012", "site.toml", Text("ShiLi", ""), &["ShiLi"]),
+        case("n012_reserved_region_slug", |r| write(r, "site.toml", format!("{}\n[regions]\nsearch = \"示例省示例市示例县\"\n", read(r, "site.toml"))),
+            "N012", "site.toml", Text("search =", ""), &["search", "保留"]),
     ]
 }
+
+/// Codes that only the assemble stage raises (issue 10 wires them): W102 (`validate::copied`),
+/// W103 (roll-ups, issue 12), W105 (`validate::coverage`), W106 (`validate::acknowledge::apply`).
+/// Their rules are tested through the library until then.
+const AWAITING_THE_ASSEMBLE_STAGE: &[&str] = &["W102", "W103", "W105", "W106"];
 
 fn is_error(code: &str) -> bool {
     !code.starts_with('W')
@@ -375,9 +418,10 @@ fn every_rule_code_is_caught_where_it_happens() {
 
 #[test]
 fn every_code_of_the_catalogue_has_a_case() {
-    let covered: BTreeSet<&str> = cases().iter().map(|c| c.code).collect();
+    let mut covered: BTreeSet<&str> = cases().iter().map(|c| c.code).collect();
+    covered.extend(AWAITING_THE_ASSEMBLE_STAGE);
     let all: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    assert_eq!(all.len(), 23);
+    assert_eq!(all.len(), 30);
     assert_eq!(covered, all);
 }
 
@@ -422,6 +466,10 @@ fn edges_that_stay_valid() {
         // has its 城关镇), and a copied report is no duplicate.
         ("same agency name in two folders", |r| copy_with(r, R2021, "content/demo-ju-2/2021.md", &[])),
         ("attachments are no reports", |r| write(r, "content/demo-ju/2021.pdf", [0x25, 0x50, 0x44, 0x46, 0xff])),
+        ("revisions after publication, in order", |r| replace(r, R2021, "year: 2021\n", "year: 2021\nrevisions:\n  - {date: 2022-01-25, note: 更正了表三}\n  - date: 2022-03-01\n    note: 再次更正\n")),
+        ("[check] similarity and [regions]", |r| write(r, "site.toml", format!("{}\n[check]\nsimilarity = 0.75\n\n[regions]\nshilixian = \"示例省示例市示例县\"\n", read(r, "site.toml")))),
+        ("covers the site", |r| replace(r, INDEX, "order: 1\n", "order: 1\ncovers: site\n")),
+        ("the narrative states its figures", |r| replace(r, R2021, "新收政府信息公开申请10件。", "新收政府信息公开申请10件，上年结转2件；办结11件：予以公开5件、部分公开1件，1件申请结转下年度继续办理。因政府信息公开被申请行政复议1件。")),
     ];
     let mut failures = Vec::new();
     for (name, edit) in fine {
@@ -485,7 +533,7 @@ fn several_problems_in_several_files_in_one_run() {
 }
 
 #[test]
-fn the_sample_site_passes_with_its_two_warnings() {
+fn the_sample_site_passes_with_its_intended_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (exit, diags) = check_json(root, &[]);
     assert_eq!(exit, 0, "{}", brief(&diags));
@@ -497,6 +545,8 @@ fn the_sample_site_passes_with_its_two_warnings() {
         got,
         [
             ("W007", "content/shilixian-jiaoyuju/2024.md"),
+            // Its 2024 report is still a draft: not yet published (未发布).
+            ("W105", "content/shilixian-jiaoyuju/_index.md"),
             ("W008", "content/tangyuan-shequ-ban/2020.md"),
         ],
         "{}",

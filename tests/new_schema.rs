@@ -329,11 +329,44 @@ fn the_schema_refuses_what_check_refuses() {
         ("no agency", old.clone(), |v| {
             v.as_object_mut().unwrap().remove("agency");
         }),
+        ("an error explained", base.clone(), |v| {
+            v["acknowledge"] = json!({"R001": "不平衡"})
+        }),
+        ("a reserved code explained", base.clone(), |v| {
+            v["acknowledge"] = json!({"W107": "x"})
+        }),
+        ("an empty explanation", base.clone(), |v| {
+            v["acknowledge"] = json!({"W001": " "})
+        }),
+        ("an explanation that is no text", base.clone(), |v| {
+            v["acknowledge"] = json!({"W001": 3})
+        }),
+        ("acknowledge as a list", base.clone(), |v| {
+            v["acknowledge"] = json!(["W001"])
+        }),
+        ("revisions as a mapping", base.clone(), |v| {
+            v["revisions"] = json!({"date": "2022-02-01", "note": "x"})
+        }),
+        ("a revision without note", base.clone(), |v| {
+            v["revisions"] = json!([{"date": "2022-02-01"}])
+        }),
+        ("a revision with a bad date", base.clone(), |v| {
+            v["revisions"] = json!([{"date": "2022/02/01", "note": "x"}])
+        }),
+        ("a revision with an unknown key", base.clone(), |v| {
+            v["revisions"] = json!([{"date": "2022-02-01", "note": "x", "by": "y"}])
+        }),
     ];
     for (name, mut v, edit) in cases {
         edit(&mut v);
         assert!(!both.is_valid(&v), "{name} should be refused");
     }
+    // Explanations and revisions as content.md writes them.
+    let mut explained = base.clone();
+    explained["acknowledge"] =
+        json!({"W001": "2022年机构改革，上年结转的2件申请由原县文化局移交本局办理。", "W105": "x"});
+    explained["revisions"] = json!([{"date": "2022-03-01", "note": "更正了表三（四）1 的数字"}]);
+    assert!(both.is_valid(&explained));
     // `published:` left empty is what check takes for no date (W008, a warning): allowed.
     let mut blank = old.clone();
     blank["published"] = Value::Null;

@@ -121,6 +121,26 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
         let _ = writeln!(o, "{}# {}", pad("  notices: 0", c), fees.notices_label);
         let _ = writeln!(o, "{}# {}", pad("  amount: 0", c), fees.amount_label);
     }
+    // Optional keys, commented out: an author who needs one removes the `#`.
+    let _ = writeln!(
+        o,
+        "{}# 数据说明（可选）：确需保留的警告及原因，例如",
+        pad("# acknowledge:", c)
+    );
+    let _ = writeln!(
+        o,
+        "#   W001: 机构改革后，上年结转的申请由原机关移交本机关办理。"
+    );
+    let _ = writeln!(
+        o,
+        "{}# 修订记录（可选）：发布后更正的日期和内容，例如",
+        pad("# revisions:", c)
+    );
+    let _ = writeln!(
+        o,
+        "#   - {{date: {}-03-01, note: 更正了表三的数字}}",
+        year + 1
+    );
     let _ = writeln!(o, "---");
     for (i, s) in f.sections.iter().enumerate() {
         let _ = writeln!(o, "\n## {}\n\n<!-- {} -->", s.heading(), s.guidance);
@@ -237,6 +257,9 @@ mod tests {
             for sec in &f.sections {
                 assert!(s.contains(&format!("## {}", sec.heading())));
             }
+            // The optional keys are there as examples, commented out.
+            assert!(s.contains("\n# acknowledge:") && s.contains("\n# revisions:"));
+            assert!(!s.contains("\nacknowledge:") && !s.contains("\nrevisions:"));
         }
     }
 }

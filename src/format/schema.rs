@@ -137,10 +137,45 @@ fn common(format_ids: &[u16]) -> Value {
     json!({
         "agency": {"title": "机关名称", "type": "string", "minLength": 1},
         "year": {"title": "报告年度", "type": "integer", "minimum": 2008},
-        "published": {"title": "发布日期", "type": ["string", "null"], "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "format": "date"},
+        "published": {"title": "发布日期", "type": ["string", "null"], "pattern": DATE, "format": "date"},
         "format": {"title": "格式版本", "enum": format_ids},
         "title": {"title": "标题", "type": "string"},
         "draft": {"title": "草稿", "type": "boolean"},
+        "acknowledge": acknowledge(),
+        "revisions": {
+            "title": "修订记录",
+            "description": "发布后的更正，按日期先后：- {date: YYYY-MM-DD, note: 更正了什么}",
+            "type": "array",
+            "items": {
+                "title": "修订",
+                "type": "object",
+                "properties": {
+                    "date": {"title": "修订日期", "type": "string", "pattern": DATE},
+                    "note": {"title": "修订说明", "type": "string", "pattern": "\\S"},
+                },
+                "required": ["date", "note"],
+                "additionalProperties": false,
+            },
+        },
+    })
+}
+
+const DATE: &str = "^\\d{4}-\\d{2}-\\d{2}$";
+
+/// `acknowledge`: warning codes that a report may explain, each with a non-empty explanation.
+fn acknowledge() -> Value {
+    use crate::diagnostic::{Code, Severity};
+    let codes: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| c.severity() == Severity::Warning)
+        .map(|c| c.as_str())
+        .collect();
+    json!({
+        "title": "数据说明",
+        "description": "对保留的警告作出说明：警告代码: 说明文字（在报告页面的数据说明中显示）",
+        "type": "object",
+        "propertyNames": {"enum": codes},
+        "additionalProperties": {"title": "说明", "type": "string", "pattern": "\\S"},
     })
 }
 

@@ -8,12 +8,22 @@
 //! | `structure.rs` | N001–N007, N011: reading the front matter into the model |
 //! | `sections.rs` | N010: the body's sections |
 //! | `arithmetic.rs` | R001–R004: 勾稽关系 |
-//! | `compliance.rs` | W002, W004, W005, W007, W008: one report on its own |
+//! | `compliance.rs` | W002, W004, W005, W007, W008, W104: one report on its own |
+//! | `narrative.rs` | W101: figures in the text against the tables |
 //! | `site.rs` | N008, W001, W003, W006 and agency files: rules that look across files |
+//! | `acknowledge.rs` | `acknowledge` entries (N003, N006); explained warnings and W106 |
+//! | `revisions.rs` | `revisions` entries (N003–N007) |
+//! | `copied.rs` | W102: copied sections, from prints of every report |
+//! | `coverage.rs` | W105 and 未发布: agencies that stopped publishing |
 
+pub mod acknowledge;
 mod arithmetic;
 mod compliance;
+pub mod copied;
+pub mod coverage;
+pub mod narrative;
 mod numbers;
+mod revisions;
 mod sections;
 mod site;
 mod structure;
@@ -80,6 +90,7 @@ pub fn check_report(
         sections::check(r, &mut sink);
         arithmetic::check(r, &mut sink);
         compliance::check(r, &mut sink);
+        narrative::check(r, &mut sink);
     }
     (report, sink.diags)
 }

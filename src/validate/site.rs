@@ -18,12 +18,19 @@ use crate::source::{is_valid_slug, slug_problem};
 pub struct AgencyFile {
     pub name: Option<String>,
     pub region: Option<String>,
+    /// Where the value of `region` stands (N012 points there).
+    pub region_at: Option<Pos>,
+    /// `covers`: a region name, or `site`.
+    pub covers: Option<String>,
+    pub covers_at: Option<Pos>,
     pub kind: Option<AgencyKind>,
     pub order: Option<i64>,
+    /// Explained warnings located in this file (W105).
+    pub acknowledge: Vec<crate::report::Acknowledgement>,
     pub intro: String,
 }
 
-const AGENCY_KEYS: &[&str] = &["name", "region", "kind", "order"];
+const AGENCY_KEYS: &[&str] = &["name", "region", "kind", "order", "covers", "acknowledge"];
 
 /// Reads `content/<agency>/_index.md`; its front matter is optional.
 pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>) {
@@ -72,16 +79,16 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
             .filter(|_| !e.value.is_null())
             .map(|(s, _)| s.trim().to_string());
         match &*e.key {
-            "name" | "region" => match text {
+            "name" | "region" | "covers" => match text {
                 Some(s) if s.contains(super::is_bidi_control) => {
                     let c = s
                         .chars()
                         .find(|c| super::is_bidi_control(*c))
                         .unwrap_or_default();
-                    let what = if e.key == "name" {
-                        "机关名称"
-                    } else {
-                        "地区"
+                    let what = match &*e.key {
+                        "name" => "机关名称",
+                        "region" => "地区",
+                        _ => "汇总范围",
                     };
                     sink.add(
                         Code::N006,
@@ -89,13 +96,17 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
                         super::bidi_message(what, &e.key, c),
                     );
                 }
-                Some(s) if !s.is_empty() => {
-                    if e.key == "name" {
-                        out.name = Some(s)
-                    } else {
-                        out.region = Some(s)
+                Some(s) if !s.is_empty() => match &*e.key {
+                    "name" => out.name = Some(s),
+                    "region" => {
+                        out.region = Some(s);
+                        out.region_at = Some(e.value.pos);
                     }
-                }
+                    _ => {
+                        out.covers = Some(s);
+                        out.covers_at = Some(e.value.pos);
+                    }
+                },
                 _ if e.value.is_null() => {}
                 _ => {
                     sink.add(Code::N006, e.value.pos, format!("{} 应为文字", e.key));
@@ -127,6 +138,10 @@ pub fn check_agency_file(file: &str, text: &str) -> (AgencyFile, Vec<Diagnostic>
                         .label("机关类型");
                 }
             },
+            "acknowledge" => {
+                out.acknowledge =
+                    super::acknowledge::read(e, super::acknowledge::Place::AgencyFile, &mut sink)
+            }
             "order" => match super::numbers::read(&e.value, crate::format::ValueKind::Signed) {
                 Ok(crate::report::Num::Int(i)) => out.order = Some(i),
                 _ if e.value.is_null() => {}
@@ -323,5 +338,23 @@ fn check_agency(reports: &[Arc<Facts>], kind: AgencyKind, diags: &mut Vec<Diagno
                 diags.push(d);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_files_read_covers_and_acknowledge_with_positions() {
+        let text = "---\nname: 示例县人民政府\nregion: 示例省示例市示例县\ncovers: 示例省示例市示例县\nacknowledge:\n  W105: 本机关已于2024年撤销。\n  W001: x\n---\n";
+        let (a, d) = check_agency_file("content/x/_index.md", text);
+        assert_eq!(a.covers.as_deref(), Some("示例省示例市示例县"));
+        assert_eq!(a.covers_at.map(|p| (p.line, p.column)), Some((4, 9)));
+        assert_eq!(a.region_at.map(|p| p.line), Some(3));
+        assert_eq!(a.acknowledge.len(), 1);
+        assert_eq!(a.acknowledge[0].code, Code::W105);
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(got, [(Code::N003, 7)]);
     }
 }

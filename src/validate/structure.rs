@@ -170,11 +170,15 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
         applications: Default::default(),
         appeals: Default::default(),
         processing_fees: None,
+        acknowledge: Vec::new(),
+        revisions: Vec::new(),
         body: Default::default(),
         locations: Locations::default(),
     };
 
     r.loc = Locations::new(format);
+    // Read after the loop: its dates are checked against `published`, wherever that stands.
+    let mut revisions = None;
     for e in entries {
         let at = r.loc.key_path(&e.key);
         r.loc.set_key(at, e.key_pos);
@@ -197,6 +201,11 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
             "applications" => r.applications(format, e, &mut report),
             "appeals" => r.appeals(format, e, &mut report),
             "processing_fees" => r.fees(format, e, &mut report),
+            "acknowledge" => {
+                report.acknowledge =
+                    super::acknowledge::read(e, super::acknowledge::Place::Report, r.sink)
+            }
+            "revisions" => revisions = Some(e),
             other => {
                 let mut m = format!("未知的键“{other}”");
                 if let Some(s) = suggest(other, TOP_KEYS.iter().copied()) {
@@ -208,6 +217,9 @@ fn read(ctx: &FileContext, text: &str, sink: &mut Sink) -> Option<Report> {
                     .label("未知的键");
             }
         }
+    }
+    if let Some(e) = revisions {
+        report.revisions = super::revisions::read(e, report.published, r.sink);
     }
     for key in REQUIRED {
         if get(key).is_none_or(|e| e.value.is_null()) {
