@@ -6,7 +6,8 @@
 //! `build`: `index` (by agency, by year) → `render` (Tera + typed views) and `data` (JSON, CSV,
 //! feeds) → `output` (atomic write). `format` holds the official editions as data;
 //! `diagnostic` prints what the validators found; `serve` previews the site locally (watch,
-//! HTTP, live reload); `cli` runs the commands.
+//! HTTP, live reload); `import` turns Word, HTML and text reports into report files; `cli` runs
+//! the commands.
 
 pub mod build;
 pub mod cli;
@@ -15,6 +16,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod format;
 pub mod frontmatter;
+pub mod import;
 pub mod index;
 pub mod markdown;
 pub mod output;

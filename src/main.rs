@@ -29,6 +29,31 @@ enum Format {
     Json,
 }
 
+/// What the command line fixes instead of a document (import, and check of a document).
+#[derive(Debug, clap::Args)]
+struct DocumentArgs {
+    /// The agency folder to import into (one file only).
+    #[arg(long)]
+    slug: Option<String>,
+    /// The report year, where the title does not give it.
+    #[arg(long)]
+    year: Option<u16>,
+    /// The agency's name, where the title does not give it.
+    #[arg(long)]
+    agency: Option<String>,
+}
+
+impl DocumentArgs {
+    fn options(self, format: Option<String>) -> nianbao::import::Options {
+        nianbao::import::Options {
+            slug: self.slug,
+            year: self.year,
+            agency: self.agency,
+            format: format.and_then(|f| f.parse().ok()),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validate the site, or only the given report files.
@@ -39,7 +64,27 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Report files or folders to report on (cross-report rules still see the whole site).
+        /// Report files or folders to report on (cross-report rules still see the whole site);
+        /// a .docx, .html or .txt document is checked in place of the report it would make.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        document: DocumentArgs,
+    },
+    /// Turn Word, HTML or text reports into content files.
+    Import {
+        #[command(flatten)]
+        document: DocumentArgs,
+        /// Edition of the official format (default: from the tables' labels).
+        #[arg(long, value_parser = ["2019", "2021"])]
+        format: Option<String>,
+        /// Overwrite existing report files.
+        #[arg(long)]
+        force: bool,
+        /// Print the report files instead of writing them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Documents (.docx, .html, .htm, .txt) or folders of them.
+        #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Validate, then render the site into the output folder.
@@ -97,13 +142,39 @@ fn main() -> ExitCode {
             strict,
             format,
             paths,
+            document,
         } => {
             let format = match format {
                 Format::Human => OutputFormat::Human,
                 Format::Json => OutputFormat::Json,
             };
-            cli::check(root, strict, format, &paths, &mut out, &mut err, color)
+            cli::check_documents(
+                root,
+                strict,
+                format,
+                &document.options(None),
+                &paths,
+                &mut out,
+                &mut err,
+                color,
+            )
         }
+        Command::Import {
+            document,
+            format,
+            force,
+            dry_run,
+            paths,
+        } => cli::import(
+            root,
+            &document.options(format),
+            force,
+            dry_run,
+            &paths,
+            &mut out,
+            &mut err,
+            color,
+        ),
         Command::Build {
             drafts,
             output,
