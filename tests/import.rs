@@ -114,3 +114,55 @@ fn the_sample_imports_as_the_hand_made_file() {
     }
     assert!(imported.written.text.starts_with("---\n# 导入说明："));
 }
+
+#[path = "support/docx.rs"]
+mod docx;
+
+/// A report of the sample site, as its model.
+fn site_report(file: &str) -> Report {
+    let text = read(Path::new(env!("CARGO_MANIFEST_DIR")), file);
+    let slug = file.split('/').nth(1).unwrap();
+    model(file, slug, &text).0.unwrap()
+}
+
+/// Imports `bytes` and asserts the report reads back with the figures of `want`, no error, and
+/// its narrative sections.
+fn assert_same_report(kind: Kind, bytes: &[u8], want: &Report) -> import::Imported {
+    let imported = import_bytes(kind, bytes, &Options::default()).unwrap();
+    assert_eq!(
+        (imported.agency.as_str(), imported.year, imported.format.id),
+        (want.agency.as_str(), want.year, want.format.id)
+    );
+    let (mine, diags) = model(&want.file, &want.slug, &imported.written.text);
+    let mine = mine.unwrap();
+    assert!(
+        !diags.iter().any(|d| d.is_error()),
+        "{diags:#?}\n{}",
+        imported.written.text
+    );
+    assert_eq!(figures(&mine), figures(want), "{}", imported.written.text);
+    for numeral in ["一", "五"] {
+        assert_eq!(
+            section(&mine, numeral),
+            section(want, numeral),
+            "section {numeral}"
+        );
+    }
+    assert_eq!(mine.processing_fees, want.processing_fees);
+    imported
+}
+
+#[test]
+fn a_word_file_of_the_2021_template_imports_with_its_figures() {
+    let r = site_report("content/shilixian-jiaoyuju/2021.md");
+    let bytes = docx::official(&r).bytes();
+    let imported = assert_same_report(Kind::Word, &bytes, &r);
+    // A Word file states no date: none is invented.
+    assert!(imported.written.text.contains("# published: YYYY-MM-DD"));
+}
+
+#[test]
+fn a_word_file_of_the_2019_template_imports_with_its_figures() {
+    let r = site_report("content/shilixian-gonganju/2020.md");
+    assert_same_report(Kind::Word, &docx::official(&r).bytes(), &r);
+}
