@@ -166,3 +166,62 @@ fn a_word_file_of_the_2019_template_imports_with_its_figures() {
     let r = site_report("content/shilixian-gonganju/2020.md");
     assert_same_report(Kind::Word, &docx::official(&r).bytes(), &r);
 }
+
+#[path = "support/html.rs"]
+mod html;
+
+#[test]
+fn a_gb2312_portal_page_with_layout_tables_imports_with_its_figures() {
+    let r = site_report("content/shilixian-jiaoyuju/2021.md");
+    let page = html::gb2312(&html::portal(&r, html::Page::default()));
+    let imported = assert_same_report(Kind::Html, &page, &r);
+    // The date the page states, the site's menu and footer left out.
+    let text = &imported.written.text;
+    assert!(text.contains("published: 2022-01-25"), "{text}");
+    for furniture in ["政府信息公开指南", "主办单位", "打印本页", "浏览次数"] {
+        assert!(!text.contains(furniture), "{furniture} in\n{text}");
+    }
+}
+
+#[test]
+fn a_2019_format_page_imports_with_its_figures() {
+    let r = site_report("content/shilixian-gonganju/2019.md");
+    let page = html::gb2312(&html::portal(&r, html::Page::default()));
+    assert_same_report(Kind::Html, &page, &r);
+}
+
+#[test]
+fn split_tables_with_captions_and_a_note_outside_the_grid() {
+    let r = site_report("content/shilixian-gonganju/2020.md");
+    let page = html::gb2312(&html::portal(
+        &r,
+        html::Page {
+            split: true,
+            ..Default::default()
+        },
+    ));
+    assert_same_report(Kind::Html, &page, &r);
+}
+
+#[test]
+fn blank_totals_and_blank_zeros_are_read_and_noted() {
+    let r = site_report("content/shilixian-jiaoyuju/2021.md");
+    let page = html::gb2312(&html::portal(
+        &r,
+        html::Page {
+            blank: true,
+            no_total_headers: true,
+            ..Default::default()
+        },
+    ));
+    let imported = assert_same_report(Kind::Html, &page, &r);
+    let notes = imported.notes.join("\n");
+    assert!(notes.contains("空白格读作 0"), "{notes}");
+    assert!(notes.contains("总计空白，将自动计算"), "{notes}");
+    // A blank 总计 is computed, never written as 0.
+    assert!(
+        imported.written.text.contains("new: [12, 1, 0, 0, 0, 1]"),
+        "{}",
+        imported.written.text
+    );
+}

@@ -92,6 +92,8 @@ pub struct Document {
     pub around: Vec<(String, Loc)>,
     /// Notes of the reader itself (e.g. the encoding it converted from).
     pub notes: Vec<String>,
+    /// Why the reader gave up (a document over the bounds).
+    pub refused: Option<String>,
 }
 
 impl Document {
@@ -101,6 +103,7 @@ impl Document {
             blocks: Vec::new(),
             around: Vec::new(),
             notes: Vec::new(),
+            refused: None,
         }
     }
 }

@@ -121,6 +121,9 @@ pub struct Imported {
 /// Turns a document into a report file. `source` names the document in the notes. The error
 /// says why there is no report to make (exit 2).
 pub fn convert(doc: &Document, source: &str, opts: &Options) -> Result<Imported, String> {
+    if let Some(why) = &doc.refused {
+        return Err(why.clone());
+    }
     let o = narrative::outline(doc);
     let title = narrative::title(doc, &o);
     let agency = opts
@@ -157,7 +160,8 @@ pub fn convert(doc: &Document, source: &str, opts: &Options) -> Result<Imported,
         })
         .collect();
     texts.extend(doc.around.iter().map(|(t, _)| t.as_str()));
-    let published = narrative::published(&texts);
+    // One text: a label and its date may be two elements (<dt>发布日期</dt><dd>…</dd>).
+    let published = narrative::published(&[texts.join("\n").as_str()]);
 
     let fees = format
         .processing_fees

@@ -336,7 +336,7 @@ impl Walker {
             if it.slot.span == Span::Origin {
                 if what.is_row() || matches!(what, What::AppealHeader(Some(_))) {
                     id = Some(n);
-                } else if !m.exact() && norm(&it.text) != norm(m.label()) {
+                } else if !m.exact() && !norm(&it.text).contains(&norm(m.label())) {
                     let t = self.table.map_or("表格", table_name);
                     self.note(
                         it.slot.loc,
@@ -437,7 +437,8 @@ impl Walker {
     /// Puts the values of a recognised row label in their place.
     fn place(&mut self, m: &Found, text: &str, loc: Loc, vals: Vec<(V, Loc)>) {
         let what = m.entries[0].what;
-        let typo = (!m.exact() && norm(text) != norm(m.label())).then(|| text.trim().to_string());
+        let typo =
+            (!m.exact() && !norm(text).contains(&norm(m.label()))).then(|| text.trim().to_string());
         match what {
             What::ActiveRow(i) => {
                 let Some((block, row)) = self.f.active_rows().nth(i) else {
