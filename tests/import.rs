@@ -225,3 +225,379 @@ fn blank_totals_and_blank_zeros_are_read_and_noted() {
         imported.written.text
     );
 }
+
+#[path = "support/text.rs"]
+mod text;
+
+#[test]
+fn a_text_copy_with_broken_lines_imports_with_its_figures() {
+    let r = site_report("content/shilixian-jiaoyuju/2022.md");
+    let copy = text::copy(&r);
+    assert!(copy.contains("\n\n"), "the copy breaks paragraphs");
+    let imported = assert_same_report(Kind::Text, copy.as_bytes(), &r);
+    assert!(
+        imported.written.text.contains("published: 2023-"),
+        "{}",
+        imported.written.text
+    );
+    // The broken paragraphs are whole again.
+    assert_eq!(section_of(&imported, "五"), section(&r, "五"));
+}
+
+fn section_of(imported: &import::Imported, numeral: &str) -> String {
+    let (r, _) = model("content/x/2022.md", "x", &imported.written.text);
+    section(&r.unwrap(), numeral)
+}
+
+/// A text copy of a report whose row `label` shows only the given cells.
+fn with_row(r: &Report, label: &str, cells: &str) -> String {
+    let copy = text::copy(r);
+    let line = copy
+        .lines()
+        .find(|l| l.split('\t').any(|c| c == label))
+        .unwrap_or_else(|| panic!("no row {label}"))
+        .to_string();
+    let mut parts: Vec<&str> = line.split('\t').collect();
+    let at = parts.iter().position(|c| *c == label).unwrap();
+    parts.truncate(at + 1);
+    let new = format!("{}\t{cells}", parts.join("\t"));
+    copy.replacen(&line, &new, 1)
+}
+
+fn granted_label() -> &'static str {
+    nianbao::format::F2021
+        .app_row("results.granted")
+        .unwrap()
+        .label
+}
+
+#[test]
+fn five_numbers_under_seven_columns_are_null_and_fail_check() {
+    let site = sample_site();
+    let r = site_report("content/shilixian-jiaoyuju/2022.md");
+    let doc = site.path().join("report.txt");
+    std::fs::write(&doc, with_row(&r, granted_label(), "3\t1\t2\t1\t7")).unwrap();
+    let run = run(nianbao()
+        .arg("--root")
+        .arg(site.path())
+        .args(["import", "--force"])
+        .arg(&doc));
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let text = common::read(site.path(), "content/shilixian-jiaoyuju/2022.md");
+    assert!(
+        text.contains("granted: [null, null, null, null, null, null]"),
+        "{text}"
+    );
+    assert!(text.contains("无法确定各数字所属的列"), "{text}");
+    assert!(run.stdout.contains("error[N006]"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("导入完成：已导入 1 份（其中 1 份有错误），0 份无法导入"),
+        "{}",
+        run.stdout
+    );
+    // The file fails check at that row.
+    let file = site.path().join("content/shilixian-jiaoyuju/2022.md");
+    let (code, diags) = check_json(site.path(), &[file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let n006: Vec<_> = diags.iter().filter(|d| d["code"] == "N006").collect();
+    assert_eq!(n006.len(), 6, "{}", brief(&diags));
+    let (line, _) = position(
+        site.path(),
+        "content/shilixian-jiaoyuju/2022.md",
+        "granted:",
+        "",
+    );
+    assert!(n006
+        .iter()
+        .all(|d| d["line"] == line && d["row"] == granted_label()));
+}
+
+#[test]
+fn check_a_text_document_in_place() {
+    let site = sample_site();
+    let r = site_report("content/shilixian-jiaoyuju/2022.md");
+    let doc = site.path().join("report.txt");
+    let copy = with_row(&r, granted_label(), "3\t1\t2\t1\t7");
+    std::fs::write(&doc, &copy).unwrap();
+    let before = common::read(site.path(), "content/shilixian-jiaoyuju/2022.md");
+    let (code, diags) = check_json(site.path(), &[doc.to_str().unwrap()]);
+    assert_eq!(code, 1, "{}", brief(&diags));
+    let line = copy
+        .lines()
+        .position(|l| l.contains(granted_label()))
+        .unwrap() as u64
+        + 1;
+    let n006: Vec<_> = diags.iter().filter(|d| d["code"] == "N006").collect();
+    assert_eq!(n006.len(), 6, "{}", brief(&diags));
+    for d in n006 {
+        assert_eq!(d["file"], doc.to_str().unwrap());
+        assert_eq!(d["line"], line);
+        assert_eq!(d["row"], granted_label());
+        assert!(d["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("第 {line} 行")));
+    }
+    // Nothing written.
+    assert_eq!(
+        common::read(site.path(), "content/shilixian-jiaoyuju/2022.md"),
+        before
+    );
+    // Human output shows the document's line.
+    let run = run(nianbao()
+        .arg("--root")
+        .arg(site.path())
+        .arg("check")
+        .arg(&doc));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains(&format!("report.txt:{line}:1")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("检查了 1 份报告"), "{}", run.stdout);
+}
+
+#[test]
+fn a_document_stands_in_for_its_report_for_the_cross_year_rules() {
+    let site = sample_site();
+    let mut r = site_report("content/shilixian-jiaoyuju/2022.md");
+    let row = r.applications.get_mut("carried_over").unwrap();
+    row.cells[0] += 5;
+    row.total = None;
+    // 新收 one less, so that the table still balances: only W001 differs.
+    r.applications.get_mut("new").unwrap().cells[0] =
+        r.applications["new"].cells[0].saturating_sub(5);
+    r.applications.get_mut("new").unwrap().total = None;
+    let doc = site.path().join("x.txt");
+    std::fs::write(&doc, text::copy(&r)).unwrap();
+    let (_, diags) = check_json(site.path(), &[doc.to_str().unwrap()]);
+    assert!(
+        diags.iter().any(|d| d["code"] == "W001"),
+        "{}",
+        brief(&diags)
+    );
+    // Under another slug it is a new agency: no previous year to compare with.
+    let (_, diags) = check_json(
+        site.path(),
+        &["--slug", "xin-jiguan", doc.to_str().unwrap()],
+    );
+    assert!(
+        !diags.iter().any(|d| d["code"] == "W001"),
+        "{}",
+        brief(&diags)
+    );
+}
+
+#[test]
+fn check_a_word_document_names_the_table_cell() {
+    let site = sample_site();
+    let mut r = site_report("content/shilixian-jiaoyuju/2021.md");
+    // A 总计 that does not add up (R003), in table 三's first data row.
+    r.applications.get_mut("new").unwrap().total = Some(99);
+    let doc = site.path().join("report.docx");
+    std::fs::write(&doc, docx::official(&r).bytes()).unwrap();
+    let (code, diags) = check_json(site.path(), &[doc.to_str().unwrap()]);
+    assert_eq!(code, 1, "{}", brief(&diags));
+    let d = diags.iter().find(|d| d["code"] == "R003").expect("R003");
+    assert_eq!(d["file"], doc.to_str().unwrap());
+    assert!(d["line"].is_null() && d["column"].is_null(), "{d}");
+    assert_eq!(d["row"], "一、本年新收政府信息公开申请数量");
+    // Row 4 of the Word table (three header rows), the 总计 in grid column 10.
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("表三 第 4 行 第 10 列"),
+        "{d}"
+    );
+}
+
+#[test]
+fn import_writes_the_report_and_a_new_agency() {
+    let site = sample_site();
+    let r = site_report("content/shilixian-jiaoyuju/2021.md");
+    let doc = site.path().join("水利局.docx");
+    std::fs::write(&doc, docx::official(&r).bytes()).unwrap();
+    let import = |args: &[&str]| {
+        run(nianbao()
+            .arg("--root")
+            .arg(site.path())
+            .arg("import")
+            .args(args)
+            .arg(&doc))
+    };
+    let dry = import(&["--agency", "示例县水利局", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout.contains("agency: \"示例县水利局\""),
+        "{}",
+        dry.stdout
+    );
+    assert!(!site.path().join("content/shilixian-shuiliju").exists());
+
+    let first = import(&["--agency", "示例县水利局"]);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert!(
+        first
+            .stdout
+            .contains("示例县水利局 → shilixian-shuiliju（新机关）"),
+        "{}",
+        first.stdout
+    );
+    let index = common::read(site.path(), "content/shilixian-shuiliju/_index.md");
+    assert!(index.contains("name: \"示例县水利局\""), "{index}");
+    let text = common::read(site.path(), "content/shilixian-shuiliju/2021.md");
+    assert!(
+        text.starts_with("---\n# 导入说明：由 水利局.docx 导入"),
+        "{text}"
+    );
+
+    // Never overwritten without --force; the known name finds its folder again.
+    let again = import(&["--agency", "示例县水利局"]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("已存在，不会覆盖"),
+        "{}",
+        again.stderr
+    );
+    let forced = import(&["--agency", "示例县水利局", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(
+        forced
+            .stdout
+            .contains("示例县水利局 → shilixian-shuiliju\n"),
+        "{}",
+        forced.stdout
+    );
+    let dir = site.path().join("content/shilixian-shuiliju");
+    let (code, diags) = check_json(site.path(), &[dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{}", brief(&diags));
+}
+
+#[test]
+fn a_folder_of_documents_and_one_unreadable_file() {
+    let site = sample_site();
+    let dir = site.path().join("收到的报告");
+    std::fs::create_dir(&dir).unwrap();
+    let a = site_report("content/shilixian-fagaiju/2021.md");
+    let b = site_report("content/shilixian-fagaiju/2022.md");
+    std::fs::write(dir.join("a.docx"), docx::official(&a).bytes()).unwrap();
+    std::fs::write(
+        dir.join("b.html"),
+        html::gb2312(&html::portal(&b, Default::default())),
+    )
+    .unwrap();
+    std::fs::write(dir.join("c.docx"), b"not a zip at all").unwrap();
+    std::fs::write(dir.join("notes.md"), "ignored").unwrap();
+    let run = run(nianbao()
+        .arg("--root")
+        .arg(site.path())
+        .args(["import", "--force"])
+        .arg(&dir));
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("c.docx") && run.stderr.contains("zip"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("导入完成：已导入 2 份（其中 0 份有错误），1 份无法导入"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("示例县发展和改革局 → shilixian-fagaiju"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_file_that_is_no_report_is_refused_with_a_reason() {
+    let site = sample_site();
+    let doc = site.path().join("notice.txt");
+    std::fs::write(
+        &doc,
+        "关于做好春节期间值班工作的通知\n\n各单位：\n\n请按时值班。\n",
+    )
+    .unwrap();
+    let run = run(nianbao()
+        .arg("--root")
+        .arg(site.path())
+        .arg("import")
+        .arg(&doc));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("notice.txt"), "{}", run.stderr);
+    assert!(run.stderr.contains("找不到机关名称"), "{}", run.stderr);
+    let run = nianbao_run(
+        site.path(),
+        &[
+            "import",
+            "--agency",
+            "某局",
+            "--year",
+            "2021",
+            doc.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("没有可识别的报告表格"),
+        "{}",
+        run.stderr
+    );
+    let run = nianbao_run(site.path(), &["check", doc.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+fn nianbao_run(root: &Path, args: &[&str]) -> Run {
+    run(nianbao().arg("--root").arg(root).args(args))
+}
+
+#[test]
+fn not_a_zip_and_zip_bombs_are_refused() {
+    let e = import::read_docx(b"PK\x03\x04 but nothing else").unwrap_err();
+    assert!(e.contains("zip"), "{e}");
+    let e = import::read_docx(b"{\\rtf1 an RTF file saved as .docx}").unwrap_err();
+    assert!(e.contains("zip"), "{e}");
+    // 64 MiB of spaces deflate to a few tens of kilobytes.
+    let big = vec![b' '; 64 << 20];
+    let bomb = docx::zip_of(&[("word/document.xml", &big)]);
+    assert!(bomb.len() < 1 << 20);
+    drop(big);
+    let e = import::read_docx(&bomb).unwrap_err();
+    assert!(e.contains("压缩炸弹"), "{e}");
+    // Thousands of entries.
+    let names: Vec<String> = (0..6000).map(|i| format!("x/{i}")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    let e = import::read_docx(&docx::zip_of(&entries)).unwrap_err();
+    assert!(e.contains("6000"), "{e}");
+    // A zip without a document.
+    let e = import::read_docx(&docx::zip_of(&[("a.txt", b"x")])).unwrap_err();
+    assert!(e.contains("正文"), "{e}");
+}
+
+#[test]
+fn tracked_changes_are_read_as_shown() {
+    let r = site_report("content/shilixian-jiaoyuju/2021.md");
+    let mut body = docx::official(&r);
+    // Section 六 gets a paragraph with an insertion, a deletion and an image.
+    body.raw(concat!(
+        "<w:p><w:r><w:t xml:space=\"preserve\">本年度</w:t></w:r>",
+        "<w:ins w:id=\"1\" w:author=\"a\"><w:r><w:t>新增</w:t></w:r></w:ins>",
+        "<w:del w:id=\"2\" w:author=\"a\"><w:r><w:delText>删去</w:delText></w:r></w:del>",
+        "<w:r><w:drawing><wp:inline xmlns:wp=\"x\"><w:t>图片</w:t></wp:inline></w:drawing></w:r>",
+        "<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>",
+        "<w:r><w:t>&lt;说明&gt;</w:t></w:r></w:p>"
+    ));
+    let imported = import_bytes(Kind::Word, &body.bytes(), &Options::default()).unwrap();
+    let text = &imported.written.text;
+    assert!(text.contains("本年度新增\\<说明>"), "{text}");
+    for gone in ["删去", "图片", "隐藏"] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+}

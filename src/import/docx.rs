@@ -149,10 +149,11 @@ fn target(rels: &[u8], kind: &str) -> Option<String> {
     let mut r = quick_xml::Reader::from_reader(rels);
     loop {
         match r.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"Relationship" => {
-                if attr(&e, b"Type").is_some_and(|t| t.ends_with(kind)) {
-                    return attr(&e, b"Target");
-                }
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref() == b"Relationship"
+                    && attr(&e, b"Type").is_some_and(|t| t.ends_with(kind)) =>
+            {
+                return attr(&e, b"Target");
             }
             Ok(Event::Eof) | Err(_) => return None,
             _ => {}
@@ -545,26 +546,22 @@ fn parse_body(
                     ),
                 }
             }
-            Event::Text(t) => {
-                if in_text && hidden_from.is_none() {
-                    if let Ok(s) = t.decode() {
-                        push_text(&mut para, &s, run_hidden);
-                    }
+            Event::Text(t) if in_text && hidden_from.is_none() => {
+                if let Ok(s) = t.decode() {
+                    push_text(&mut para, &s, run_hidden);
                 }
             }
-            Event::GeneralRef(g) => {
-                if in_text && hidden_from.is_none() {
-                    let c = match g.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        _ => g
-                            .decode()
-                            .ok()
-                            .and_then(|n| quick_xml::escape::resolve_predefined_entity(&n))
-                            .map(str::to_string),
-                    };
-                    if let Some(c) = c {
-                        push_text(&mut para, &c, run_hidden);
-                    }
+            Event::GeneralRef(g) if in_text && hidden_from.is_none() => {
+                let c = match g.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    _ => g
+                        .decode()
+                        .ok()
+                        .and_then(|n| quick_xml::escape::resolve_predefined_entity(&n))
+                        .map(str::to_string),
+                };
+                if let Some(c) = c {
+                    push_text(&mut para, &c, run_hidden);
                 }
             }
             Event::End(e) => {

@@ -8,6 +8,7 @@
 //! line, the rest) are joined again.
 
 use super::doc::{Block, Cell, Document, Kind, Loc, Para, Style, Table};
+use super::docx::{MAX_BLOCKS, MAX_CELLS};
 use super::labels::section_heading;
 use super::values;
 use crate::format::F2021;
@@ -122,6 +123,10 @@ fn starts_item(s: &str) -> bool {
 pub fn read(bytes: &[u8]) -> Document {
     let mut doc = Document::new(Kind::Text);
     let text = decode(bytes, &mut doc.notes);
+    if memchr::memchr_iter(b'\n', text.as_bytes()).count() > MAX_BLOCKS * 4 {
+        doc.refused = Some("文本的行过多，不像一份年度报告".into());
+        return doc;
+    }
     let lines: Vec<&str> = text.split('\n').collect();
     let mut b = Builder::default();
     // The section a line is in, so that blank-line-separated cells are read as cells only in
@@ -130,6 +135,15 @@ pub fn read(bytes: &[u8]) -> Document {
     for (i, raw) in lines.iter().enumerate() {
         let no = i as u32 + 1;
         let line = classify(raw);
+        let cells = match &line {
+            Line::Row(c) => c.len(),
+            Line::Blank | Line::Bar => 0,
+            _ => 1,
+        };
+        if !b.more(cells) {
+            doc.refused = Some("文本的行或表格单元格过多，不像一份年度报告".into());
+            return doc;
+        }
         match line {
             Line::Blank => b.blank(),
             Line::Bar => b.bar(),
@@ -186,6 +200,8 @@ struct Builder {
     /// A blank line since the last content.
     blank: bool,
     tables: u32,
+    /// Cells and lines read: bounded, so that a huge file costs bounded memory.
+    count: usize,
 }
 
 impl Builder {
@@ -343,6 +359,12 @@ impl Builder {
         self.close_table();
         self.close_para();
         doc.blocks = self.blocks;
+    }
+
+    /// Counts a cell or line; false once over the bounds.
+    fn more(&mut self, n: usize) -> bool {
+        self.count += n;
+        self.count <= MAX_CELLS
     }
 }
 
