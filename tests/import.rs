@@ -601,3 +601,47 @@ fn tracked_changes_are_read_as_shown() {
         assert!(!text.contains(gone), "{gone} in {text}");
     }
 }
+
+/// Every report of the sample site, rendered by `build` and saved as its page, imports again
+/// with the same figures (whatever markup the build writes at the time).
+#[test]
+fn round_trip_through_the_sites_own_pages() {
+    let site = sample_site();
+    let out = site.path().join("public");
+    let built = run(nianbao()
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "--output"])
+        .arg(&out));
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let loaded = nianbao::site::load(site.path(), LoadOptions::default()).unwrap();
+    let mut n = 0;
+    for r in loaded.reports.iter().filter(|r| !r.draft) {
+        let page = out
+            .join(&r.slug)
+            .join(r.year.to_string())
+            .join("index.html");
+        let bytes = std::fs::read(&page).unwrap();
+        let imported = import_bytes(Kind::Html, &bytes, &Options::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", r.file));
+        assert_eq!(
+            (imported.agency.as_str(), imported.year),
+            (r.agency.as_str(), r.year),
+            "{}",
+            r.file
+        );
+        let (mine, diags) = model(&r.file, &r.slug, &imported.written.text);
+        let mine = mine.unwrap_or_else(|| panic!("{}: {diags:#?}", r.file));
+        assert_eq!(
+            figures(&mine),
+            figures(r),
+            "{}\n{}",
+            r.file,
+            imported.written.text
+        );
+        assert_eq!(mine.published, r.published, "{}", r.file);
+        assert_eq!(mine.format.id, r.format.id, "{}", r.file);
+        n += 1;
+    }
+    assert!(n >= 40, "{n} pages");
+}

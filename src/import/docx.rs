@@ -22,8 +22,8 @@ const MAX_ENTRIES: u64 = 5000;
 const MAX_PART: u64 = 48 << 20;
 const MAX_TOTAL: u64 = 96 << 20;
 /// Cells and paragraphs of one document.
-pub const MAX_CELLS: usize = 200_000;
-pub const MAX_BLOCKS: usize = 100_000;
+pub const MAX_CELLS: usize = 50_000;
+pub const MAX_BLOCKS: usize = 50_000;
 
 pub fn read_file(path: &std::path::Path) -> Result<Document, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("无法读取：{e}"))?;

@@ -567,10 +567,59 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Elements that hold no content or close by themselves when the next one opens.
+const NOT_NESTING: [&str; 24] = [
+    "br", "img", "hr", "meta", "link", "input", "p", "li", "td", "th", "tr", "dt", "dd", "option",
+    "col", "area", "base", "wbr", "source", "embed", "param", "track", "!--", "!doctype",
+];
+
+/// Whether tags nest deeper than `limit` (an estimate from the tags alone). The HTML parser
+/// spends time in proportion to the depth on every tag, so a page nested thousands deep would
+/// cost minutes; no real page comes near.
+fn nests_deeper_than(text: &str, limit: usize) -> bool {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    for i in memchr::memchr_iter(b'<', b) {
+        let rest = &b[i + 1..];
+        let (close, rest) = match rest.first() {
+            Some(b'/') => (true, &rest[1..]),
+            _ => (false, rest),
+        };
+        let end = rest
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'!' || *c == b'-'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end.min(16)];
+        if name.is_empty() || !name[0].is_ascii_alphabetic() && name[0] != b'!' {
+            continue;
+        }
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        if NOT_NESTING
+            .iter()
+            .any(|n| name.starts_with(n) && name.len() == n.len())
+        {
+            continue;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Reads a page.
 pub fn read(bytes: &[u8]) -> Document {
     let mut doc = Document::new(Kind::Html);
     let text = decode(bytes);
+    if nests_deeper_than(&text, 2000) {
+        doc.refused = Some("页面的元素嵌套过深，不像一份年度报告".into());
+        return doc;
+    }
     let nodes =
         html5ever::parse_document(Sink::new(), Default::default()).one(StrTendril::from(text));
     let page = Page { nodes };
@@ -683,6 +732,14 @@ fn is_within(page: &Page, n: usize, root: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_estimated_from_the_tags() {
+        assert!(!nests_deeper_than("<div><p>a<p>b<br><img src=x></div>", 1));
+        assert!(nests_deeper_than(&"<div>".repeat(3), 2));
+        assert!(!nests_deeper_than(&"<div></div>".repeat(10_000), 2));
+        assert!(nests_deeper_than(&"<x-y>".repeat(3), 2));
+    }
 
     #[test]
     fn charsets_from_the_page() {

@@ -81,6 +81,8 @@ pub struct Entry {
     pub label: &'static str,
     pub what: What,
     chars: Vec<char>,
+    /// The characters sorted: shared characters bound the similarity cheaply.
+    sorted: Vec<char>,
 }
 
 /// Every label of one edition.
@@ -129,8 +131,15 @@ impl Vocab {
         let mut entries = Vec::new();
         let mut add = |label: &'static str, what: What| {
             let chars: Vec<char> = norm(label).chars().collect();
+            let mut sorted = chars.clone();
+            sorted.sort_unstable();
             if !chars.is_empty() {
-                entries.push(Entry { label, what, chars });
+                entries.push(Entry {
+                    label,
+                    what,
+                    chars,
+                    sorted,
+                });
             }
         };
         for (i, s) in f.sections.iter().enumerate() {
@@ -184,10 +193,15 @@ impl Vocab {
         }
         let mut best: Vec<(&Entry, f32)> = Vec::new();
         let mut buf = Vec::new();
+        let mut sorted = t.to_vec();
+        sorted.sort_unstable();
         for e in &self.entries {
             let (a, b) = (t.len() as f32, e.chars.len() as f32);
-            // The edit distance is at least the difference in length.
-            if 1.0 - (a - b).abs() / a.max(b) < THRESHOLD - MARGIN {
+            // The edit distance is at least the difference in length, and at least the
+            // characters one text has and the other lacks.
+            if 1.0 - (a - b).abs() / a.max(b) < THRESHOLD - MARGIN
+                || (common(&sorted, &e.sorted) as f32) / a.max(b) < THRESHOLD - MARGIN
+            {
                 continue;
             }
             let s = similarity(t, &e.chars, &mut buf);
@@ -217,6 +231,23 @@ impl Vocab {
             score: top,
         })
     }
+}
+
+/// How many characters two sorted lists share (as multisets).
+fn common(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// 1 − edit distance ÷ the longer length.
