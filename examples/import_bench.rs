@@ -107,7 +107,7 @@ fn main() {
         &Options::default(),
         false,
         false,
-        &[dir.clone()],
+        std::slice::from_ref(&dir),
         &mut out,
         &mut std::io::sink(),
         false,
