@@ -645,3 +645,49 @@ fn round_trip_through_the_sites_own_pages() {
     }
     assert!(n >= 40, "{n} pages");
 }
+
+#[test]
+fn an_amount_in_yuan_is_converted_and_noted() {
+    let r = site_report("content/shilixian-gonganju/2020.md");
+    let label = nianbao::format::F2019
+        .active_row("procurement")
+        .unwrap()
+        .1
+        .label;
+    let copy = with_row(&r, label, "2\t251000元");
+    let imported = import_bytes(Kind::Text, copy.as_bytes(), &Options::default()).unwrap();
+    assert!(
+        imported.written.text.contains("procurement: [2, 25.1]"),
+        "{}",
+        imported.written.text
+    );
+    assert!(
+        imported
+            .notes
+            .join("\n")
+            .contains("“251000元”换算为 25.1 万元"),
+        "{:?}",
+        imported.notes
+    );
+}
+
+#[test]
+fn a_2021_year_on_the_2019_form_keeps_its_form() {
+    let mut r = site_report("content/shilixian-gonganju/2020.md");
+    r.year = 2021;
+    r.title = r.title.replace("2020", "2021");
+    let imported =
+        import_bytes(Kind::Text, text::copy(&r).as_bytes(), &Options::default()).unwrap();
+    assert_eq!((imported.year, imported.format.id), (2021, 2019));
+    assert!(imported.written.text.contains("format: 2019"));
+    let forced = import_bytes(
+        Kind::Text,
+        text::copy(&r).as_bytes(),
+        &Options {
+            format: Some(2021),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(forced.format.id, 2021);
+}
