@@ -459,7 +459,10 @@ impl Walker {
             What::AppRow(i) => {
                 let def = &self.f.applications.rows[i];
                 if def.kind == AppRowKind::Group {
-                    if vals.iter().any(|(v, _)| !v.is_nothing()) {
+                    if vals
+                        .iter()
+                        .any(|(v, _)| matches!(v, V::Num(n) if !n.is_zero()))
+                    {
                         self.note(
                             loc,
                             format!(

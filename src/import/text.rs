@@ -331,7 +331,14 @@ impl Builder {
         if let Some(open) = &mut self.open {
             // A paragraph cut by the copy: the first part ends mid-sentence (and is long enough
             // not to be a heading); the rest starts no item of its own.
+            let titled = |t: &str| {
+                super::narrative::parse_title(t).is_some()
+                    || super::narrative::published(&[t]).is_some()
+                    || t.contains("来源")
+            };
             let cut = !heading
+                && !titled(&open.text)
+                && !titled(text)
                 && !ends_sentence(&open.text)
                 && (open.text.trim_end().ends_with(['，', ',', '、'])
                     || open.text.chars().count() >= 25)
@@ -408,6 +415,12 @@ mod tests {
                 "（四）其他。"
             ]
         );
+    }
+
+    #[test]
+    fn titles_and_date_lines_are_not_joined() {
+        let doc = read("某县某某街道办事处2021年政府信息公开工作年度报告\n发布时间:2022年01月30日 15:52\n本报告根据《条例》编制。\n".as_bytes());
+        assert_eq!(doc.blocks.len(), 3);
     }
 
     #[test]
