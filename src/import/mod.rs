@@ -230,7 +230,7 @@ pub fn convert(doc: &Document, source: &str, opts: &Options) -> Result<Imported,
 /// A place in the document in words: 表三 第 5 行 第 2 列, 第 12 段, 第 31 行.
 pub fn describe(loc: Loc, figures: &Figures) -> String {
     match loc {
-        Loc::None => "原文中没有".into(),
+        Loc::None => "原文中找不到".into(),
         Loc::Line(n) => format!("第 {n} 行"),
         Loc::Para(n) => format!("第 {n} 段"),
         Loc::Cell { table, row, col } => {
