@@ -115,6 +115,34 @@ pub fn check(
     err: &mut dyn Write,
     color: bool,
 ) -> u8 {
+    check_documents(
+        root,
+        strict,
+        format,
+        &crate::import::Options::default(),
+        paths,
+        out,
+        err,
+        color,
+    )
+}
+
+/// `nianbao check`, where a `.docx`, `.html` or `.txt` path is checked in place (import.md);
+/// `opts` are the document's `--slug`, `--year` and `--agency`.
+#[allow(clippy::too_many_arguments)]
+pub fn check_documents(
+    root: Option<&Path>,
+    strict: bool,
+    format: OutputFormat,
+    opts: &crate::import::Options,
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> u8 {
+    if paths.iter().any(|p| crate::import::kind_of(p).is_some()) {
+        return crate::import::command::check(root, strict, format, opts, paths, out, err, color);
+    }
     let root = match source::find_root(root) {
         Ok(r) => r,
         Err(e) => return fail(err, e),
@@ -440,6 +468,21 @@ pub fn build(
     // The process ends next: freeing every report one by one would only cost time.
     std::mem::forget(site);
     exit::OK
+}
+
+/// `nianbao import`.
+#[allow(clippy::too_many_arguments)]
+pub fn import(
+    root: Option<&Path>,
+    opts: &crate::import::Options,
+    force: bool,
+    dry_run: bool,
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> u8 {
+    crate::import::command::import(root, opts, force, dry_run, paths, out, err, color)
 }
 
 /// `nianbao serve`: runs until Ctrl-C or SIGTERM; content errors never end it.

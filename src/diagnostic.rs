@@ -135,7 +135,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the folder of `site.toml`, with `/` separators.
     pub file: String,
+    /// 0 (null in JSON) where the file has no lines: a Word document.
+    #[serde(serialize_with = "zero_is_null")]
     pub line: u32,
+    #[serde(serialize_with = "zero_is_null")]
     pub column: u32,
     pub message: String,
     /// Official label of the row concerned.
@@ -193,6 +196,14 @@ impl Diagnostic {
 
     fn sort_key(&self) -> (&str, u32, u32, Code) {
         (&self.file, self.line, self.column, self.code)
+    }
+}
+
+/// A line or column of 0 is none (a Word document has no lines).
+fn zero_is_null<S: serde::Serializer>(n: &u32, s: S) -> Result<S::Ok, S::Error> {
+    match n {
+        0 => s.serialize_none(),
+        n => s.serialize_u32(*n),
     }
 }
 
@@ -350,7 +361,10 @@ impl HumanRenderer {
                 format!("{}", renderer.render(message.snippet(snippet)))
             }
             None => {
-                origin = format!("{}:{}:{}", d.file, d.line, d.column);
+                origin = match d.line {
+                    0 => d.file.clone(),
+                    _ => format!("{}:{}:{}", d.file, d.line, d.column),
+                };
                 let text = format!("{}", renderer.render(message));
                 format!("{text}\n  --> {origin}")
             }

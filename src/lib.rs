@@ -9,7 +9,7 @@
 //! `build` runs them for `nianbao build`; `serve` keeps them between saves and writes only what
 //! changed. `format` holds the official editions as data; `diagnostic` prints what the
 //! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
-//! rewrites it (`check --fix`); `cli` runs the commands, `usage` puts their help and usage errors
+//! rewrites it (`check --fix`); `import` turns Word, HTML and text reports into report files; `cli` runs the commands, `usage` puts their help and usage errors
 //! in Chinese. `regions` is the tree of `[regions]`; `audit` is the page of `check --format html`.
 
 pub mod audit;
@@ -23,6 +23,7 @@ pub mod fix;
 pub mod format;
 pub mod frontmatter;
 pub mod fullwidth;
+pub mod import;
 pub mod index;
 pub mod markdown;
 pub mod output;

@@ -31,16 +31,43 @@ struct Args {
 enum Format {
     Human,
     Json,
-    /// One self-contained page for the supervising office.
+    /// 供政务公开办使用的一个独立网页
     Html,
+}
+
+/// What the command line fixes instead of a document (import, and check of a document).
+#[derive(Debug, clap::Args)]
+struct DocumentArgs {
+    /// 导入到的机关目录名（只导入一个文件时）
+    #[arg(long, value_name = "目录名")]
+    slug: Option<String>,
+    /// 报告年度（标题中没有年度时）
+    #[arg(long, value_name = "年度")]
+    year: Option<u16>,
+    /// 机关名称（标题中没有机关名称时）
+    #[arg(long, value_name = "机关名称")]
+    agency: Option<String>,
+}
+
+impl DocumentArgs {
+    fn options(self, format: Option<String>) -> nianbao::import::Options {
+        nianbao::import::Options {
+            slug: self.slug,
+            year: self.year,
+            agency: self.agency,
+            format: format.and_then(|f| f.parse().ok()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 检查全部报告，或只报告所给的文件
-    #[command(override_usage = "nianbao check [--strict] [--fix] [--format human|json] [路径…]")]
+    #[command(
+        override_usage = "nianbao check [--strict] [--fix] [--format human|json|html] [路径…]"
+    )]
     Check {
-        /// 要报告的报告文件或目录（跨报告的规则仍看整个站点）
+        /// 要报告的报告文件或目录（跨报告的规则仍看整个站点）；.docx、.html、.txt 文档按它将生成的报告检查，不写文件
         #[arg(value_name = "路径")]
         paths: Vec<PathBuf>,
         /// 把警告也当作错误
@@ -49,12 +76,36 @@ enum Command {
         /// 先改正能确定的输入错误（中文标点、全角数字、制表符、GBK 编码），再检查
         #[arg(long)]
         fix: bool,
-        /// 输出格式：human（默认，供人阅读）或 json
+        /// 输出格式：human（默认，供人阅读）、json 或 html（供政务公开办查看的网页）
         #[arg(long, value_enum, default_value = "human", value_name = "格式")]
         format: Format,
+        #[command(flatten)]
+        document: DocumentArgs,
+    },
+    /// 把 Word、网页或文本格式的报告导入为报告文件
+    #[command(
+        override_usage = "nianbao import [--slug 目录名] [--year 年度] [--agency 机关名称] [--format 2019|2021] [--force] [--dry-run] 文件或目录…"
+    )]
+    Import {
+        #[command(flatten)]
+        document: DocumentArgs,
+        /// 格式版本（默认按表格的行标题判断）
+        #[arg(long, value_parser = ["2019", "2021"], value_name = "版本")]
+        format: Option<String>,
+        /// 覆盖已有的报告文件
+        #[arg(long)]
+        force: bool,
+        /// 只显示将要写入的内容，不写文件
+        #[arg(long)]
+        dry_run: bool,
+        /// 报告文档（.docx、.html、.htm、.txt）或存放它们的目录
+        #[arg(required = true, value_name = "文件或目录")]
+        paths: Vec<PathBuf>,
     },
     /// 检查后生成网站到输出目录
-    #[command(override_usage = "nianbao build [--drafts] [--output 目录] [--base-url 网址]")]
+    #[command(
+        override_usage = "nianbao build [--drafts] [--keep-going] [--force] [--output 目录] [--base-url 网址]"
+    )]
     Build {
         /// 草稿也生成页面
         #[arg(long)]
@@ -68,7 +119,7 @@ enum Command {
         /// 网站地址，覆盖 site.toml 的 base_url，如 https://www.example.gov.cn/zfxxgk/ndbg/
         #[arg(long, value_name = "网址")]
         base_url: Option<String>,
-        /// Replace an output folder that no nianbao build made (its files are deleted).
+        /// 允许使用不是 nianbao 生成的输出目录（其中的文件将被删除）
         #[arg(long)]
         force: bool,
     },
@@ -151,6 +202,7 @@ fn main() -> ExitCode {
             fix,
             format,
             paths,
+            document,
         } => {
             let format = match format {
                 Format::Human => OutputFormat::Human,
@@ -159,9 +211,34 @@ fn main() -> ExitCode {
             };
             match fix.then(|| cli::fix(root, &paths, &mut err)) {
                 Some(code) if code != cli::exit::OK => code,
-                _ => cli::check(root, strict, format, &paths, &mut out, &mut err, color),
+                _ => cli::check_documents(
+                    root,
+                    strict,
+                    format,
+                    &document.options(None),
+                    &paths,
+                    &mut out,
+                    &mut err,
+                    color,
+                ),
             }
         }
+        Command::Import {
+            document,
+            format,
+            force,
+            dry_run,
+            paths,
+        } => cli::import(
+            root,
+            &document.options(format),
+            force,
+            dry_run,
+            &paths,
+            &mut out,
+            &mut err,
+            color,
+        ),
         Command::Build {
             drafts,
             keep_going,

@@ -114,31 +114,33 @@ pub fn check_report_file(
     file: &str,
     opts: LoadOptions,
 ) -> Result<CheckedReport, LoadError> {
-    let text = match source::read(root, file).map_err(io_error(file))? {
-        Ok(t) => t,
-        Err(d) => {
-            return Ok(CheckedReport {
-                slug: slug.to_string(),
-                facts: None,
-                report: None,
-                diags: vec![*d],
-            })
-        }
-    };
+    Ok(match source::read(root, file).map_err(io_error(file))? {
+        Ok(text) => check_report_text(slug, file, &text, opts),
+        Err(d) => CheckedReport {
+            slug: slug.to_string(),
+            facts: None,
+            report: None,
+            diags: vec![*d],
+        },
+    })
+}
+
+/// Checks the text of a report file (decoded).
+pub fn check_report_text(slug: &str, file: &str, text: &str, opts: LoadOptions) -> CheckedReport {
     let ctx = FileContext {
         file,
         slug,
         this_year: opts.this_year,
     };
-    let (report, mut diags) = validate::check_report(&ctx, &text);
-    diagnostic::attach_sources(&mut diags, &text);
-    let facts = report.as_ref().map(|r| Arc::new(Facts::of(r, &text)));
-    Ok(CheckedReport {
+    let (report, mut diags) = validate::check_report(&ctx, text);
+    diagnostic::attach_sources(&mut diags, text);
+    let facts = report.as_ref().map(|r| Arc::new(Facts::of(r, text)));
+    CheckedReport {
         slug: slug.to_string(),
         facts,
         report: report.map(Arc::new),
         diags,
-    })
+    }
 }
 
 /// One agency file, checked; or why it could not be decoded (N009).
@@ -370,6 +372,35 @@ impl Inputs {
         let result = self.check_agencies(&recheck, None);
         self.keep_reports = keep;
         result
+    }
+
+    /// Puts the text of a report in place of a file of the site, or adds it as a new file (of a
+    /// new agency too): `check` of a document that stands in for the report it would make, so
+    /// that the cross-report rules see it in its place.
+    pub fn stand_in(&mut self, slug: &str, file: &str, text: &str) {
+        let checked = check_report_text(slug, file, text, self.opts);
+        self.reports.insert(file.to_string(), checked);
+        let dir = self
+            .dirs
+            .entry(slug.to_string())
+            .or_insert_with(|| AgencyDir {
+                slug: slug.to_string(),
+                ..Default::default()
+            });
+        if !dir.reports.iter().any(|f| f == file) {
+            dir.reports.push(file.to_string());
+            dir.reports.sort();
+        }
+        let agency = Arc::new(self.agency(slug));
+        self.agencies.insert(slug.to_string(), agency);
+    }
+
+    /// Every report kept whole (loaded with `keep_reports`), by file.
+    pub fn whole_reports(&self) -> Vec<Arc<Report>> {
+        self.reports
+            .values()
+            .filter_map(|c| c.report.clone())
+            .collect()
     }
 
     /// The checked report of a file, if the site has it.

@@ -545,7 +545,7 @@ fn usage_errors_are_chinese_and_name_the_argument() {
         (&["chek"], "错误：没有“chek”这个命令，是否应为"),
         (
             &["nothing"],
-            "错误：没有“nothing”这个命令；可用的命令：check、build",
+            "错误：没有“nothing”这个命令；可用的命令：check、import、build",
         ),
         (
             &["serve", "--port", "99999"],

@@ -1,4 +1,5 @@
-//! The `new` scaffold: a report file with every row at zero, derived from the edition.
+//! The one writer of report files, derived from the edition: the `new` scaffold (every row at
+//! zero, guidance in each section) and, from the same code, a report `import` filled in.
 
 use std::fmt::Write;
 
@@ -9,19 +10,92 @@ fn pad(line: &str, width: usize) -> String {
     format!("{line}{}", " ".repeat(width.saturating_sub(w).max(1)))
 }
 
-fn zeros(n: usize) -> String {
-    format!("[{}]", vec!["0"; n].join(", "))
-}
-
 fn yaml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// The values of a row by key path; `None` for a row not found.
+pub type RowValues<'a> = &'a dyn Fn(&str) -> Option<Vec<String>>;
+
+/// What a report file holds beyond its layout: everything `new` leaves at zero or as guidance.
+/// The default is the scaffold of `new`; `import` fills it from a document.
+#[derive(Default)]
+pub struct Fill<'a> {
+    /// Lines of the `# 导入说明` comment at the top of the front matter.
+    pub notes: &'a [String],
+    /// `None`: the scaffold's commented line; `Some(None)`: no date is known.
+    pub published: Option<Option<&'a str>>,
+    /// The values of a row by key path (`active.rules`, `applications.results.granted`,
+    /// `appeals.litigation`); `None` writes `~` (not found). Unset: every row at zero.
+    pub rows: Option<RowValues<'a>>,
+    /// `None`: the scaffold's zeros; `Some(None)`: left out (not stated).
+    pub processing_fees: Option<Option<(&'a str, &'a str)>>,
+    /// The Markdown body; unset: the six headings with guidance.
+    pub body: Option<&'a str>,
+}
+
+/// A row as written: its key path, 1-based line, and each value's 1-based column and width
+/// (in characters), so that a diagnostic on the file can be traced back to where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenRow {
+    pub path: String,
+    pub line: u32,
+    pub cells: Vec<(u32, u32)>,
+}
+
+/// A report file's text and where its rows are.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub text: String,
+    pub rows: Vec<WrittenRow>,
+    /// 1-based line of the body's first line.
+    pub body_line: u32,
+}
+
 /// The text of a new report file.
 pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
+    write_report(f, agency, year, &Fill::default()).text
+}
+
+/// Writes a report file in the layout of `new`: every row with its comment, then the body.
+pub fn write_report(f: &FormatDef, agency: &str, year: u16, fill: &Fill) -> Written {
     let mut o = String::new();
+    let mut rows: Vec<WrittenRow> = Vec::new();
     let c = 40;
+    // A row line: `{indent}{key}: {values}` padded, then the comment; records where values are.
+    let mut row =
+        |o: &mut String, indent: &str, key: &str, path: String, n: usize, comment: &str| {
+            let values = match fill.rows {
+                None => Some(vec!["0".to_string(); n]),
+                Some(get) => get(&path),
+            };
+            let line = o.matches('\n').count() as u32 + 1;
+            let head = format!("{indent}{key}: ");
+            let mut text = head.clone();
+            let mut cells = Vec::new();
+            match values {
+                Some(v) => {
+                    let mut col = head.chars().count() as u32 + 2;
+                    text.push('[');
+                    for (i, x) in v.iter().enumerate() {
+                        if i > 0 {
+                            text.push_str(", ");
+                        }
+                        text.push_str(x);
+                        cells.push((col, x.chars().count() as u32));
+                        col += x.chars().count() as u32 + 2;
+                    }
+                    text.push(']');
+                }
+                None => text.push('~'),
+            }
+            let _ = writeln!(o, "{}# {comment}", pad(&text, c));
+            rows.push(WrittenRow { path, line, cells });
+        };
     let _ = writeln!(o, "---");
+    for note in fill.notes {
+        let _ = writeln!(o, "# {note}");
+    }
     let _ = writeln!(
         o,
         "{}# 机关名称（该年度的名称）",
@@ -32,11 +106,19 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
         "{}# 报告年度，与文件名一致",
         pad(&format!("year: {year}"), c)
     );
-    let _ = writeln!(
-        o,
-        "{}# 发布日期，发布时填写（去掉行首的 #）",
-        pad(&format!("# published: {}-01-20", year + 1), c)
-    );
+    let _ = match fill.published {
+        None => writeln!(
+            o,
+            "{}# 发布日期，发布时填写（去掉行首的 #）",
+            pad(&format!("# published: {}-01-20", year + 1), c)
+        ),
+        Some(Some(d)) => writeln!(o, "{}# 发布日期", pad(&format!("published: {d}"), c)),
+        Some(None) => writeln!(
+            o,
+            "{}# 原文未注明发布日期；知道时填写（去掉行首的 #）",
+            pad("# published: YYYY-MM-DD", c)
+        ),
+    };
     let _ = writeln!(
         o,
         "{}# 格式版本：{}",
@@ -60,12 +142,13 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
             cols.join("、")
         );
         for r in b.rows {
-            let _ = writeln!(
-                o,
-                "{}# {}：{}",
-                pad(&format!("  {}: {}", r.key, zeros(b.columns.len())), c),
-                r.label,
-                cols.join("、")
+            row(
+                &mut o,
+                "  ",
+                r.key,
+                format!("active.{}", r.key),
+                b.columns.len(),
+                &format!("{}：{}", r.label, cols.join("、")),
             );
         }
     }
@@ -81,15 +164,21 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
     );
     let _ = writeln!(o, "  # {}", t.note);
     for r in t.rows {
-        if r.kind == AppRowKind::Total {
-            continue; // computed
-        }
         let indent = "  ".repeat(r.depth() + 1);
-        let line = match r.kind {
-            AppRowKind::Group => format!("{indent}{}:", r.key()),
-            _ => format!("{indent}{}: {}", r.key(), zeros(6)),
-        };
-        let _ = writeln!(o, "{}# {}", pad(&line, c), r.label);
+        let path = format!("applications.{}", r.path);
+        match r.kind {
+            AppRowKind::Group => {
+                let line = format!("{indent}{}:", r.key());
+                let _ = writeln!(o, "{}# {}", pad(&line, c), r.label);
+            }
+            AppRowKind::Total => {
+                // Computed when absent: written only when the document states it.
+                if fill.rows.is_some_and(|get| get(&path).is_some()) {
+                    row(&mut o, &indent, r.key(), path, 7, r.label);
+                }
+            }
+            AppRowKind::Data => row(&mut o, &indent, r.key(), path, 6, r.label),
+        }
     }
 
     let a = &f.appeals;
@@ -102,24 +191,42 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
         a.total_label
     );
     for g in a.groups {
-        let _ = writeln!(
-            o,
-            "{}# {}：{}",
-            pad(&format!("  {}: {}", g.key, zeros(4)), c),
-            g.label(),
-            a.columns.join("、")
+        row(
+            &mut o,
+            "  ",
+            g.key,
+            format!("appeals.{}", g.key),
+            4,
+            &format!("{}：{}", g.label(), a.columns.join("、")),
         );
     }
     if let Some(fees) = &f.processing_fees {
-        let _ = writeln!(
-            o,
-            "{}# {}（在“六、{}”中报告）",
-            pad("processing_fees:", c),
-            fees.label,
-            f.sections[5].title
-        );
-        let _ = writeln!(o, "{}# {}", pad("  notices: 0", c), fees.notices_label);
-        let _ = writeln!(o, "{}# {}", pad("  amount: 0", c), fees.amount_label);
+        let heading = format!("{}（在“六、{}”中报告）", fees.label, f.sections[5].title);
+        match fill.processing_fees {
+            Some(None) => {
+                let _ = writeln!(
+                    o,
+                    "# processing_fees: 原文第六部分未写明{}的件数和金额，请补填：notices（{}）、amount（{}）",
+                    fees.label, fees.notices_label, fees.amount_label
+                );
+            }
+            given => {
+                let (notices, amount) = given.flatten().unwrap_or(("0", "0"));
+                let _ = writeln!(o, "{}# {heading}", pad("processing_fees:", c));
+                let _ = writeln!(
+                    o,
+                    "{}# {}",
+                    pad(&format!("  notices: {notices}"), c),
+                    fees.notices_label
+                );
+                let _ = writeln!(
+                    o,
+                    "{}# {}",
+                    pad(&format!("  amount: {amount}"), c),
+                    fees.amount_label
+                );
+            }
+        }
     }
     // Optional keys, commented out: an author who needs one removes the `#`.
     let _ = writeln!(
@@ -142,21 +249,31 @@ pub fn scaffold(f: &FormatDef, agency: &str, year: u16) -> String {
         year + 1
     );
     let _ = writeln!(o, "---");
-    for (i, s) in f.sections.iter().enumerate() {
-        let _ = writeln!(o, "\n## {}\n\n<!-- {} -->", s.heading(), s.guidance);
-        if let (Some(fees), true) = (&f.processing_fees, i + 1 == f.sections.len()) {
-            let sentence = fees
-                .sentence
-                .replace("{notices}", "N")
-                .replace("{amount}", "X");
-            let _ = writeln!(
-                o,
-                "<!-- 本节开头的“{sentence}”由前置数据 processing_fees 生成，不必再写；本节已写明{}金额的，不再生成这一句。 -->",
-                fees.label
-            );
+    let body_line = o.matches('\n').count() as u32 + 1;
+    match fill.body {
+        Some(body) => o.push_str(body),
+        None => {
+            for (i, s) in f.sections.iter().enumerate() {
+                let _ = writeln!(o, "\n## {}\n\n<!-- {} -->", s.heading(), s.guidance);
+                if let (Some(fees), true) = (&f.processing_fees, i + 1 == f.sections.len()) {
+                    let sentence = fees
+                        .sentence
+                        .replace("{notices}", "N")
+                        .replace("{amount}", "X");
+                    let _ = writeln!(
+                        o,
+                        "<!-- 本节开头的“{sentence}”由前置数据 processing_fees 生成，不必再写；本节已写明{}金额的，不再生成这一句。 -->",
+                        fees.label
+                    );
+                }
+            }
         }
     }
-    o
+    Written {
+        text: o,
+        rows,
+        body_line,
+    }
 }
 
 /// `pad` by display width: a Chinese character takes two columns.

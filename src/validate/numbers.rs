@@ -29,7 +29,8 @@ fn read_full(node: &Node, kind: ValueKind) -> Result<Num, String> {
         return Err(format!("应为一个数字，实为{}", node.describe()));
     };
     if node.is_null() {
-        return Err("缺少数值（写 0 表示零）".into());
+        // `import` writes null where it could not place a figure.
+        return Err("缺少数值：null 是导入时无法确定的数字，请对照原文填写（写 0 表示零）".into());
     }
     let t = text.trim();
     let numeric = |s: &str| {
@@ -201,6 +202,7 @@ mod tests {
             ("abc", ValueKind::Count, "十进制"),
             ("true", ValueKind::Count, "true"),
             ("~", ValueKind::Count, "缺少"),
+            ("null", ValueKind::Count, "对照原文"),
             ("[1]", ValueKind::Count, "列表"),
         ] {
             let e = first(v, kind).unwrap_err();
