@@ -116,3 +116,23 @@ fn a_portal_link_that_is_no_address_stops_check_and_build_naming_the_address_mea
         assert!(!root.join("public").exists());
     }
 }
+
+#[test]
+fn report_pages_have_a_print_button_that_needs_the_script() {
+    let site = site(BASE);
+    let root = site.path();
+    let r = build(root, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let button = "<button type=\"button\" class=\"print-page\" hidden>打印本页</button>";
+    for page in html_files(&root.join("public")) {
+        let html = read(&root.join("public"), &page);
+        let report = page.starts_with("demo-ju/20");
+        assert_eq!(html.matches(button).count(), usize::from(report), "{page}");
+    }
+    // The script shows it and the print style sheet hides it.
+    let js = read(root, "public/assets/nianbao.js");
+    assert!(js.contains("button.print-page") && js.contains("window.print()"));
+    let css = read(root, "public/assets/nianbao.css");
+    let print = &css[css.rfind("@media print").unwrap()..];
+    assert!(print.contains(".print-page"), "{print}");
+}
