@@ -136,3 +136,174 @@ fn report_pages_have_a_print_button_that_needs_the_script() {
     let print = &css[css.rfind("@media print").unwrap()..];
     assert!(print.contains(".print-page"), "{print}");
 }
+
+/// Every file below `dir` with its bytes, by relative path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.into_owned(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// A report of the sample with years before and after it, and the slip that breaks it:
+/// 新收申请 that does not add up (R001, R003).
+const BROKEN: &str = "content/shilixian-jiaoyuju/2023.md";
+const BROKEN_PAGE: &str = "shilixian-jiaoyuju/2023/";
+
+fn break_report(root: &Path) {
+    let text = read(root, BROKEN);
+    let row = "  new: [";
+    let at = text.find(row).unwrap() + row.len();
+    write(root, BROKEN, format!("{}9999{}", &text[..at], &text[at..]));
+}
+
+/// The sample's output as it is without the broken report at all.
+fn without_the_report() -> std::collections::BTreeMap<String, Vec<u8>> {
+    let site = sample_site();
+    std::fs::remove_file(site.path().join(BROKEN)).unwrap();
+    let r = build(site.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    tree(&site.path().join("public"))
+}
+
+#[test]
+fn keep_going_withholds_a_report_with_errors_as_if_it_did_not_exist_and_exits_1() {
+    let site = sample_site();
+    let root = site.path();
+    break_report(root);
+    // Without --keep-going nothing is published.
+    let r = build(root, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!root.join("public").exists());
+
+    let r = build(root, &["--keep-going"]);
+    assert_eq!(r.code, 1, "scripts notice: {}", r.stderr);
+    assert!(r.stdout.starts_with("已生成 "), "{}", r.stdout);
+    // Named in the summary with its errors (printed in full above it).
+    assert!(r.stderr.contains("error[R001]"), "{}", r.stderr);
+    let summary = &r.stderr[r.stderr.find("有错误的 1 份报告未发布").expect("a summary")..];
+    assert!(
+        summary.contains(&format!("\n  {BROKEN}：")) && summary.contains("R001 第 13 行"),
+        "{summary}"
+    );
+
+    // Absent from every page, list and data file; the rest published.
+    let out = tree(&root.join("public"));
+    assert!(out.contains_key("shilixian-jiaoyuju/2022/index.html"));
+    assert!(out.contains_key("shilixian-fagaiju/2023/index.html"));
+    for (path, bytes) in &out {
+        assert!(!path.starts_with(BROKEN_PAGE), "{path}");
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(BROKEN_PAGE),
+            "{path} links the withheld report"
+        );
+    }
+    let data: Vec<Value> = serde_json::from_slice(&out["data/reports.json"]).unwrap();
+    assert!(!data
+        .iter()
+        .any(|r| r["agency_slug"] == "shilixian-jiaoyuju" && r["year"] == 2023));
+    let csv = String::from_utf8_lossy(&out["data/reports.csv"]);
+    assert!(!csv.contains("示例县教育局,2023,"), "reports.csv");
+    // Treated as no report: byte for byte the site without the file.
+    assert!(
+        out == without_the_report(),
+        "the output differs from the site without the report"
+    );
+}
+
+#[test]
+fn build_keep_going_in_site_toml_does_the_same() {
+    let site = sample_site();
+    let root = site.path();
+    break_report(root);
+    replace(root, "site.toml", "keep_going = false", "keep_going = true");
+    let r = build(root, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("有错误的 1 份报告未发布"), "{}", r.stderr);
+    assert!(tree(&root.join("public")) == without_the_report());
+}
+
+#[test]
+fn keep_going_does_not_keep_the_previously_published_version() {
+    let site = sample_site();
+    let root = site.path();
+    assert_eq!(build(root, &[]).code, 0);
+    assert!(root.join("public").join(BROKEN_PAGE).exists());
+    break_report(root);
+    let r = build(root, &["--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!root.join("public").join(BROKEN_PAGE).exists());
+    assert!(root
+        .join("public/shilixian-jiaoyuju/2022/index.html")
+        .exists());
+}
+
+#[test]
+fn keep_going_still_stops_at_an_agency_file_or_a_template() {
+    let site = sample_site();
+    let root = site.path();
+    assert_eq!(build(root, &[]).code, 0);
+    let before = tree(&root.join("public"));
+    break_report(root);
+
+    // An error in an agency file: nothing is published, the previous output stays.
+    let agency = "content/shilixian-fagaiju/_index.md";
+    let kept = read(root, agency);
+    replace(root, agency, "kind: department", "kind: 部委");
+    let r = build(root, &["--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(agency), "{}", r.stderr);
+    assert!(r.stderr.contains("构建已取消"), "{}", r.stderr);
+    assert!(!r.stderr.contains("份报告未发布"), "{}", r.stderr);
+    assert!(tree(&root.join("public")) == before);
+    write(root, agency, kept);
+
+    // A broken template: a failure of the tool (exit 2), the output untouched.
+    write(root, "templates/report.html", "{% if %}");
+    let r = build(root, &["--keep-going"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("模板"), "{}", r.stderr);
+    assert!(tree(&root.join("public")) == before);
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+
+    // The report alone is withheld again.
+    assert_eq!(build(root, &["--keep-going"]).code, 1);
+}
+
+#[test]
+fn a_draft_with_errors_is_not_withheld_it_is_never_published() {
+    let site = sample_site();
+    let root = site.path();
+    let draft = "content/shilixian-jiaoyuju/2024.md";
+    let text = read(root, draft);
+    assert!(text.contains("draft: true"));
+    let at = text.find("  new: [").unwrap() + "  new: [".len();
+    write(root, draft, format!("{}9999{}", &text[..at], &text[at..]));
+    for args in [&[][..], &["--keep-going"]] {
+        let r = build(root, args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("未发布"), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn build_help_says_what_keep_going_does_with_a_published_version() {
+    let r = run(nianbao().args(["build", "--help"]));
+    assert_eq!(r.code, 0);
+    for said in [
+        "视同没有这份报告",
+        "先前发布的版本",
+        "不保留",
+        "[build] keep_going = true",
+        "退出码为 1",
+        "site.toml、机关文件（_index.md）或模板有错误时仍停止构建",
+    ] {
+        assert!(r.stdout.contains(said), "{said}: {}", r.stdout);
+    }
+}
