@@ -3,7 +3,7 @@
 # /zfxxgk/ndbg/, serves it with nginx on a free loopback port, and runs every
 # tests/browser/*.test.mjs with Node's test runner (its closing summary is the result).
 #
-#   bash tests/browser/setup.sh && bash tests/browser/run.sh
+#   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME.test.mjs…]
 #
 # Env for the tests: NIANBAO_BIN, SITE_DIR, SITE_URL, CHROMIUM, NIANBAO_ROOT (repo root),
 # BROWSER_TMP (a scratch folder removed at the end). KEEP_TMP=1 keeps the temp folder.
@@ -13,12 +13,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 prefix="/zfxxgk/ndbg/"
 
-# --- the binary: cargo's own fingerprints decide whether it is fresh ---
-echo "run: cargo build --release"
-(cd "$root" && cargo build --release --quiet --bin nianbao)
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-bin="$target_dir/release/nianbao"
+# --- the binary: cargo's own fingerprints decide whether it is fresh (NIANBAO_BIN: use that one) ---
+if [ -n "${NIANBAO_BIN:-}" ]; then
+  bin="$NIANBAO_BIN"
+else
+  echo "run: cargo build --release"
+  (cd "$root" && cargo build --release --quiet --bin nianbao)
+  target_dir="${CARGO_TARGET_DIR:-$root/target}"
+  case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
+  bin="$target_dir/release/nianbao"
+fi
 [ -x "$bin" ] || { echo "run: no binary at $bin" >&2; exit 2; }
 
 # --- scratch space, and cleanup that runs whatever happens ---
@@ -110,9 +114,13 @@ const deadline = Date.now() + 10000;
 ' "$site_url"
 echo "run: nginx (pid $nginx_pid) serves $site_dir at $site_url"
 
-# --- the tests: every *.test.mjs here, one file at a time (2 cores) ---
+# --- the tests: every *.test.mjs here (or those named as arguments), one file at a time (2 cores) ---
 shopt -s nullglob
 tests=("$here"/*.test.mjs)
+if [ "$#" -gt 0 ]; then
+  tests=()
+  for t in "$@"; do tests+=("$here/$(basename "$t")"); done
+fi
 [ "${#tests[@]}" -gt 0 ] || { echo "run: no tests in $here" >&2; exit 2; }
 
 export NIANBAO_BIN="$bin" SITE_DIR="$site_dir" SITE_URL="$site_url" NIANBAO_ROOT="$root"
