@@ -353,6 +353,11 @@ fn the_readme_commands_run() {
 }
 
 #[test]
+fn the_clerks_guide_runs() {
+    run_document("docs/写报告.md");
+}
+
+#[test]
 fn the_readme_rule_table_is_the_catalogue() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = common::read(repo, "README.md");
