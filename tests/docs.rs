@@ -358,6 +358,11 @@ fn the_clerks_guide_runs() {
 }
 
 #[test]
+fn the_deployment_guide_runs() {
+    run_document("docs/部署.md");
+}
+
+#[test]
 fn the_readme_rule_table_is_the_catalogue() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = common::read(repo, "README.md");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real-browser test suite: builds the release binary and the sample site under the sub-path
-# /zfxxgk/ndbg/, serves it with nginx on a free loopback port, and runs every
+# /zfxxgk/ndbg/, serves it with nginx on a free loopback port (configured with the snippet of
+# docs/部署.md), and runs every
 # tests/browser/*.test.mjs with Node's test runner (its closing summary is the result).
 #
 #   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME.test.mjs…]
@@ -62,9 +63,27 @@ echo "run: building the sample site for $site_url"
 "$bin" build --root "$root" --output "$site_dir" --base-url "$site_url"
 
 # --- nginx: own config and prefix, foreground, one process (no privilege drop needed) ---
+# The site's part of the configuration is the one docs/部署.md shows webmasters (the nginx blocks
+# after its <!-- nginx-test: http --> and <!-- nginx-test: server --> markers), with the guide's
+# output folder replaced by this build's: so the guide's snippet is what every test here meets.
 ngx="$tmp/nginx"
 mkdir -p "$ngx/logs" "$ngx/temp"
 mime_types=/etc/nginx/mime.types
+guide="$root/docs/部署.md"
+from_guide() {
+  awk -v want="<!-- nginx-test: $1 -->" '
+    $0 == want { found = 1; next }
+    found && /^```nginx/ { inside = 1; next }
+    inside && /^```/ { exit }
+    inside { print }
+  ' "$guide"
+}
+from_guide http >"$ngx/guide-http.conf"
+from_guide server | sed -e "s#/srv/ndbg/public/#$site_dir/#g" -e "s#/zfxxgk/ndbg#${prefix%/}#g" >"$ngx/guide-server.conf"
+for part in http server; do
+  [ -s "$ngx/guide-$part.conf" ] || { echo "run: no nginx block after <!-- nginx-test: $part --> in $guide" >&2; exit 2; }
+done
+grep -q "alias $site_dir/;" "$ngx/guide-server.conf" || { echo "run: the guide's alias is not /srv/ndbg/public/" >&2; exit 2; }
 cat >"$ngx/nginx.conf" <<EOF
 daemon off;
 master_process off;
@@ -74,10 +93,8 @@ error_log $ngx/logs/error.log warn;
 events { worker_connections 256; }
 http {
   include $mime_types;
-  types { text/csv csv; }
+  include $ngx/guide-http.conf;
   default_type application/octet-stream;
-  charset utf-8;
-  charset_types text/css text/plain text/xml text/csv application/json application/xml;
   access_log $ngx/logs/access.log;
   client_body_temp_path $ngx/temp/client;
   proxy_temp_path $ngx/temp/proxy;
@@ -87,12 +104,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     server_name localhost;
-    location = ${prefix%/} { return 301 ${prefix}; }
-    location $prefix {
-      alias $site_dir/;
-      index index.html;
-      error_page 404 ${prefix}404.html;
-    }
+    include $ngx/guide-server.conf;
     location / { return 404; }
   }
 }
