@@ -218,6 +218,41 @@ fn keep_going_withholds_a_report_with_errors_as_if_it_did_not_exist_and_exits_1(
 }
 
 #[test]
+fn keep_going_publishes_the_county_while_a_fresh_new_report_is_unfinished() {
+    // The case: a clerk ran `new` and has not written the report yet (not a draft).
+    let site = sample_site();
+    let root = site.path();
+    let new = run(nianbao().arg("--root").arg(root).args([
+        "new",
+        "shilixian-shuiwuju",
+        "2025",
+        "--agency",
+        "示例县水务局",
+    ]));
+    assert_eq!(new.code, 0, "{}", new.stderr);
+    assert_eq!(build(root, &[]).code, 1, "without --keep-going nothing");
+    let r = build(root, &["--keep-going"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("\n  content/shilixian-shuiwuju/2025.md：3 个错误（N010 第 "),
+        "{}",
+        r.stderr
+    );
+    // The agency, with no report to show, is on no page: as if only its _index.md existed.
+    let out = tree(&root.join("public"));
+    let other = sample_site();
+    copy_dir(
+        &root.join("content/shilixian-shuiwuju"),
+        &other.path().join("content/shilixian-shuiwuju"),
+    );
+    std::fs::remove_file(other.path().join("content/shilixian-shuiwuju/2025.md")).unwrap();
+    assert_eq!(build(other.path(), &[]).code, 0);
+    assert!(out == tree(&other.path().join("public")));
+    assert!(!out.keys().any(|p| p.starts_with("shilixian-shuiwuju")));
+}
+
+#[test]
 fn build_keep_going_in_site_toml_does_the_same() {
     let site = sample_site();
     let root = site.path();
