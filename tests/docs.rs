@@ -21,6 +21,8 @@
 //! - `bash tests/run-all.sh`, the README's second command, is not run: it runs this test.
 //!
 //! `DOCTEST_SHOW=1 cargo test --test docs -- --nocapture` prints every block and its output.
+//! The commands are shell commands for a Unix server: the test runs on Unix only.
+#![cfg(unix)]
 
 mod common;
 
