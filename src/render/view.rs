@@ -38,10 +38,13 @@ pub struct SiteView {
     /// Absolute URL of the site, ending in `/`.
     pub base_url: String,
     pub language: String,
+    /// `[portal]`: footer items, and the links `home_url`, `guide_url`, `apply_url` (each a
+    /// whole address or a path on the portal's host, printed as written; absent when unset).
     pub portal: Portal,
     /// URL of the stylesheet.
     pub stylesheet: String,
-    /// URL of the theme's script: the text-size control (适老化), optional for every page.
+    /// URL of the theme's script: the text-size control (适老化) and the 打印本页 button of report
+    /// pages, optional for every page.
     pub script: String,
     /// Column headers of the key figures, in the order of [`FiguresView::values`].
     pub figure_labels: Vec<&'static str>,
