@@ -13,7 +13,7 @@ use crate::diagnostic::{Code, Detail, Diagnostic};
 use crate::facts::{self, Facts};
 use crate::format::{AppRowKind, FormatDef, Main, ValueKind, EDITIONS};
 use crate::regions::{RegionTree, COVERS_SITE};
-use crate::report::{AppCells, AppealCells, Num, ProcessingFees, Report};
+use crate::report::{AppCells, AppealCells, KeyFigures, Num, ProcessingFees, Report};
 
 /// Where each cell of an edition sits in a report's cell vector.
 #[derive(Debug)]
@@ -260,6 +260,8 @@ pub struct Rollup {
     pub excluded: Vec<(String, &'static str)>,
     /// Every cell, summed.
     pub cells: Vec<i64>,
+    /// Its key figures.
+    pub figures: KeyFigures,
     /// Fingerprint of what the roll-up is made of.
     pub fingerprint: u64,
 }
@@ -363,13 +365,13 @@ pub fn rollups(
             for r in &included {
                 add_packed(&r.cells, &mut cells);
                 slugs.push(r.slug.clone());
-                std::hash::Hash::hash(&(&r.slug, r.data), &mut h);
+                std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
             }
             slugs.sort();
             missing.sort();
             excluded.sort();
             std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
-            out.push(Rollup {
+            let mut rollup = Rollup {
                 slug: set.slug.map(str::to_string),
                 name: set.name.to_string(),
                 year,
@@ -378,8 +380,11 @@ pub fn rollups(
                 missing,
                 excluded,
                 cells,
+                figures: KeyFigures::default(),
                 fingerprint: std::hash::Hasher::finish(&h),
-            });
+            };
+            rollup.figures = rollup.as_report().key_figures();
+            out.push(rollup);
         }
     }
     out
@@ -541,13 +546,16 @@ pub fn compare(
 /// W103: each published report (on its year's default edition) of an agency that `covers` a
 /// region (`covering`: agency slug and region name, or `site`) is compared with that region's
 /// roll-up computed from the region's reports, cell by cell, and in （七）总计.
+///
+/// Each diagnostic comes with the cell it is about (key path and column), for the caller to
+/// place it where the cell is written: the facts of a report do not hold every cell's position.
 pub fn covering_diagnostics(
     reports: &[Arc<Facts>],
     covering: &[(&str, &str)],
     rollups: &[Rollup],
     tree: &RegionTree,
     site_title: &str,
-) -> Vec<Diagnostic> {
+) -> Vec<(Diagnostic, String, usize)> {
     let mut out = Vec::new();
     for (agency, region) in covering {
         let target = match tree.index_of_name(region) {
@@ -575,7 +583,7 @@ fn differences(
     mine: &[i64],
     roll: &Rollup,
     site_title: &str,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<(Diagnostic, String, usize)>,
 ) {
     let f = r.format;
     let l = layout(f);
@@ -589,7 +597,7 @@ fn differences(
     } else {
         format!("；汇总中未发布的机关：{}", roll.missing.join("、"))
     };
-    let mut diag = |label: String, col: String, expected: Num, found: Num| {
+    let mut diag = |at: (String, usize), label: String, col: String, expected: Num, found: Num| {
         let mut d = r.diagnostic(
             Code::W103,
             r.year_at,
@@ -603,7 +611,7 @@ fn differences(
             .expected(expected.to_json())
             .found(found.to_json())
             .label(format!("汇总为 {expected}"));
-        out.push(d);
+        out.push((d, at.0, at.1));
     };
     for (block, row) in f.active_rows() {
         let Some((_, at, kinds)) = l.active.iter().find(|(k, _, _)| *k == row.key) else {
@@ -613,6 +621,7 @@ fn differences(
             let (a, b) = (roll.cells[at + i], mine[at + i]);
             if a != b {
                 diag(
+                    (format!("active.{}", row.key), i),
                     row.label.into(),
                     c.header(),
                     num(a, kinds[i]),
@@ -631,7 +640,13 @@ fn differences(
         for i in 0..6 {
             let (a, b) = (roll.cells[at + i], mine[at + i]);
             if a != b {
-                diag(label.into(), t.columns[i].into(), Num::Int(a), Num::Int(b));
+                diag(
+                    (format!("applications.{path}"), i),
+                    label.into(),
+                    t.columns[i].into(),
+                    Num::Int(a),
+                    Num::Int(b),
+                );
             }
         }
     }
@@ -649,6 +664,7 @@ fn differences(
             let (a, b) = (total(&roll.cells, i), total(mine, i));
             if a != b {
                 diag(
+                    (format!("applications.{}", row.path), i),
                     row.label.into(),
                     t.columns[i].into(),
                     Num::Int(a),
@@ -662,6 +678,7 @@ fn differences(
             let (a, b) = (roll.cells[at + i], mine[at + i]);
             if a != b {
                 diag(
+                    (format!("appeals.{}", g.key), i),
                     g.label(),
                     f.appeals.columns[i].into(),
                     Num::Int(a),
@@ -671,13 +688,24 @@ fn differences(
         }
     }
     if let (Some(at), Some(fees)) = (l.fees, &f.processing_fees) {
-        for (i, col, kind) in [
-            (0, fees.notices_label, ValueKind::Count),
-            (1, fees.amount_label, ValueKind::Amount { decimals: 2 }),
+        for (i, key, col, kind) in [
+            (0, "notices", fees.notices_label, ValueKind::Count),
+            (
+                1,
+                "amount",
+                fees.amount_label,
+                ValueKind::Amount { decimals: 2 },
+            ),
         ] {
             let (a, b) = (roll.cells[at + i], mine[at + i]);
             if a != b {
-                diag(fees.label.into(), col.into(), num(a, kind), num(b, kind));
+                diag(
+                    (format!("processing_fees.{key}"), 0),
+                    fees.label.into(),
+                    col.into(),
+                    num(a, kind),
+                    num(b, kind),
+                );
             }
         }
     }

@@ -643,7 +643,35 @@ impl Inputs {
             &|r| !r.draft,
             Some(&slugs),
         );
-        across::covering_diagnostics(reports, &covering, &sets, tree, &self.config.title)
+        let found =
+            across::covering_diagnostics(reports, &covering, &sets, tree, &self.config.title);
+        // Each where its cell is written: the report is read again (only those that differ).
+        let mut out = Vec::with_capacity(found.len());
+        let mut read: HashMap<String, Option<(String, Report)>> = HashMap::new();
+        for (mut d, path, i) in found {
+            let whole = read.entry(d.file.clone()).or_insert_with(|| {
+                let text = source::read(&self.root, &d.file).ok()?.ok()?;
+                let slug = d.file.split('/').nth(1)?.to_string();
+                let ctx = FileContext {
+                    file: &d.file,
+                    slug: &slug,
+                    this_year: self.opts.this_year,
+                };
+                let r = validate::read_report(&ctx, &text).0?;
+                Some((text, r))
+            });
+            if let Some((text, r)) = whole {
+                let pos = r.locations.cell(&path, i);
+                if pos.line > 0 {
+                    d.line = pos.line;
+                    d.column = pos.column;
+                    d.width = pos.width;
+                    d.source = text.lines().nth(pos.line as usize - 1).map(str::to_string);
+                }
+            }
+            out.push(d);
+        }
+        out
     }
 
     /// N012: agencies' `region` and `covers` against `[regions]`.
