@@ -568,7 +568,6 @@ fn an_overridden_base_template_is_cut_unless_it_transforms_page_values() {
         "regions.html",
         "region.html",
         "region-year.html",
-        "partials/comparison.html",
     ] {
         assert!(r.cuts(page), "{page}");
     }
