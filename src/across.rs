@@ -6,8 +6,12 @@
 //! excluded and 未发布 — the year-on-year comparison of two sets of cells, and W103 (a report of
 //! an agency that `covers` a region differs from the region's roll-up).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use crate::diagnostic::{Code, Detail, Diagnostic};
 use crate::facts::{self, Facts};
@@ -308,7 +312,7 @@ pub fn rollups(
     only: Option<&BTreeSet<&str>>,
 ) -> Vec<Rollup> {
     // The report each agency shows for each year (the first of duplicates).
-    let mut by: HashMap<(&str, u16), &Facts> = HashMap::new();
+    let mut by: HashMap<(&str, u16), &Facts> = HashMap::default();
     let mut years: BTreeSet<u16> = BTreeSet::new();
     for r in reports.iter().filter(|r| shown(r)) {
         by.entry((r.slug.as_str(), r.year)).or_insert(r);
@@ -332,62 +336,95 @@ pub fn rollups(
             agencies: region.agencies.iter().map(String::as_str).collect(),
         });
     }
-    let mut out = Vec::new();
-    for set in &sets {
-        let members: Vec<&str> = set
-            .agencies
+    let members: Vec<Vec<&str>> = sets
+        .iter()
+        .map(|set| {
+            set.agencies
+                .iter()
+                .copied()
+                .filter(|a| !covers.contains(a))
+                .collect()
+        })
+        .collect();
+    // Year by year: each report shown that year unpacked once (an agency is in the site's set
+    // and in every region above it), then every set summed in parallel.
+    let mut out: Vec<(usize, Rollup)> = Vec::new();
+    for &year in &years {
+        let f = FormatDef::for_year(year);
+        let l = layout(f);
+        let dense: HashMap<&str, Vec<i64>> = by
             .iter()
-            .copied()
-            .filter(|a| !covers.contains(a))
+            .filter(|((_, y), r)| *y == year && r.format.id == f.id)
+            .map(|((a, _), r)| (*a, unpack(&r.cells, l.len)))
             .collect();
-        for &year in &years {
-            let f = FormatDef::for_year(year);
-            let l = layout(f);
-            let mut included = Vec::new();
-            let mut excluded = Vec::new();
-            let mut missing = Vec::new();
-            let mut h = facts::hasher();
-            for &a in &members {
-                match by.get(&(a, year)) {
-                    Some(r) if r.format.id == f.id => included.push(*r),
-                    Some(_) => excluded.push((a.to_string(), EXCLUDED_FORMAT)),
-                    None if year > 0 && by.contains_key(&(a, year - 1)) => {
-                        missing.push(a.to_string())
-                    }
-                    None => {}
-                }
-            }
-            if included.is_empty() && excluded.is_empty() && missing.is_empty() {
-                continue;
-            }
-            let mut cells = vec![0i64; l.len];
-            let mut slugs: Vec<String> = Vec::with_capacity(included.len());
-            for r in &included {
-                add_packed(&r.cells, &mut cells);
-                slugs.push(r.slug.clone());
-                std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
-            }
-            slugs.sort();
-            missing.sort();
-            excluded.sort();
-            std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
-            let mut rollup = Rollup {
-                slug: set.slug.map(str::to_string),
-                name: set.name.to_string(),
-                year,
-                format: f,
-                reports: slugs,
-                missing,
-                excluded,
-                cells,
-                figures: KeyFigures::default(),
-                fingerprint: std::hash::Hasher::finish(&h),
-            };
-            rollup.figures = rollup.as_report().key_figures();
-            out.push(rollup);
+        let of_year: Vec<(usize, Rollup)> = sets
+            .par_iter()
+            .zip(&members)
+            .enumerate()
+            .filter_map(|(k, (set, members))| {
+                rollup_of(set, members, year, f, &by, &dense).map(|r| (k, r))
+            })
+            .collect();
+        out.extend(of_year);
+    }
+    // Each set's roll-ups together, oldest first (years were taken in order).
+    out.sort_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// One set's roll-up of a year, if it has anything to show.
+fn rollup_of(
+    set: &Set,
+    members: &[&str],
+    year: u16,
+    f: &'static FormatDef,
+    by: &HashMap<(&str, u16), &Facts>,
+    dense: &HashMap<&str, Vec<i64>>,
+) -> Option<Rollup> {
+    let mut included = Vec::new();
+    let mut excluded = Vec::new();
+    let mut missing = Vec::new();
+    let mut h = facts::hasher();
+    for &a in members {
+        match by.get(&(a, year)) {
+            Some(r) if r.format.id == f.id => included.push(*r),
+            Some(_) => excluded.push((a.to_string(), EXCLUDED_FORMAT)),
+            None if year > 0 && by.contains_key(&(a, year - 1)) => missing.push(a.to_string()),
+            None => {}
         }
     }
-    out
+    if included.is_empty() && excluded.is_empty() && missing.is_empty() {
+        return None;
+    }
+    let mut cells = vec![0i64; layout(f).len];
+    let mut slugs: Vec<String> = Vec::with_capacity(included.len());
+    for r in &included {
+        if let Some(v) = dense.get(r.slug.as_str()) {
+            for (s, x) in cells.iter_mut().zip(v) {
+                *s = s.saturating_add(*x);
+            }
+        }
+        slugs.push(r.slug.clone());
+        std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
+    }
+    slugs.sort();
+    missing.sort();
+    excluded.sort();
+    std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
+    let mut rollup = Rollup {
+        slug: set.slug.map(str::to_string),
+        name: set.name.to_string(),
+        year,
+        format: f,
+        reports: slugs,
+        missing,
+        excluded,
+        cells,
+        figures: KeyFigures::default(),
+        fingerprint: std::hash::Hasher::finish(&h),
+    };
+    rollup.figures = rollup.as_report().key_figures();
+    Some(rollup)
 }
 
 /// One row of the year-on-year comparison.

@@ -127,6 +127,17 @@ impl Index {
         self.places.get(slug).map(|&i| &self.by_agency[i].0)
     }
 
+    /// An agency's place in `by_agency` (display order), by slug.
+    pub fn place(&self, slug: &str) -> Option<usize> {
+        self.places.get(slug).copied()
+    }
+
+    /// An agency's report of a year, if shown.
+    pub fn report(&self, slug: &str, year: u16) -> Option<&Arc<Facts>> {
+        let (_, reports) = &self.by_agency[self.place(slug)?];
+        reports.iter().find(|r| r.year == year)
+    }
+
     /// The reports shown of a year, in agency order.
     pub fn year(&self, year: u16) -> &[Arc<Facts>] {
         self.by_year

@@ -847,14 +847,16 @@ impl Renderer {
                 .map_or_else(|| slug.to_string(), |a| a.name.clone()),
             url: self.url(&format!("{slug}/")),
         };
-        let of_year = index.year(r.year);
-        // The reports summed: a year's reports are in agency order, the roll-up's slugs sorted.
+        // The reports summed, in agency order (the roll-up holds their slugs sorted): looked up
+        // one by one, since a region's page must not walk the whole year.
         let reports = if list_reports {
-            of_year
+            let mut found: Vec<(usize, &Arc<Facts>)> = r
+                .reports
                 .iter()
-                .filter(|x| r.reports.binary_search(&x.slug).is_ok())
-                .map(|x| self.link(x))
-                .collect()
+                .filter_map(|s| Some((index.place(s)?, index.report(s, r.year)?)))
+                .collect();
+            found.sort_unstable_by_key(|(place, _)| *place);
+            found.into_iter().map(|(_, x)| self.link(x)).collect()
         } else {
             Vec::new()
         };
