@@ -32,12 +32,16 @@ pub struct Index {
     pub rollups: Vec<Arc<Rollup>>,
     /// The place of each agency in `by_agency`, by slug.
     places: HashMap<String, usize>,
+    /// The places in `by_agency` of the agencies that `covers` a region or the site.
+    covering: Vec<usize>,
+    /// Where each set's roll-ups are in `rollups` (the site's under `None`).
+    rollup_ranges: HashMap<Option<String>, std::ops::Range<usize>>,
 }
 
 impl Index {
     /// The agencies shown that `covers` a region or the site, with their reports.
     pub fn covering(&self) -> impl Iterator<Item = &(Arc<Agency>, Vec<Arc<Facts>>)> {
-        self.by_agency.iter().filter(|(a, _)| a.covers.is_some())
+        self.covering.iter().map(|&i| &self.by_agency[i])
     }
 }
 
@@ -74,10 +78,17 @@ impl Index {
             .enumerate()
             .map(|(i, (a, _))| (a.slug.clone(), i))
             .collect();
+        let covering = by_agency
+            .iter()
+            .enumerate()
+            .filter(|(_, (a, _))| a.covers.is_some())
+            .map(|(i, _)| i)
+            .collect();
         Index {
             by_agency,
             by_year: by_year.into_iter().rev().collect(),
             places,
+            covering,
             ..Index::default()
         }
     }
@@ -105,21 +116,32 @@ impl Index {
         self.season().iter().map(|(_, v)| v.len()).sum::<usize>() > SEASON_LIMIT
     }
 
+    /// Sets the roll-ups (each set's together, oldest first, as `across::rollups` makes them).
+    pub fn set_rollups(&mut self, rollups: Vec<Arc<Rollup>>) {
+        let mut ranges: HashMap<Option<String>, std::ops::Range<usize>> = HashMap::default();
+        for (k, r) in rollups.iter().enumerate() {
+            ranges
+                .entry(r.slug.clone())
+                .and_modify(|x| x.end = k + 1)
+                .or_insert(k..k + 1);
+        }
+        self.rollups = rollups;
+        self.rollup_ranges = ranges;
+    }
+
     /// The site's roll-up (`region` `None`) or a region's, for a year.
     pub fn rollup(&self, region: Option<&str>, year: u16) -> Option<&Arc<Rollup>> {
-        self.rollups
-            .iter()
-            .find(|r| r.year == year && r.slug.as_deref() == region)
+        self.rollups_of(region).find(|r| r.year == year)
     }
 
     /// The roll-ups of the site (`None`) or a region, oldest first.
-    pub fn rollups_of<'a>(
-        &'a self,
-        region: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Arc<Rollup>> + 'a {
-        self.rollups
-            .iter()
-            .filter(move |r| r.slug.as_deref() == region)
+    pub fn rollups_of(&self, region: Option<&str>) -> std::slice::Iter<'_, Arc<Rollup>> {
+        let range = self
+            .rollup_ranges
+            .get(&region.map(str::to_string))
+            .cloned()
+            .unwrap_or(0..0);
+        self.rollups[range].iter()
     }
 
     /// An agency shown, by slug.

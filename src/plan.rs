@@ -416,18 +416,20 @@ pub fn site_index(site: &Site, shown: &[Arc<Facts>]) -> Index {
         .collect();
     let all: Vec<&str> = site.agencies.iter().map(|a| a.slug.as_str()).collect();
     index.regions = Arc::clone(&site.regions);
-    index.rollups = across::rollups(
-        shown,
-        &covers,
-        &all,
-        &site.regions,
-        &site.config.title,
-        &|_| true,
-        None,
-    )
-    .into_iter()
-    .map(Arc::new)
-    .collect();
+    index.set_rollups(
+        across::rollups(
+            shown,
+            &covers,
+            &all,
+            &site.regions,
+            &site.config.title,
+            &|_| true,
+            None,
+        )
+        .into_iter()
+        .map(Arc::new)
+        .collect(),
+    );
     index
 }
 
@@ -541,8 +543,7 @@ fn site_outputs(
             .map(|r| (&r.slug, &r.name, r.agencies.len()))
             .collect();
         let covered_by: Vec<_> = index
-            .by_agency
-            .iter()
+            .covering()
             .filter(|(a, _)| a.covers.as_deref() == Some(region.name.as_str()))
             .map(|(a, v)| (agency_fp(a), listings(v)))
             .collect();

@@ -980,15 +980,19 @@ impl Renderer {
     pub fn region(&self, index: &Index, i: usize) -> Result<String, String> {
         let tree = &index.regions;
         let r = &tree.regions()[i];
-        let own: Vec<(&Agency, &[Arc<Facts>])> = index
-            .by_agency
-            .iter()
-            .filter(|(a, _)| r.own.binary_search(&a.slug).is_ok())
-            .map(|(a, v)| (&**a, v.as_slice()))
+        // The region's own agencies in display order, looked up one by one (a region's page
+        // must not walk every agency of the site).
+        let mut places: Vec<usize> = r.own.iter().filter_map(|s| index.place(s)).collect();
+        places.sort_unstable();
+        let own: Vec<(&Agency, &[Arc<Facts>])> = places
+            .into_iter()
+            .map(|i| {
+                let (a, v) = &index.by_agency[i];
+                (&**a, v.as_slice())
+            })
             .collect();
         let covered_by = index
-            .by_agency
-            .iter()
+            .covering()
             .filter(|(a, _)| a.covers.as_deref() == Some(r.name.as_str()))
             .map(|(a, v)| self.agency_link(a, v))
             .collect();
