@@ -860,9 +860,11 @@ impl Renderer {
         } else {
             Vec::new()
         };
-        // The reports of agencies that `covers` this region (or the site).
+        // The reports of agencies that `covers` this region; for the site's roll-up (the year
+        // page), of every agency that `covers` a region or the site: none is added into any
+        // roll-up, while the year's table lists them all (site.md: listed but not added).
         let covers = |a: &Agency| match (&r.slug, a.covers.as_deref()) {
-            (None, Some(c)) => c == crate::regions::COVERS_SITE,
+            (None, Some(_)) => true,
             (Some(slug), Some(c)) => index.regions.get(slug).is_some_and(|g| g.name == c),
             _ => false,
         };
