@@ -920,6 +920,30 @@ impl Renderer {
             }
             None => String::new(),
         };
+        // 未发布 as the pages show it (across.md, Coverage; what W105 names): the roll-up's own
+        // list, and the agencies of the set that `covers` a region — left out of the roll-up's
+        // lists, but just as unpublished.
+        let in_set = |slug: &str| match &r.slug {
+            None => true,
+            Some(s) => index.regions.get(s).is_some_and(|g| {
+                g.agencies
+                    .binary_search_by(|a| a.as_str().cmp(slug))
+                    .is_ok()
+            }),
+        };
+        let mut unpublished: Vec<&str> = r.missing.iter().map(String::as_str).collect();
+        unpublished.extend(
+            index
+                .covering()
+                .filter(|(a, v)| {
+                    in_set(&a.slug)
+                        && !v.iter().any(|x| x.year == r.year)
+                        && v.iter().any(|x| x.year + 1 == r.year)
+                })
+                .map(|(a, _)| a.slug.as_str()),
+        );
+        unpublished.sort_unstable();
+        let missing = unpublished.into_iter().map(agency_ref).collect();
         Ok(RollupView {
             name: r.name.clone(),
             title: report.title.clone(),
@@ -933,7 +957,7 @@ impl Renderer {
             tables,
             comparison_html,
             reports,
-            missing: r.missing.iter().map(|s| agency_ref(s)).collect(),
+            missing,
             excluded,
             covering,
             figures: r.figures.into(),
