@@ -3,8 +3,10 @@
 //! In: checked reports, agencies and the index. Out: page HTML strings. Templates come from
 //! `themes/<theme>/templates/` (the default theme is also built into the binary), and a site's
 //! own `templates/` overrides a theme file of the same name. Templates only see the typed views
-//! of [`view`]. The official tables are written by [`table`] from the edition's layout.
+//! of [`view`]. The official tables are written by [`table`] from the edition's layout; charts
+//! of figures across years by [`chart`], as inline SVG.
 
+pub mod chart;
 mod cut;
 mod cut_ser;
 pub mod table;
@@ -96,6 +98,11 @@ pub const DEFAULT_STATIC: &[(&str, &str)] = &[
         include_str!("../../themes/default/static/assets/nianbao.js"),
     ),
 ];
+
+/// Id of the key-figures table of `agency.html`, which the chart names as its data.
+const AGENCY_TABLE_ID: &str = "reports-caption";
+/// The end of that table's caption, after the agency's name (as `agency.html` prints it).
+const AGENCY_TABLE_CAPTION: &str = "历年报告主要数据";
 
 /// Tera's escaper also escapes `/`, which bloats every URL; this one escapes what HTML needs.
 fn escape_html(s: &str) -> String {
@@ -508,7 +515,26 @@ impl Renderer {
             .iter()
             .map(|r| FiguresRow::of(r, format!("{} 年度报告", r.year)))
             .collect();
+        // The chart runs oldest to newest; the table below it lists the reports newest first.
+        let figures: Vec<(u16, [u64; 6])> = links
+            .iter()
+            .map(|r| {
+                let v = &r.figures.values;
+                (
+                    r.year,
+                    std::array::from_fn(|k| v.get(k).copied().unwrap_or(0)),
+                )
+            })
+            .collect();
+        let chart_html = chart::key_figures(
+            "chart",
+            &a.name,
+            AGENCY_TABLE_ID,
+            &format!("{}{}", a.name, AGENCY_TABLE_CAPTION),
+            &figures,
+        );
         let view = AgencyView {
+            chart_html,
             name: a.name.clone(),
             slug: a.slug.clone(),
             region: a.region.clone().unwrap_or_default(),

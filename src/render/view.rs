@@ -199,6 +199,9 @@ pub struct AgencyView {
     pub count: usize,
     /// The reports as rows of the key-figures table.
     pub rows_html: String,
+    /// The key figures across years as a chart (inline SVG, oldest year first), naming the
+    /// key-figures table as its data; empty when there is no report.
+    pub chart_html: String,
 }
 
 /// `years.html`.

@@ -1,0 +1,332 @@
+//! Charts: figures across years as inline SVG drawn here, with no script and no web font.
+//!
+//! In: years, oldest first, and series of one optional value per year (`None`: no report that
+//! year, drawn as a gap, never as zero). Out: a `<figure>` holding one small chart per series,
+//! each on its own scale (applications received run to hundreds where lawsuits stay at a few),
+//! each an `<svg role="img">` whose `<title>` names it and whose `<desc>` states every value. The
+//! caption points to the table on the page that holds the same data. A series is told by its
+//! own chart and label, not by a colour; the line carries a marker and its value at every year.
+
+use std::fmt::Write;
+
+use crate::markdown::escape;
+
+use super::view::FIGURE_LABELS;
+
+/// One series: a label and a value per year of [`Chart::years`].
+#[derive(Debug, Clone, Copy)]
+pub struct Series<'a> {
+    /// e.g. 新收申请.
+    pub label: &'a str,
+    pub values: &'a [Option<u64>],
+}
+
+/// A chart of several series across the same years.
+#[derive(Debug, Clone, Copy)]
+pub struct Chart<'a> {
+    /// Prefix of the ids in the chart, unique on its page.
+    pub id: &'a str,
+    /// Whose figures: 示例县人民政府 (titles read 示例县人民政府历年新收申请).
+    pub subject: &'a str,
+    /// Unit of every value, e.g. 件.
+    pub unit: &'a str,
+    /// Id of the table on the page that holds the same data, and its caption.
+    pub table_id: &'a str,
+    pub table_name: &'a str,
+    /// Oldest first; a year with no value in a series is a gap in it.
+    pub years: &'a [u16],
+    pub series: &'a [Series<'a>],
+}
+
+/// The key figures ([`FIGURE_LABELS`]) of reports given as `(year, values)` in any order; the
+/// years between the oldest and the newest that have none are gaps. Empty when there is none.
+pub fn key_figures(
+    id: &str,
+    subject: &str,
+    table_id: &str,
+    table_name: &str,
+    reports: &[(u16, [u64; 6])],
+) -> String {
+    let (Some(first), Some(last)) = (
+        reports.iter().map(|r| r.0).min(),
+        reports.iter().map(|r| r.0).max(),
+    ) else {
+        return String::new();
+    };
+    let years: Vec<u16> = (first..=last).collect();
+    let columns: Vec<Vec<Option<u64>>> = (0..FIGURE_LABELS.len())
+        .map(|k| {
+            years
+                .iter()
+                .map(|y| reports.iter().find(|r| r.0 == *y).map(|r| r.1[k]))
+                .collect()
+        })
+        .collect();
+    let series: Vec<Series> = FIGURE_LABELS
+        .iter()
+        .zip(&columns)
+        .map(|(label, values)| Series { label, values })
+        .collect();
+    html(&Chart {
+        id,
+        subject,
+        unit: "件",
+        table_id,
+        table_name,
+        years: &years,
+        series: &series,
+    })
+}
+
+/// The chart as HTML; empty when it has no year or no series.
+pub fn html(c: &Chart) -> String {
+    if c.years.is_empty() || c.series.is_empty() {
+        return String::new();
+    }
+    let span = match (c.years.first(), c.years.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}—{b} 年"),
+        (Some(a), _) => format!("{a} 年"),
+        _ => String::new(),
+    };
+    let gaps = c
+        .series
+        .iter()
+        .any(|s| (0..c.years.len()).any(|i| s.values.get(i).copied().flatten().is_none()));
+    let mut o = String::with_capacity(2048 * c.series.len());
+    let _ = write!(
+        o,
+        "<figure class=\"chart\" id=\"{id}\" aria-labelledby=\"{id}-caption\">\n<figcaption id=\"{id}-caption\">{subject}主要数据历年变化（{span}，单位：{unit}）。各图数据见<a href=\"#{table}\">“{name}”表</a>{gaps}。</figcaption>\n<div class=\"chart-grid\">\n",
+        id = escape(c.id),
+        subject = escape(c.subject),
+        unit = escape(c.unit),
+        table = escape(c.table_id),
+        name = escape(c.table_name),
+        gaps = if gaps { "；没有报告的年度在图中空缺，标为“无”" } else { "" },
+    );
+    for (k, s) in c.series.iter().enumerate() {
+        panel(&mut o, c, k, s);
+    }
+    o.push_str("</div>\n</figure>\n");
+    o
+}
+
+// The drawing, in the viewBox's units: at 320 CSS px one chart is about 290 px wide, so its
+// 12-unit text reads at 14 px; wider screens show two or three in a row.
+const W: f64 = 240.0;
+const H: f64 = 150.0;
+const TOP: f64 = 40.0;
+const BOTTOM: f64 = 116.0;
+const RIGHT: f64 = 234.0;
+const INK: &str = "#1b1b1b";
+const MUTED: &str = "#4a4a4a";
+const LINE: &str = "#0d3c6e";
+const GRID: &str = "#d5dce3";
+
+/// A step of 1, 2 or 5 × 10ⁿ giving at most four intervals up to `max`, and the top of the scale.
+fn scale(max: u64) -> (u64, u64) {
+    let mut step = 1u64;
+    'find: for _ in 0..19 {
+        for m in [1, 2, 5] {
+            let s = step.saturating_mul(m);
+            if s.saturating_mul(4) >= max {
+                step = s;
+                break 'find;
+            }
+        }
+        step = step.saturating_mul(10);
+    }
+    let top = max.div_ceil(step).max(1).saturating_mul(step);
+    (step, top)
+}
+
+fn panel(o: &mut String, c: &Chart, k: usize, s: &Series) {
+    let pid = format!("{}-{}", c.id, k + 1);
+    let title = format!("{}历年{}", c.subject, s.label);
+    // The description states every value, gaps included, and where the table is (the title,
+    // read just before it, names the figure).
+    let mut desc = String::new();
+    for (i, y) in c.years.iter().enumerate() {
+        if i > 0 {
+            desc.push('，');
+        }
+        match s.values.get(i).copied().flatten() {
+            Some(v) => {
+                let _ = write!(desc, "{y} 年 {v}");
+            }
+            None => {
+                let _ = write!(desc, "{y} 年无报告");
+            }
+        }
+    }
+    let _ = write!(
+        desc,
+        "（单位：{}）。数据见本页“{}”表。",
+        c.unit, c.table_name
+    );
+
+    let max = s.values.iter().flatten().copied().max().unwrap_or(0);
+    let (step, top) = scale(max);
+    let digits = top.to_string().len() as f64;
+    let left = 10.0 + 7.0 * digits;
+    let n = c.years.len();
+    // Points stand clear of the scale's numbers and of the right edge.
+    let (first, last) = (left + 16.0, RIGHT - 12.0);
+    let x = |i: usize| {
+        if n == 1 {
+            (first + last) / 2.0
+        } else {
+            first + (last - first) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |v: u64| BOTTOM - (BOTTOM - TOP) * v as f64 / top as f64;
+
+    let _ = write!(
+        o,
+        "<svg class=\"chart-panel\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{pid}-t\" aria-describedby=\"{pid}-d\">\n<title id=\"{pid}-t\">{}</title>\n<desc id=\"{pid}-d\">{}</desc>\n",
+        escape(&title),
+        escape(&desc)
+    );
+    // The series' own label, in the chart: what tells it from the others.
+    let _ = writeln!(
+        o,
+        "<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\" fill=\"{INK}\" aria-hidden=\"true\">{}<tspan font-weight=\"normal\" fill=\"{MUTED}\" font-size=\"12\">（{}）</tspan></text>",
+        escape(s.label),
+        escape(c.unit)
+    );
+    o.push_str("<g aria-hidden=\"true\">\n");
+    // Grid lines and the scale.
+    let mut t = 0;
+    while t <= top {
+        let gy = y(t);
+        let colour = if t == 0 { MUTED } else { GRID };
+        let _ = writeln!(
+            o,
+            "<line x1=\"{left:.1}\" y1=\"{gy:.1}\" x2=\"{RIGHT}\" y2=\"{gy:.1}\" stroke=\"{colour}\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"{MUTED}\">{t}</text>",
+            left - 4.0,
+            gy + 4.0
+        );
+        t += step;
+    }
+    // Years: every one when they fit, else every few, counted back from the newest.
+    let room = if n > 1 {
+        (last - first) / (n - 1) as f64
+    } else {
+        W
+    };
+    let every = (32.0 / room).ceil().max(1.0) as usize;
+    for (i, yr) in c.years.iter().enumerate() {
+        if (n - 1 - i) % every == 0 {
+            let _ = writeln!(
+                o,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{MUTED}\">{yr}</text>",
+                x(i),
+                BOTTOM + 18.0
+            );
+        }
+    }
+    // The line, broken where a year has no value.
+    let mut path = String::new();
+    let mut open = false;
+    for (i, v) in s.values.iter().enumerate().take(n) {
+        match v {
+            Some(v) => {
+                let _ = write!(
+                    path,
+                    "{}{:.1} {:.1}",
+                    if open { " L" } else { " M" },
+                    x(i),
+                    y(*v)
+                );
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    if !path.is_empty() {
+        let _ = writeln!(
+            o,
+            "<path class=\"chart-line\" d=\"{}\" fill=\"none\" stroke=\"{LINE}\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>",
+            path.trim_start()
+        );
+    }
+    // A marker and the value at every year; 无 where there is no report.
+    let label_all = n <= 8;
+    for (i, v) in s.values.iter().enumerate().take(n) {
+        let cx = x(i);
+        match v {
+            Some(v) => {
+                let cy = y(*v);
+                let _ = writeln!(
+                    o,
+                    "<circle class=\"chart-mark\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" fill=\"{LINE}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>"
+                );
+                if label_all || i + 1 == n {
+                    let _ = writeln!(
+                        o,
+                        "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{INK}\">{v}</text>",
+                        cy - 8.0
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    o,
+                    "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{MUTED}\">无</text>",
+                    BOTTOM - 6.0
+                );
+            }
+        }
+    }
+    o.push_str("</g>\n</svg>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_end_on_a_round_number() {
+        assert_eq!(scale(0), (1, 1));
+        assert_eq!(scale(3), (1, 3));
+        assert_eq!(scale(55), (20, 60));
+        assert_eq!(scale(100), (50, 100));
+        assert_eq!(scale(u64::MAX).1, u64::MAX);
+    }
+
+    #[test]
+    fn a_year_without_a_report_is_a_gap_not_a_zero() {
+        let html = key_figures(
+            "c",
+            "某局",
+            "t",
+            "历年数据",
+            &[(2022, [5, 4, 3, 2, 1, 0]), (2020, [1, 1, 1, 1, 1, 1])],
+        );
+        assert_eq!(html.matches("<svg").count(), 6);
+        assert!(html.contains(
+            "<desc id=\"c-1-d\">2020 年 1，2021 年无报告，2022 年 5（单位：件）。数据见本页“历年数据”表。</desc>"
+        ));
+        // The first chart's line has two pieces, one point each, and no point at 2021.
+        let first = &html[..html.find("</svg>").unwrap()];
+        assert_eq!(first.matches("<circle").count(), 2);
+        let d = first
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert_eq!(d.matches('M').count(), 2, "{d}");
+        assert!(!d.contains('L'), "{d}");
+        assert!(first.contains(">无</text>"));
+        assert_eq!(key_figures("c", "某局", "t", "x", &[]), "");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let html = key_figures("c", "<b>局", "t\"", "表&", &[(2020, [0; 6])]);
+        assert!(!html.contains("<b>"));
+        assert!(html.contains("&lt;b&gt;局"));
+        assert!(html.contains("表&amp;"));
+    }
+}
