@@ -42,13 +42,10 @@ fn served_tree(builder: &Builder) -> BTreeMap<String, Vec<u8>> {
     let dir = builder.served().unwrap();
     let mut files = common::tree(dir);
     let folders = builder.composed().unwrap();
-    for (rel, which) in [
-        (write::DATA_JSON, DataFile::Json),
-        (write::DATA_CSV, DataFile::Csv),
-    ] {
+    for which in DataFile::ALL {
         let mut bytes = Vec::new();
         write::compose(dir, folders, which, &mut bytes).unwrap();
-        files.insert(rel.to_string(), bytes);
+        files.insert(which.path().to_string(), bytes);
     }
     files
 }
@@ -156,7 +153,12 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     assert_eq!(h.builder.last_written, vec![page]);
     h.edit(REPORT, "licensing: 487", "licensing: 488");
     h.step(&[REPORT], "a figure of table 二");
-    let mut want = vec!["data/reports.csv", "data/reports.json", page];
+    let mut want = vec![
+        "data/reports-wide.csv",
+        "data/reports.csv",
+        "data/reports.json",
+        page,
+    ];
     want.extend(data);
     want.sort();
     assert_eq!(h.builder.last_written, want);
