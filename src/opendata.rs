@@ -7,14 +7,10 @@
 //! its lines are made from `report.json` alone, by [`wide_line`], in `build` as the reports
 //! stream through and in `serve` from the files it serves, so that the two cannot differ.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserializer;
-use serde_json::{json, Number, Value};
+use serde_json::{json, Value};
 
 use crate::config::DataConfig;
 use crate::data::{csv_field, BOM};
@@ -83,8 +79,8 @@ fn wide_rows() -> &'static [WideRow] {
 }
 
 /// Each row's place in [`wide_rows`], by its path.
-fn row_index() -> &'static HashMap<String, usize> {
-    static INDEX: OnceLock<HashMap<String, usize>> = OnceLock::new();
+fn row_index() -> &'static HashMap<String, usize, foldhash::fast::FixedState> {
+    static INDEX: OnceLock<HashMap<String, usize, foldhash::fast::FixedState>> = OnceLock::new();
     INDEX.get_or_init(|| {
         wide_rows()
             .iter()
@@ -120,146 +116,306 @@ pub fn wide_head() -> String {
     format!("{BOM}{}", wide_header())
 }
 
-/// What a `report.json` says, as far as the wide CSV needs it.
+/// What a `report.json` says, as far as the wide CSV needs it: its strings, and the text of its
+/// numbers as written (a JSON number is what a spreadsheet reads as one).
 #[derive(Default)]
-struct Cells {
+struct Cells<'a> {
     agency: String,
     agency_slug: String,
-    year: Option<Number>,
-    format: Option<Number>,
-    published: Option<String>,
-    /// By row of [`wide_rows`].
-    rows: Vec<Option<Vec<Number>>>,
+    year: &'a [u8],
+    format: &'a [u8],
+    published: String,
+    /// Every number of the tables, in the order read.
+    values: Vec<&'a [u8]>,
+    /// By row of [`wide_rows`]: its numbers in `values`.
+    rows: Vec<Option<std::ops::Range<usize>>>,
 }
 
 /// The line of the wide CSV of one report, with its line break, from its `report.json`.
 pub fn wide_line(report_json: &[u8]) -> Result<Vec<u8>, String> {
     let mut cells = Cells {
         rows: vec![None; wide_rows().len()],
+        values: Vec::with_capacity(256),
         ..Default::default()
     };
-    let mut de = serde_json::Deserializer::from_slice(report_json);
-    de.deserialize_map(Top(&mut cells))
-        .and_then(|()| de.end())
-        .map_err(|e| format!("report.json 不是预期的格式：{e}"))?;
-    let mut o = String::with_capacity(2048);
-    o.push_str(&csv_field(&cells.agency));
-    o.push(',');
-    o.push_str(&csv_field(&cells.agency_slug));
-    for n in [&cells.year, &cells.format] {
-        o.push(',');
-        if let Some(n) = n {
-            o.push_str(&n.to_string());
-        }
+    let mut scan = Scan {
+        b: report_json,
+        i: 0,
+    };
+    scan.top(&mut cells)
+        .map_err(|at| format!("report.json 不是预期的格式（第 {} 个字节附近）", at + 1))?;
+    let mut o = Vec::with_capacity(2048);
+    o.extend_from_slice(csv_field(&cells.agency).as_bytes());
+    o.push(b',');
+    o.extend_from_slice(csv_field(&cells.agency_slug).as_bytes());
+    for n in [cells.year, cells.format] {
+        o.push(b',');
+        o.extend_from_slice(n);
     }
-    o.push(',');
-    o.push_str(&csv_field(cells.published.as_deref().unwrap_or("")));
+    o.push(b',');
+    o.extend_from_slice(csv_field(&cells.published).as_bytes());
     for (w, row) in wide_rows().iter().zip(&cells.rows) {
+        let values = row.clone().map_or(&[][..], |r| &cells.values[r]);
         for c in 0..w.n {
-            o.push(',');
-            if let Some(v) = row.as_ref().and_then(|r| r.get(c)) {
-                // A JSON number is what a spreadsheet reads as one.
-                o.push_str(&v.to_string());
+            o.push(b',');
+            if let Some(v) = values.get(c) {
+                o.extend_from_slice(v);
             }
         }
     }
-    o.push('\n');
-    Ok(o.into_bytes())
+    o.push(b'\n');
+    Ok(o)
 }
 
-struct Top<'a>(&'a mut Cells);
+/// A reader of `report.json` as `data.rs` writes it (any JSON is read, none makes it fail but by
+/// an error): a build reads ten thousand of them, and a general parser costs more than the rest
+/// of the wide CSV. Errors are the byte offset where reading stopped.
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
 
-impl<'de> Visitor<'de> for Top<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the object of report.json")
+/// Deeper nesting is no `report.json` (and would cost stack).
+const MAX_DEPTH: usize = 16;
+
+impl<'a> Scan<'a> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let c = self.0;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "agency" => c.agency = map.next_value()?,
-                "agency_slug" => c.agency_slug = map.next_value()?,
-                "year" => c.year = map.next_value()?,
-                "format" => c.format = map.next_value()?,
-                "published" => c.published = map.next_value()?,
-                t @ ("active" | "applications" | "appeals" | "processing_fees") => map
-                    .next_value_seed(Node {
-                        path: t.to_string(),
-                        rows: &mut c.rows,
-                    })?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
+
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Result<(), usize> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(self.i)
+        }
+    }
+
+    /// A string's raw bytes between its quotes, and whether it has an escape.
+    fn raw_string(&mut self) -> Result<(&'a [u8], bool), usize> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            match self.b.get(self.i) {
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok((&self.b[start..self.i - 1], escaped));
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    self.i += 2;
+                }
+                Some(_) => self.i += 1,
+                None => return Err(self.i),
+            }
+        }
+    }
+
+    /// A string value, unescaped.
+    fn string(&mut self) -> Result<String, usize> {
+        self.ws();
+        let at = self.i;
+        let (raw, escaped) = self.raw_string()?;
+        if escaped {
+            // Rare (a quote in a name): serde_json says what the escapes mean.
+            serde_json::from_slice(&self.b[at..self.i]).map_err(|_| at)
+        } else {
+            String::from_utf8(raw.to_vec()).map_err(|_| at)
+        }
+    }
+
+    /// A number's text, as written.
+    fn number(&mut self) -> Result<&'a [u8], usize> {
+        self.ws();
+        let start = self.i;
+        while self
+            .b
+            .get(self.i)
+            .is_some_and(|c| c.is_ascii_digit() || b"+-.eE".contains(c))
+        {
+            self.i += 1;
+        }
+        let n = &self.b[start..self.i];
+        if n.first().is_some_and(|c| *c == b'-' || c.is_ascii_digit()) {
+            Ok(n)
+        } else {
+            Err(start)
+        }
+    }
+
+    /// `null`, `true` or `false`.
+    fn word(&mut self) -> Result<(), usize> {
+        self.ws();
+        for w in [&b"null"[..], b"true", b"false"] {
+            if self.b.get(self.i..).is_some_and(|rest| rest.starts_with(w)) {
+                self.i += w.len();
+                return Ok(());
+            }
+        }
+        Err(self.i)
+    }
+
+    /// The whole object, then nothing but white space.
+    fn top(&mut self, c: &mut Cells<'a>) -> Result<(), usize> {
+        self.eat(b'{')?;
+        let mut path = String::with_capacity(64);
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+        } else {
+            loop {
+                let (key, _) = self.raw_string()?;
+                self.eat(b':')?;
+                match key {
+                    b"agency" => c.agency = self.string()?,
+                    b"agency_slug" => c.agency_slug = self.string()?,
+                    b"published" if self.peek() == Some(b'"') => c.published = self.string()?,
+                    b"year" => c.year = self.number()?,
+                    b"format" => c.format = self.number()?,
+                    b"active" | b"applications" | b"appeals" | b"processing_fees" => {
+                        path.clear();
+                        path.push_str(std::str::from_utf8(key).map_err(|_| self.i)?);
+                        self.value(&mut path, c, 1)?;
+                    }
+                    _ => self.skip(1)?,
+                }
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(b'}') => {
+                        self.i += 1;
+                        break;
+                    }
+                    _ => return Err(self.i),
                 }
             }
         }
-        Ok(())
-    }
-}
-
-/// A table, a group of rows or a row, at `path` (`applications.results.withheld`).
-struct Node<'a> {
-    path: String,
-    rows: &'a mut Vec<Option<Vec<Number>>>,
-}
-
-impl Node<'_> {
-    fn put(self, values: Vec<Number>) {
-        if let Some(&i) = row_index().get(&self.path) {
-            self.rows[i] = Some(values);
+        self.ws();
+        if self.i == self.b.len() {
+            Ok(())
+        } else {
+            Err(self.i)
         }
     }
-}
 
-impl<'de> DeserializeSeed<'de> for Node<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+    /// A table, a group of rows, a row or a bare number at `path`.
+    fn value(&mut self, path: &mut String, c: &mut Cells<'a>, depth: usize) -> Result<(), usize> {
+        if depth > MAX_DEPTH {
+            return Err(self.i);
+        }
+        match self.peek() {
+            Some(b'{') => {
+                self.i += 1;
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Ok(());
+                }
+                let len = path.len();
+                loop {
+                    let (key, _) = self.raw_string()?;
+                    self.eat(b':')?;
+                    path.push('.');
+                    path.push_str(std::str::from_utf8(key).map_err(|_| self.i)?);
+                    self.value(path, c, depth + 1)?;
+                    path.truncate(len);
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.i),
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let start = c.values.len();
+                // A row holds numbers only; an array with anything else is no row.
+                let mut row = true;
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                } else {
+                    loop {
+                        if row && matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+                            c.values.push(self.number()?);
+                        } else {
+                            row = false;
+                            self.skip(depth + 1)?;
+                        }
+                        match self.peek() {
+                            Some(b',') => self.i += 1,
+                            Some(b']') => {
+                                self.i += 1;
+                                break;
+                            }
+                            _ => return Err(self.i),
+                        }
+                    }
+                }
+                if row {
+                    self.put(path, c, start);
+                } else {
+                    c.values.truncate(start);
+                }
+                Ok(())
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                let start = c.values.len();
+                c.values.push(self.number()?);
+                self.put(path, c, start);
+                Ok(())
+            }
+            _ => self.skip(depth),
+        }
     }
-}
 
-impl<'de> Visitor<'de> for Node<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a table, a row of numbers or null")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            map.next_value_seed(Node {
-                path: format!("{}.{key}", self.path),
-                rows: &mut *self.rows,
-            })?;
+    fn put(&self, path: &str, c: &mut Cells<'a>, start: usize) {
+        if let Some(&i) = row_index().get(path) {
+            c.rows[i] = Some(start..c.values.len());
         }
-        Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut values = Vec::with_capacity(7);
-        while let Some(n) = seq.next_element::<Number>()? {
-            values.push(n);
+
+    /// Any value, read and left.
+    fn skip(&mut self, depth: usize) -> Result<(), usize> {
+        if depth > MAX_DEPTH {
+            return Err(self.i);
         }
-        self.put(values);
-        Ok(())
-    }
-    // `processing_fees.notices` and `.amount` are bare numbers.
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.put(vec![v.into()]);
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.put(vec![v.into()]);
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        if let Some(n) = Number::from_f64(v) {
-            self.put(vec![n]);
+        match self.peek() {
+            Some(b'"') => self.raw_string().map(|_| ()),
+            Some(open @ (b'{' | b'[')) => {
+                self.i += 1;
+                let close = if open == b'{' { b'}' } else { b']' };
+                if self.peek() == Some(close) {
+                    self.i += 1;
+                    return Ok(());
+                }
+                loop {
+                    if open == b'{' {
+                        self.raw_string()?;
+                        self.eat(b':')?;
+                    }
+                    self.skip(depth + 1)?;
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(c) if c == close => {
+                            self.i += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.i),
+                    }
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
+            _ => self.word(),
         }
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
     }
 }
 
@@ -589,5 +745,146 @@ mod tests {
         assert!(wide_line(b"[1]").is_err());
         assert!(wide_line(b"{\"active\": 3}").is_ok());
         assert!(wide_line(b"{} x").is_err());
+        // A name with escapes is read as JSON says; a broken file is an error, never a panic.
+        let line = wide_line(br#"{"agency":"\"A\"\u5c40","x":[{"y":[true,null]}]}"#).unwrap();
+        assert!(line.starts_with("\"\"\"A\"\"局\",".as_bytes()));
+        let good = json.as_slice();
+        for cut in 0..good.len() {
+            let _ = wide_line(&good[..cut]);
+        }
+        assert!(wide_line(&[b'['; 100_000]).is_err());
+        assert!(wide_line(&[b'{'; 3]).is_err());
+        let deep = format!("{{\"x\":{}1{}}}", "[".repeat(50), "]".repeat(50));
+        assert!(wide_line(deep.as_bytes()).is_err());
+        let deep = format!("{{\"active\":{}1{}}}", "{\"a\":".repeat(50), "}".repeat(50));
+        assert!(wide_line(deep.as_bytes()).is_err());
+    }
+
+    /// The line of a report as read by serde_json: what [`Scan`] must agree with.
+    fn reference(v: &Value) -> Vec<u8> {
+        let mut cells: HashMap<String, Vec<String>> = HashMap::new();
+        fn walk(path: &str, v: &Value, out: &mut HashMap<String, Vec<String>>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, v) in m {
+                        walk(&format!("{path}.{k}"), v, out);
+                    }
+                }
+                Value::Array(a) if a.iter().all(Value::is_number) => {
+                    out.insert(path.into(), a.iter().map(Value::to_string).collect());
+                }
+                Value::Number(n) => {
+                    out.insert(path.into(), vec![n.to_string()]);
+                }
+                _ => {}
+            }
+        }
+        for t in ["active", "applications", "appeals", "processing_fees"] {
+            walk(t, &v[t], &mut cells);
+        }
+        let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        let mut o = format!(
+            "{},{},{},{},{}",
+            csv_field(&s("agency")),
+            csv_field(&s("agency_slug")),
+            v["year"],
+            v["format"],
+            csv_field(&s("published"))
+        );
+        for w in wide_rows() {
+            let values = cells.get(&w.path);
+            for c in 0..w.n {
+                o.push(',');
+                if let Some(x) = values.and_then(|vs| vs.get(c)) {
+                    o.push_str(x);
+                }
+            }
+        }
+        o.push('\n');
+        o.into_bytes()
+    }
+
+    /// Sets `path` (dotted) in `v` to `x`, unless a value on the way is not an object.
+    fn set(v: &mut Value, path: &str, x: Value) {
+        let mut at = v;
+        let mut parts = path.split('.').peekable();
+        while let Some(p) = parts.next() {
+            let Some(m) = at.as_object_mut() else { return };
+            if parts.peek().is_none() {
+                m.insert(p.into(), x);
+                return;
+            }
+            at = m.entry(p).or_insert_with(|| json!({}));
+        }
+    }
+
+    fn junk() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(any::<String>(), inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_scan_reads_what_serde_json_reads(
+            agency in proptest::prelude::any::<String>(),
+            published in proptest::option::of("[0-9-]{10}"),
+            year in 2000u16..2100,
+            pick in proptest::collection::vec(
+                (0usize..200, proptest::collection::vec(0u32..100_000, 0..9), proptest::prelude::any::<bool>()),
+                0..40,
+            ),
+            extra in proptest::collection::vec(("[a-z_\"\\\\]{1,8}", junk()), 0..4),
+            pretty in proptest::prelude::any::<bool>(),
+        ) {
+            let mut v = json!({
+                "agency": agency,
+                "agency_slug": "a",
+                "year": year,
+                "format": 2021,
+                "published": published,
+                "title": "t",
+                "active": {},
+                "applications": {},
+                "appeals": {},
+                "processing_fees": null,
+            });
+            let rows = wide_rows();
+            for (i, values, amount) in pick {
+                let w = &rows[i % rows.len()];
+                let x = match (values.first(), amount) {
+                    // A bare number, as processing_fees' are; an amount with decimals.
+                    (Some(n), true) => json!(f64::from(*n) / 100.0),
+                    _ => json!(values),
+                };
+                set(&mut v, &w.path, x);
+            }
+            for (k, x) in extra {
+                if v.get(&k).is_none() {
+                    v[k.as_str()] = x.clone();
+                }
+                set(&mut v, &format!("applications.{k}"), x);
+            }
+            let bytes = if pretty {
+                serde_json::to_vec_pretty(&v).unwrap()
+            } else {
+                serde_json::to_vec(&v).unwrap()
+            };
+            proptest::prop_assert_eq!(
+                String::from_utf8(wide_line(&bytes).unwrap()).unwrap(),
+                String::from_utf8(reference(&v)).unwrap()
+            );
+        }
     }
 }

@@ -122,6 +122,33 @@ const MUTED: &str = "#4a4a4a";
 const LINE: &str = "#0d3c6e";
 const GRID: &str = "#d5dce3";
 
+/// Appends a coordinate with one decimal at most (`{:.1}` formats floats the slow, exact way:
+/// two thousand agency pages hold a hundred thousand coordinates).
+fn num(o: &mut String, v: f64) {
+    let tenths = (v * 10.0).round() as i64;
+    let (whole, frac) = (tenths / 10, (tenths % 10).unsigned_abs());
+    if tenths < 0 && whole == 0 {
+        o.push('-');
+    }
+    let mut b = itoa::Buffer::new();
+    o.push_str(b.format(whole));
+    if frac != 0 {
+        o.push('.');
+        o.push_str(b.format(frac));
+    }
+}
+
+/// Appends `<text x=".." y="..">text</text>`; the group around it gives its look.
+fn text(o: &mut String, x: f64, y: f64, t: &str) {
+    o.push_str("<text x=\"");
+    num(o, x);
+    o.push_str("\" y=\"");
+    num(o, y);
+    o.push_str("\">");
+    o.push_str(t);
+    o.push_str("</text>");
+}
+
 /// A step of 1, 2 or 5 × 10ⁿ giving at most four intervals up to `max`, and the top of the scale.
 fn scale(max: u64) -> (u64, u64) {
     let mut step = 1u64;
@@ -144,18 +171,19 @@ fn panel(o: &mut String, c: &Chart, k: usize, s: &Series) {
     let title = format!("{}历年{}", c.subject, s.label);
     // The description states every value, gaps included, and where the table is (the title,
     // read just before it, names the figure).
-    let mut desc = String::new();
+    let mut desc = String::with_capacity(64 + 16 * c.years.len());
+    let mut int = itoa::Buffer::new();
     for (i, y) in c.years.iter().enumerate() {
         if i > 0 {
             desc.push('，');
         }
+        desc.push_str(int.format(*y));
         match s.values.get(i).copied().flatten() {
             Some(v) => {
-                let _ = write!(desc, "{y} 年 {v}");
+                desc.push_str(" 年 ");
+                desc.push_str(int.format(v));
             }
-            None => {
-                let _ = write!(desc, "{y} 年无报告");
-            }
+            None => desc.push_str(" 年无报告"),
         }
     }
     let _ = write!(
@@ -164,11 +192,11 @@ fn panel(o: &mut String, c: &Chart, k: usize, s: &Series) {
         c.unit, c.table_name
     );
 
+    let n = c.years.len();
+    let values = || s.values.iter().take(n).enumerate();
     let max = s.values.iter().flatten().copied().max().unwrap_or(0);
     let (step, top) = scale(max);
-    let digits = top.to_string().len() as f64;
-    let left = 10.0 + 7.0 * digits;
-    let n = c.years.len();
+    let left = 10.0 + 7.0 * int.format(top).len() as f64;
     // Points stand clear of the scale's numbers and of the right edge.
     let (first, last) = (left + 16.0, RIGHT - 12.0);
     let x = |i: usize| {
@@ -182,107 +210,119 @@ fn panel(o: &mut String, c: &Chart, k: usize, s: &Series) {
 
     let _ = write!(
         o,
-        "<svg class=\"chart-panel\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{pid}-t\" aria-describedby=\"{pid}-d\">\n<title id=\"{pid}-t\">{}</title>\n<desc id=\"{pid}-d\">{}</desc>\n",
+        "<svg class=\"chart-panel\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{pid}-t\" aria-describedby=\"{pid}-d\">\n<title id=\"{pid}-t\">{}</title>\n<desc id=\"{pid}-d\">{}</desc>\n<g aria-hidden=\"true\" font-size=\"12\">\n",
         escape(&title),
         escape(&desc)
     );
     // The series' own label, in the chart: what tells it from the others.
     let _ = writeln!(
         o,
-        "<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\" fill=\"{INK}\" aria-hidden=\"true\">{}<tspan font-weight=\"normal\" fill=\"{MUTED}\" font-size=\"12\">（{}）</tspan></text>",
+        "<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\" fill=\"{INK}\">{}<tspan font-weight=\"normal\" fill=\"{MUTED}\" font-size=\"12\">（{}）</tspan></text>",
         escape(s.label),
         escape(c.unit)
     );
-    o.push_str("<g aria-hidden=\"true\">\n");
-    // Grid lines and the scale.
+    // Grid lines: the zero line darker; the scale's numbers beside them.
+    let _ = write!(
+        o,
+        "<path d=\"M{left} {BOTTOM}H{RIGHT}\" stroke=\"{MUTED}\"/>"
+    );
+    let mut grid = String::new();
+    let mut scale_text = String::new();
     let mut t = 0;
     while t <= top {
-        let gy = y(t);
-        let colour = if t == 0 { MUTED } else { GRID };
-        let _ = writeln!(
-            o,
-            "<line x1=\"{left:.1}\" y1=\"{gy:.1}\" x2=\"{RIGHT}\" y2=\"{gy:.1}\" stroke=\"{colour}\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" fill=\"{MUTED}\">{t}</text>",
-            left - 4.0,
-            gy + 4.0
-        );
+        if t > 0 {
+            grid.push('M');
+            num(&mut grid, left);
+            grid.push(' ');
+            num(&mut grid, y(t));
+            grid.push('H');
+            num(&mut grid, RIGHT);
+        }
+        text(&mut scale_text, left - 4.0, y(t) + 4.0, int.format(t));
         t += step;
     }
-    // Years: every one when they fit, else every few, counted back from the newest.
+    if !grid.is_empty() {
+        let _ = write!(o, "<path d=\"{grid}\" stroke=\"{GRID}\"/>");
+    }
+    let _ = writeln!(
+        o,
+        "\n<g fill=\"{MUTED}\" text-anchor=\"end\">{scale_text}</g>"
+    );
+    // Years: every one when they fit, else every few, counted back from the newest; 无 where a
+    // year has no report.
     let room = if n > 1 {
         (last - first) / (n - 1) as f64
     } else {
         W
     };
     let every = (32.0 / room).ceil().max(1.0) as usize;
+    let _ = write!(o, "<g fill=\"{MUTED}\" text-anchor=\"middle\">");
     for (i, yr) in c.years.iter().enumerate() {
         if (n - 1 - i) % every == 0 {
-            let _ = writeln!(
-                o,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{MUTED}\">{yr}</text>",
-                x(i),
-                BOTTOM + 18.0
-            );
+            text(o, x(i), BOTTOM + 18.0, int.format(*yr));
         }
     }
-    // The line, broken where a year has no value.
-    let mut path = String::new();
+    for (i, v) in values() {
+        if v.is_none() {
+            text(o, x(i), BOTTOM - 6.0, "无");
+        }
+    }
+    o.push_str("</g>\n");
+    // The line, broken where a year has no value; a dot at every value (a zero-length stroke
+    // with round caps), and the value above it.
+    let mut line = String::new();
+    let mut dots = String::new();
     let mut open = false;
-    for (i, v) in s.values.iter().enumerate().take(n) {
+    for (i, v) in values() {
         match v {
             Some(v) => {
-                let _ = write!(
-                    path,
-                    "{}{:.1} {:.1}",
-                    if open { " L" } else { " M" },
-                    x(i),
-                    y(*v)
-                );
+                for (d, lead) in [(&mut line, if open { 'L' } else { 'M' }), (&mut dots, 'M')] {
+                    d.push(lead);
+                    num(d, x(i));
+                    d.push(' ');
+                    num(d, y(*v));
+                }
+                dots.push_str("h0");
                 open = true;
             }
             None => open = false,
         }
     }
-    if !path.is_empty() {
+    if !line.is_empty() {
         let _ = writeln!(
             o,
-            "<path class=\"chart-line\" d=\"{}\" fill=\"none\" stroke=\"{LINE}\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>",
-            path.trim_start()
+            "<path class=\"chart-line\" d=\"{line}\" fill=\"none\" stroke=\"{LINE}\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>\n<path class=\"chart-mark\" d=\"{dots}\" stroke=\"{LINE}\" stroke-width=\"8\" stroke-linecap=\"round\"/>"
         );
     }
-    // A marker and the value at every year; 无 where there is no report.
     let label_all = n <= 8;
-    for (i, v) in s.values.iter().enumerate().take(n) {
-        let cx = x(i);
-        match v {
-            Some(v) => {
-                let cy = y(*v);
-                let _ = writeln!(
-                    o,
-                    "<circle class=\"chart-mark\" cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"4\" fill=\"{LINE}\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>"
-                );
-                if label_all || i + 1 == n {
-                    let _ = writeln!(
-                        o,
-                        "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{INK}\">{v}</text>",
-                        cy - 8.0
-                    );
-                }
-            }
-            None => {
-                let _ = writeln!(
-                    o,
-                    "<text x=\"{cx:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{MUTED}\">无</text>",
-                    BOTTOM - 6.0
-                );
+    let _ = write!(o, "<g fill=\"{INK}\" text-anchor=\"middle\">");
+    for (i, v) in values() {
+        if let Some(v) = v {
+            if label_all || i + 1 == n {
+                text(o, x(i), y(*v) - 8.0, int.format(*v));
             }
         }
     }
-    o.push_str("</g>\n</svg>\n");
+    o.push_str("</g>\n</g>\n</svg>\n");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_have_one_decimal_at_most() {
+        let d = |v: f64| {
+            let mut o = String::new();
+            num(&mut o, v);
+            o
+        };
+        assert_eq!(d(12.0), "12");
+        assert_eq!(d(12.34), "12.3");
+        assert_eq!(d(12.36), "12.4");
+        assert_eq!(d(-0.4), "-0.4");
+        assert_eq!(d(-3.5), "-3.5");
+    }
 
     #[test]
     fn scales_end_on_a_round_number() {
@@ -308,16 +348,14 @@ mod tests {
         ));
         // The first chart's line has two pieces, one point each, and no point at 2021.
         let first = &html[..html.find("</svg>").unwrap()];
-        assert_eq!(first.matches("<circle").count(), 2);
-        let d = first
-            .split(" d=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        assert_eq!(d.matches('M').count(), 2, "{d}");
-        assert!(!d.contains('L'), "{d}");
+        let path = |class: &str| {
+            let at = first.find(&format!("class=\"{class}\" d=\"")).unwrap();
+            first[at..].split('"').nth(3).unwrap().to_string()
+        };
+        let (line, dots) = (path("chart-line"), path("chart-mark"));
+        assert_eq!(line.matches('M').count(), 2, "{line}");
+        assert!(!line.contains('L'), "{line}");
+        assert_eq!(dots.matches("h0").count(), 2, "{dots}");
         assert!(first.contains(">无</text>"));
         assert_eq!(key_figures("c", "某局", "t", "x", &[]), "");
     }
