@@ -73,6 +73,9 @@ pub struct Facts {
     pub acknowledge: Vec<Acknowledgement>,
     /// The date of the last correction (`revisions`), for the feed's `<updated>`.
     pub revised: Option<NaiveDate>,
+    /// Every cell of its tables, packed ([`crate::across::pack`]): roll-ups and the
+    /// year-on-year comparison are computed from these, without the whole report.
+    pub cells: Box<[u8]>,
     /// The text of the lines the positions above are on.
     lines: Vec<(u32, Box<str>)>,
 }
@@ -109,7 +112,14 @@ impl Facts {
                 r.draft,
                 r.key_figures(),
             )),
-            entry: fingerprint_of(&(&r.slug, r.year, &r.title, &r.agency, r.published)),
+            entry: fingerprint_of(&(
+                &r.slug,
+                r.year,
+                &r.title,
+                &r.agency,
+                r.published,
+                r.revisions.last().map(|v| v.date),
+            )),
             year_at: r.locations.key("year"),
             published_at: r.locations.cell("published", 0),
             carried_over: r.row_by_role(AppRole::CarriedOver),
@@ -120,6 +130,7 @@ impl Facts {
             print: ReportPrint::of(r),
             acknowledge: r.acknowledge.clone(),
             revised: r.revisions.last().map(|v| v.date),
+            cells: crate::across::pack(&crate::across::cells_of(r)),
             lines: Vec::new(),
         };
         let mut wanted: Vec<u32> = vec![

@@ -153,13 +153,31 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     assert_eq!(h.builder.last_written, vec![page]);
     h.edit(REPORT, "licensing: 487", "licensing: 488");
     h.step(&[REPORT], "a figure of table 二");
+    // The report, and what is computed from it: the roll-ups of its year (the site's on the
+    // year page, those of its region and the regions above), and the comparisons with the year
+    // after (its agency's draft, which serve shows, and the regions' roll-ups).
     let mut want = vec![
         "data/reports-wide.csv",
         "data/reports.csv",
         "data/reports.json",
+        "data/rollups.json",
         page,
+        "shilixian-jiaoyuju/2024/index.html",
+        "years/2023/index.html",
     ];
     want.extend(data);
+    let regions: Vec<String> = ["shili", "shili-shi", "shilixian"]
+        .iter()
+        .flat_map(|r| {
+            [
+                format!("regions/{r}/2023/index.html"),
+                format!("regions/{r}/2023/rollup.csv"),
+                format!("regions/{r}/2023/rollup.json"),
+                format!("regions/{r}/2024/index.html"),
+            ]
+        })
+        .collect();
+    want.extend(regions.iter().map(String::as_str));
     want.sort();
     assert_eq!(h.builder.last_written, want);
     h.edit(
