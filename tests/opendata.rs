@@ -73,9 +73,24 @@ fn every_data_file_the_build_writes_validates_against_the_schemas() {
         for (i, r) in all.as_array().unwrap().iter().enumerate() {
             assert_valid(&report, &format!("data/reports.json[{i}]"), r);
         }
+        // `previous` is the agency's report of the year before, or null: both occur.
+        let previous: Vec<Value> = reports
+            .iter()
+            .map(|f| json(&out.join(f))["previous"].clone())
+            .collect();
+        assert!(previous.iter().any(Value::is_null));
+        assert!(previous.iter().any(Value::is_object));
         // Roll-ups, wherever the build writes them: one object each, or an array of them.
-        for f in files_named(&out, "rollup.json")
-            .into_iter()
+        let singles = files_named(&out, "rollup.json");
+        assert!(singles.len() >= 10, "{} rollup.json files", singles.len());
+        assert!(
+            singles.iter().all(|f| f.starts_with("regions/")),
+            "{singles:?}"
+        );
+        let mut in_list = 0;
+        for f in singles
+            .iter()
+            .cloned()
             .chain(files_named(&out, "rollups.json"))
         {
             match json(&out.join(&f)) {
@@ -83,10 +98,20 @@ fn every_data_file_the_build_writes_validates_against_the_schemas() {
                     for (i, r) in list.iter().enumerate() {
                         assert_valid(&rollup, &format!("{f}[{i}]"), r);
                     }
+                    in_list += list.len();
                 }
                 one => assert_valid(&rollup, &f, &one),
             }
         }
+        // data/rollups.json: every region's roll-up and the site's, one for each year.
+        let years = json(&out.join("data/reports.json"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["year"].as_u64().unwrap())
+            .collect::<BTreeSet<_>>()
+            .len();
+        assert_eq!(in_list, singles.len() + years, "data/rollups.json");
     }
 }
 
@@ -97,6 +122,7 @@ fn the_schemas_refuse_what_report_json_never_holds() {
     let report = validator(&out, "report.schema.json");
     let good = json(&out.join("shilixian-zhengfu/2023/report.json"));
     assert!(report.is_valid(&good));
+    assert_eq!(good["previous"]["year"], 2022);
     let old = json(&out.join("shilixian-zhengfu/2020/report.json"));
     assert!(report.is_valid(&old));
     type Change = fn(&mut Value);
@@ -115,6 +141,13 @@ fn the_schemas_refuse_what_report_json_never_holds() {
             v.as_object_mut().unwrap().remove("url");
         }),
         ("an unknown edition", |v| v["format"] = 2030.into()),
+        ("no previous", |v| {
+            v.as_object_mut().unwrap().remove("previous");
+        }),
+        ("a previous without its page", |v| {
+            v["previous"] = serde_json::json!({"year": 2022});
+        }),
+        ("a previous as a bare year", |v| v["previous"] = 2022.into()),
     ];
     for (what, change) in broken {
         let mut v = good.clone();
@@ -130,7 +163,7 @@ fn the_schemas_refuse_what_report_json_never_holds() {
     let rollup = validator(&out, "rollup.schema.json");
     let mut r = good.clone();
     let o = r.as_object_mut().unwrap();
-    for k in ["agency", "agency_slug", "title", "published"] {
+    for k in ["agency", "agency_slug", "title", "published", "previous"] {
         o.remove(k);
     }
     o.insert("region".into(), "示例县".into());

@@ -230,7 +230,7 @@ pub fn report_schema() -> Value {
         "published": {"title": "发布日期", "type": ["string", "null"], "pattern": DATE},
         "title": {"title": "标题", "type": "string"},
         "previous": {
-            "title": "上年报告",
+            "title": "上年报告（同一机关上一年度已发布的报告；没有则为 null）",
             "type": ["object", "null"],
             "properties": {
                 "year": {"title": "报告年度", "type": "integer"},
@@ -255,6 +255,7 @@ pub fn report_schema() -> Value {
             "applications",
             "appeals",
             "processing_fees",
+            "previous",
             "url",
         ],
     )
