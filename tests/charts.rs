@@ -1,6 +1,7 @@
-//! The key-figures charts of agency pages: every value a chart's `<desc>` states is the cell of
-//! the key-figures table on the same page, a year with no report is a gap (never a zero), and a
-//! chart is plain inline SVG (no script, no font of its own).
+//! The key-figures charts of agency and region pages: every value a chart's `<desc>` states is
+//! the cell of the key-figures table on the same page (on a region page, of its roll-ups), a year
+//! with no report is a gap (never a zero), and a chart is plain inline SVG (no script, no font of
+//! its own).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,14 +48,31 @@ fn agency_pages(root: &Path, out: &Path) -> Vec<(String, Html)> {
     pages
 }
 
-/// The key-figures table: year → its six figures as printed.
-fn table_of(page: &Html) -> BTreeMap<u16, Vec<String>> {
+/// The region pages of a built site: `regions/<slug>/index.html`.
+fn region_pages(out: &Path) -> Vec<(String, Html)> {
+    let mut pages = Vec::new();
+    for e in std::fs::read_dir(out.join("regions")).unwrap() {
+        let e = e.unwrap();
+        let page = e.path().join("index.html");
+        if e.path().is_dir() && page.is_file() {
+            let html = Html::parse_document(&std::fs::read_to_string(page).unwrap());
+            pages.push((e.file_name().to_string_lossy().to_string(), html));
+        }
+    }
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
+    pages
+}
+
+/// The key-figures table: year → its six figures as printed; `None` for a roll-up that sums no
+/// report (its second column says 0 份), which the chart shows as a gap.
+fn table_of(page: &Html) -> BTreeMap<u16, Option<Vec<String>>> {
     page.select(&sel("table.figures tbody tr"))
         .map(|tr| {
             let head = text(tr.select(&sel("th")).next().unwrap());
             let year: u16 = head[..4].parse().unwrap();
+            let note = text(tr.select(&sel("td")).next().unwrap());
             let cells: Vec<String> = tr.select(&sel("td")).skip(1).map(text).collect();
-            (year, cells)
+            (year, (note != "0 份").then_some(cells))
         })
         .collect()
 }
@@ -75,7 +93,7 @@ fn described(desc: &str) -> BTreeMap<u16, Option<String>> {
         .collect()
 }
 
-/// Checks every chart of an agency page against its table; returns the years charted.
+/// Checks every chart of an agency or region page against its table; returns the years charted.
 fn check_page(slug: &str, page: &Html) -> Vec<u16> {
     let table = table_of(page);
     assert!(!table.is_empty(), "{slug}: no key figures");
@@ -112,7 +130,10 @@ fn check_page(slug: &str, page: &Html) -> Vec<u16> {
         for (year, value) in &stated {
             assert_eq!(
                 value.as_ref(),
-                table.get(year).map(|cells| &cells[k]),
+                table
+                    .get(year)
+                    .and_then(|cells| cells.as_ref())
+                    .map(|c| &c[k]),
                 "{slug} {year} {label}: {desc}"
             );
         }
@@ -127,7 +148,11 @@ fn check_page(slug: &str, page: &Html) -> Vec<u16> {
             .select(&sel("path.chart-mark"))
             .next()
             .map_or(0, |p| p.value().attr("d").unwrap().matches("h0").count());
-        assert_eq!(marks, table.len(), "{slug} {label}");
+        assert_eq!(
+            marks,
+            table.values().filter(|c| c.is_some()).count(),
+            "{slug} {label}"
+        );
     }
     let html = figure.html();
     for never in ["<script", "@font-face", "<foreignObject", "url("] {
@@ -175,6 +200,39 @@ fn a_year_without_a_report_is_a_gap_in_the_chart_not_a_zero() {
         "{d}"
     );
     assert!(svg.select(&sel("text")).any(|e| text(e) == "无"));
+    let caption = text(page.select(&sel("figure.chart figcaption")).next().unwrap());
+    assert!(caption.contains("空缺"), "{caption}");
+}
+
+#[test]
+fn a_region_page_charts_its_roll_ups_as_the_table_beside_it_says() {
+    let t = common::sample_site();
+    let out = build_site(t.path());
+    let pages = region_pages(&out);
+    assert!(pages.len() >= 7, "{} region pages", pages.len());
+    for (slug, page) in &pages {
+        let years = check_page(slug, page);
+        // The table caption the chart points to is the region's.
+        let h1 = text(page.select(&sel("h1")).next().unwrap());
+        let caption = text(page.select(&sel("figure.chart figcaption")).next().unwrap());
+        assert!(caption.starts_with(&h1), "{slug}: {caption}");
+        // Each value of 新收申请 is that of the roll-up's data, a gap where it sums no report.
+        let svg = page.select(&sel("figure.chart svg")).next().unwrap();
+        let stated = described(&text(svg.select(&sel("desc")).next().unwrap()));
+        for year in years {
+            let file = out.join(format!("regions/{slug}/{year}/rollup.json"));
+            let want = std::fs::read(&file).ok().and_then(|b| {
+                let r: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                let summed = !r["reports"].as_array().unwrap().is_empty();
+                summed.then(|| r["applications"]["new"][6].to_string())
+            });
+            assert_eq!(stated[&year], want, "{slug} {year}");
+        }
+    }
+    // 汤原县's only agency has not published its 2021 report: a gap, not a zero.
+    let (_, page) = pages.iter().find(|(s, _)| s == "tangyuan").unwrap();
+    let desc = text(page.select(&sel("figure.chart svg desc")).next().unwrap());
+    assert!(desc.contains("2021 年无报告"), "{desc}");
     let caption = text(page.select(&sel("figure.chart figcaption")).next().unwrap());
     assert!(caption.contains("空缺"), "{caption}");
 }

@@ -38,18 +38,20 @@ pub struct Chart<'a> {
     pub series: &'a [Series<'a>],
 }
 
-/// The key figures ([`FIGURE_LABELS`]) of reports given as `(year, values)` in any order; the
-/// years between the oldest and the newest that have none are gaps. Empty when there is none.
+/// The key figures ([`FIGURE_LABELS`]) of reports (or roll-ups) given as `(year, values)` in any
+/// order, from the oldest year given to the newest; a year given as `None` (a roll-up that sums
+/// no report) or not given at all is a gap. Empty when no year has values.
 pub fn key_figures(
     id: &str,
     subject: &str,
     table_id: &str,
     table_name: &str,
-    reports: &[(u16, [u64; 6])],
+    reports: &[(u16, Option<[u64; 6]>)],
 ) -> String {
-    let (Some(first), Some(last)) = (
+    let (Some(first), Some(last), true) = (
         reports.iter().map(|r| r.0).min(),
         reports.iter().map(|r| r.0).max(),
+        reports.iter().any(|r| r.1.is_some()),
     ) else {
         return String::new();
     };
@@ -58,7 +60,13 @@ pub fn key_figures(
         .map(|k| {
             years
                 .iter()
-                .map(|y| reports.iter().find(|r| r.0 == *y).map(|r| r.1[k]))
+                .map(|y| {
+                    reports
+                        .iter()
+                        .find(|r| r.0 == *y)
+                        .and_then(|r| r.1)
+                        .map(|v| v[k])
+                })
                 .collect()
         })
         .collect();
@@ -340,7 +348,7 @@ mod tests {
             "某局",
             "t",
             "历年数据",
-            &[(2022, [5, 4, 3, 2, 1, 0]), (2020, [1, 1, 1, 1, 1, 1])],
+            &[(2022, Some([5, 4, 3, 2, 1, 0])), (2020, Some([1; 6]))],
         );
         assert_eq!(html.matches("<svg").count(), 6);
         assert!(html.contains(
@@ -358,11 +366,15 @@ mod tests {
         assert_eq!(dots.matches("h0").count(), 2, "{dots}");
         assert!(first.contains(">无</text>"));
         assert_eq!(key_figures("c", "某局", "t", "x", &[]), "");
+        // A year given without values is a gap too, and the years run to it.
+        let html = key_figures("c", "某县", "t", "x", &[(2021, None), (2020, Some([2; 6]))]);
+        assert!(html.contains("2020 年 2，2021 年无报告（"), "{html}");
+        assert_eq!(key_figures("c", "某县", "t", "x", &[(2021, None)]), "");
     }
 
     #[test]
     fn text_is_escaped() {
-        let html = key_figures("c", "<b>局", "t\"", "表&", &[(2020, [0; 6])]);
+        let html = key_figures("c", "<b>局", "t\"", "表&", &[(2020, Some([0; 6]))]);
         assert!(!html.contains("<b>"));
         assert!(html.contains("&lt;b&gt;局"));
         assert!(html.contains("表&amp;"));
