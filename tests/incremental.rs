@@ -191,10 +191,14 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
         "carried_forward: [100, 0, 0, 0, 0, 0, 100]",
     );
     h.step(&[REPORT], "a key figure");
+    // The pages with key figures: their tables and charts (the agency's, and its regions' of
+    // their roll-ups).
     for f in [
         page,
         "shilixian-jiaoyuju/index.html",
         "years/2023/index.html",
+        "regions/shilixian/index.html",
+        "regions/shili/index.html",
     ] {
         assert!(h.builder.last_written.iter().any(|w| w == f), "{f}");
     }

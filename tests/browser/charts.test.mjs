@@ -1,7 +1,7 @@
-// The key-figures charts of agency pages in Chromium: at 320 CSS px every chart fits the screen
-// (the page never scrolls sideways, which a11y.test.mjs checks on every page) with its smallest
-// text at 12 px or more; at 1280 px they sit side by side. No script draws them: they are there
-// with JavaScript off.
+// The key-figures charts of agency and region pages in Chromium: at 320 CSS px every chart fits
+// the screen (the page never scrolls sideways, which a11y.test.mjs checks on every page) with its
+// smallest text at 12 px or more; at 1280 px they sit side by side. No script draws them: they
+// are there with JavaScript off.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,9 +20,13 @@ const agencies = htmlFiles().filter(
   (f) => /^[^/]+\/index\.html$/.test(f) && readSite(f).includes('class="figures"') && !/^(years|regions|agencies)\//.test(f),
 );
 
-test('the site has agency pages with charts', () => {
+// Region pages: `regions/<slug>/index.html`, charting the region's roll-ups.
+const regions = htmlFiles().filter((f) => /^regions\/[^/]+\/index\.html$/.test(f));
+
+test('the site has agency and region pages with charts', () => {
   assert.ok(agencies.length > 0);
-  for (const f of agencies) assert.ok(readSite(f).includes('<figure class="chart"'), f);
+  assert.ok(regions.length > 0);
+  for (const f of [...agencies, ...regions]) assert.ok(readSite(f).includes('<figure class="chart"'), f);
 });
 
 /** In the page: each chart's box, and its smallest text in CSS px as drawn. */
@@ -36,7 +40,7 @@ function measure() {
 }
 
 for (const { width, perRow } of [{ width: 320, perRow: 1 }, { width: 1280, perRow: 3 }]) {
-  test(`agency charts at ${width} px`, async (t) => {
+  test(`agency and region charts at ${width} px`, async (t) => {
     const context = await browser.newContext({
       viewport: { width, height: 900 },
       deviceScaleFactor: 1,
@@ -44,7 +48,7 @@ for (const { width, perRow } of [{ width: 320, perRow: 1 }, { width: 1280, perRo
     });
     const page = await context.newPage();
     try {
-      for (const rel of agencies) {
+      for (const rel of [...agencies, ...regions]) {
         await t.test(rel, async () => {
           await page.goto(fileUrl(rel), { waitUntil: 'load' });
           const charts = await page.evaluate(measure);
