@@ -289,19 +289,21 @@ fn rows_per_band(threshold: f64) -> usize {
 /// member still finds near copies, and a template shared by thousands stays linear.
 const BUCKET_CAP: usize = 24;
 
-/// Pairs (i < j, indexes into `group`) whose sketches share a band.
+/// Pairs (i < j, the entries' indexes that `group` holds) whose sketches share a band and whose
+/// estimated similarity may reach the threshold. Estimated as they are found: on a site where
+/// thousands share a template, keeping every banded pair first took hundreds of MB.
 fn candidates(group: &[(usize, &SectionPrint)], threshold: f64) -> HashSet<(usize, usize)> {
     let r = rows_per_band(threshold);
     let mut out = HashSet::default();
     let mut keyed: Vec<(u64, usize)> = Vec::with_capacity(group.len());
     for band in 0..K / r {
         keyed.clear();
-        keyed.extend(group.iter().map(|(i, p)| {
+        keyed.extend(group.iter().enumerate().map(|(k, (_, p))| {
             let mut h = band as u64;
             for v in &p.sketch[band * r..(band + 1) * r] {
                 h = mix(h ^ u64::from(*v).wrapping_mul(0x100_0000_01b3));
             }
-            (h, *i)
+            (h, k)
         }));
         keyed.sort_unstable();
         let mut start = 0;
@@ -310,7 +312,10 @@ fn candidates(group: &[(usize, &SectionPrint)], threshold: f64) -> HashSet<(usiz
             let run = &keyed[start..end];
             for (a, x) in run.iter().enumerate() {
                 for y in run.iter().skip(a + 1).take(BUCKET_CAP) {
-                    out.insert((x.1.min(y.1), x.1.max(y.1)));
+                    let ((i, p), (j, q)) = (group[x.1], group[y.1]);
+                    if p.estimate(q) + MARGIN >= threshold {
+                        out.insert((i.min(j), i.max(j)));
+                    }
                 }
             }
             start = end;
