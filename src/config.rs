@@ -21,6 +21,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub portal: Portal,
     pub build: BuildConfig,
+    /// `[data]`: what `data/datapackage.json` says of the published data.
+    pub data: DataConfig,
     /// `[check]`, read by hand so that a bad value is a diagnostic, not a tool failure.
     #[serde(skip)]
     pub check: CheckConfig,
@@ -88,6 +90,19 @@ impl Portal {
     }
 }
 
+/// `[data]`: the licence and source of the open data package (site.md); unset, the package
+/// names no licence and gives the site (its `[portal] organizer`, else its title) as source.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(default)]
+pub struct DataConfig {
+    /// The data's licence: an identifier (`CC-BY-4.0`) or a name.
+    pub license: Option<String>,
+    /// Where the licence's text is.
+    pub license_url: Option<String>,
+    /// Who publishes the data, e.g. 示例县人民政府办公室.
+    pub source: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct BuildConfig {
@@ -106,6 +121,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             portal: Portal::default(),
             build: BuildConfig::default(),
+            data: DataConfig::default(),
             check: CheckConfig::default(),
             regions: Vec::new(),
         }
@@ -126,6 +142,7 @@ const KEYS: &[(&str, &[&str])] = &[
             "build",
             "check",
             "regions",
+            "data",
         ],
     ),
     (
@@ -143,6 +160,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ),
     ("build", &["strict", "keep_going"]),
     ("check", &["similarity"]),
+    ("data", &["license", "license_url", "source"]),
 ];
 
 pub const FILE: &str = "site.toml";

@@ -5,7 +5,8 @@
 //! (parse), `validate` (every rule, building the `report` model and its `facts`); assemble —
 //! `site` (checked files → a site); plan — `plan` (every output with a fingerprint of its inputs,
 //! `index` grouping the reports); render — `render` (Tera + typed views), `data` (JSON, CSV,
-//! feeds); write — `write` (one writer, two sinks) and `output` (the staging folder swapped in).
+//! feeds), `opendata` (the wide CSV, the data package and its schemas); write — `write` (one
+//! writer, two sinks) and `output` (the staging folder swapped in).
 //! `build` runs them for `nianbao build`; `serve` keeps them between saves and writes only what
 //! changed. `format` holds the official editions as data; `diagnostic` prints what the
 //! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
@@ -28,6 +29,7 @@ pub mod fullwidth;
 pub mod import;
 pub mod index;
 pub mod markdown;
+pub mod opendata;
 pub mod output;
 pub mod plan;
 pub mod regions;

@@ -95,6 +95,12 @@ pub enum Output {
     /// [`Plan::data`], joined.
     DataJson,
     DataCsv,
+    /// `data/reports-wide.csv`: a line per report of [`Plan::data`], made from its `report.json`.
+    DataWide,
+    /// `data/datapackage.json`, describing the data files planned under `data/`.
+    DataPackage(Arc<crate::opendata::Package>),
+    /// A JSON Schema of `data/schema/`.
+    DataSchema(crate::opendata::SchemaFile),
     Static(StaticFile),
     Attachment(PathBuf),
 }
@@ -401,6 +407,27 @@ pub fn plan(
     for p in generated {
         plan.site.remove(&p);
     }
+    // The data package describes the data files planned, whoever planned them.
+    let mut files: Vec<String> = plan
+        .site
+        .keys()
+        .filter(|p| crate::opendata::Package::describes(p))
+        .cloned()
+        .collect();
+    files.sort();
+    let package = crate::opendata::Package {
+        title: site.config.title.clone(),
+        organizer: site.config.portal.organizer.clone(),
+        data: site.config.data.clone(),
+        files,
+    };
+    plan.site.insert(
+        crate::opendata::PACKAGE.into(),
+        Planned {
+            fingerprint: fp(settings, "datapackage", &package),
+            output: Output::DataPackage(Arc::new(package)),
+        },
+    );
     plan
 }
 
@@ -637,6 +664,18 @@ fn site_outputs(
         Output::DataCsv,
         fp(settings, "data.csv", &data_fp),
     );
+    put(
+        crate::opendata::WIDE.into(),
+        Output::DataWide,
+        fp(settings, "data-wide.csv", &data_fp),
+    );
+    for schema in crate::opendata::SchemaFile::ALL {
+        put(
+            schema.path().into(),
+            Output::DataSchema(schema),
+            fp(settings, "schema", schema),
+        );
+    }
 }
 
 /// What a folder holds of a plan: each agency's part as written, and the fingerprint of every

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::data;
 use crate::index::Index;
+use crate::opendata;
 use crate::output::{safe_rel, Staging};
 use crate::plan::{AgencyPlan, Output, Plan, Planned, StaticFile, Written};
 use crate::render::Renderer;
@@ -27,8 +28,9 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()>;
     fn remove(&self, rel: &str) -> io::Result<()>;
-    /// Whether `data/reports.json` and `.csv` are written as files. `serve` serves them joined
-    /// from the reports' own data files instead: at 10 000 reports the CSV alone is 236 MB.
+    /// Whether `data/reports.json`, `.csv` and `reports-wide.csv` are written as files. `serve`
+    /// serves them joined from the reports' own data files instead: at 10 000 reports the CSV
+    /// alone is 236 MB.
     fn writes_data_files(&self) -> bool {
         true
     }
@@ -145,7 +147,11 @@ impl<'a> Writer<'a> {
                 ))
             };
             *w.stream.lock().unwrap_or_else(PoisonError::into_inner) = Some(DataStream {
-                files: Some(DataFiles::start(create(DATA_JSON)?, create(DATA_CSV)?)),
+                files: Some(DataFiles::start(
+                    create(DATA_JSON)?,
+                    create(DATA_CSV)?,
+                    create(DATA_WIDE)?,
+                )),
                 folders: Vec::new(),
             });
         }
@@ -239,7 +245,8 @@ impl<'a> Writer<'a> {
         data_folders: Option<&[String]>,
         reports: ReportSource,
     ) -> Result<(), String> {
-        let is_data = |o: &Output| matches!(o, Output::DataJson | Output::DataCsv);
+        let is_data =
+            |o: &Output| matches!(o, Output::DataJson | Output::DataCsv | Output::DataWide);
         let pages: Vec<&(&str, &Planned)> = outputs
             .iter()
             .filter(|(_, p)| !is_data(&p.output))
@@ -257,7 +264,7 @@ impl<'a> Writer<'a> {
                     | Output::Rollups
             )
         });
-        let results: Vec<Result<Option<Vec<u8>>, String>> = order
+        let results: Vec<Result<Option<DataPiece>, String>> = order
             .par_iter()
             .map(|&i| {
                 let (rel, planned) = pages[i];
@@ -265,27 +272,28 @@ impl<'a> Writer<'a> {
             })
             .collect();
         // The reports' data, in the order of the outputs, for the site's data files.
-        let mut by_place: Vec<Option<Vec<u8>>> = vec![None; pages.len()];
+        let mut by_place: Vec<Option<DataPiece>> = (0..pages.len()).map(|_| None).collect();
         for (&i, r) in order.iter().zip(results) {
             by_place[i] = r?;
         }
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(s) = stream.as_mut() {
             let mut batch = Vec::new();
-            let mut json: Option<(String, Vec<u8>)> = None;
-            for ((rel, planned), bytes) in pages.iter().zip(by_place) {
-                match (&planned.output, bytes) {
-                    (Output::ReportJson { .. }, Some(b)) => {
-                        json = Some((folder_of(rel).to_string(), b));
+            let mut json: Option<(String, Vec<u8>, Vec<u8>)> = None;
+            for ((rel, _), piece) in pages.iter().zip(by_place) {
+                match piece {
+                    Some(DataPiece::Json { json: j, wide }) => {
+                        json = Some((folder_of(rel).to_string(), j, wide));
                     }
-                    (Output::ReportCsv(_), Some(b)) => {
-                        if let Some((folder, j)) = json.take().filter(|(f, _)| f == folder_of(rel))
+                    Some(DataPiece::Csv(c)) => {
+                        if let Some((folder, j, wide)) =
+                            json.take().filter(|(f, _, _)| f == folder_of(rel))
                         {
                             s.folders.push(folder);
-                            batch.push((j, b));
+                            batch.push((j, c, wide));
                         }
                     }
-                    _ => {}
+                    None => {}
                 }
             }
             if let Some(files) = s.files.as_mut().filter(|_| !batch.is_empty()) {
@@ -302,15 +310,15 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Renders one output into the sink; returns the bytes of a report's data file, which the
-    /// site's data files are made of.
+    /// Renders one output into the sink; returns what the site's data files take of a report's
+    /// data file.
     fn write_one(
         &self,
         rel: &str,
         output: &Output,
         index: &Index,
         reports: ReportSource,
-    ) -> Result<Option<Vec<u8>>, String> {
+    ) -> Result<Option<DataPiece>, String> {
         let r = self.renderer;
         let put = |bytes: &[u8]| self.sink.write(rel, bytes).map_err(|e| write_error(rel, e));
         let text = match output {
@@ -327,13 +335,15 @@ impl<'a> Writer<'a> {
                 let previous = previous.map(|y| (y, r.abs_url(&format!("{}/{y}/", report.slug))));
                 let json = data::report_json_bytes(&whole, &r.abs_url(folder_of(rel)), previous)?;
                 put(&json)?;
-                return Ok(Some(json));
+                // Its line of the wide CSV, here where the work is spread over the cores.
+                let wide = opendata::wide_line(&json)?;
+                return Ok(Some(DataPiece::Json { json, wide }));
             }
             Output::ReportCsv(facts) => {
                 let report = reports(&facts.file)?;
                 let csv = data::report_csv(&report).into_bytes();
                 put(&csv)?;
-                return Ok(Some(csv));
+                return Ok(Some(DataPiece::Csv(csv)));
             }
             Output::Home => r.home(index)?,
             Output::Agencies => r.agencies(index)?,
@@ -381,13 +391,21 @@ impl<'a> Writer<'a> {
                 self.sink.copy(from, rel).map_err(|e| write_error(rel, e))?;
                 return Ok(None);
             }
-            Output::DataJson | Output::DataCsv => return Ok(None),
+            Output::DataPackage(p) => {
+                put(&opendata::datapackage_json(p, &r.abs_url("")))?;
+                return Ok(None);
+            }
+            Output::DataSchema(schema) => {
+                put(&schema.bytes())?;
+                return Ok(None);
+            }
+            Output::DataJson | Output::DataCsv | Output::DataWide => return Ok(None),
         };
         put(text.as_bytes())?;
         Ok(None)
     }
 
-    /// Writes `data/reports.json` or `.csv` for the reports in `folders`: the file streamed
+    /// Writes a data file of the site for the reports in `folders`: the file streamed
     /// while they were written when it holds exactly them, else joined from their files.
     fn write_data_file(&self, rel: &str, folders: &[String]) -> Result<(), String> {
         let mut stream = self.stream.lock().unwrap_or_else(PoisonError::into_inner);
@@ -463,21 +481,36 @@ fn feed_entries<'i>(
 
 pub const DATA_JSON: &str = "data/reports.json";
 pub const DATA_CSV: &str = "data/reports.csv";
+pub const DATA_WIDE: &str = opendata::WIDE;
 
-/// One of the two data files of the whole site.
+/// One of the data files of the whole site made of every report's data file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataFile {
     Json,
     Csv,
+    /// `data/reports-wide.csv`, made of each `report.json`.
+    Wide,
 }
 
 impl DataFile {
+    pub const ALL: [DataFile; 3] = [DataFile::Json, DataFile::Csv, DataFile::Wide];
+
     /// The data file at a path below the site root.
     pub fn at(rel: &str) -> Option<DataFile> {
         match rel {
             DATA_JSON => Some(DataFile::Json),
             DATA_CSV => Some(DataFile::Csv),
+            DATA_WIDE => Some(DataFile::Wide),
             _ => None,
+        }
+    }
+
+    /// Its path below the site root.
+    pub fn path(self) -> &'static str {
+        match self {
+            DataFile::Json => DATA_JSON,
+            DataFile::Csv => DATA_CSV,
+            DataFile::Wide => DATA_WIDE,
         }
     }
 
@@ -485,9 +518,17 @@ impl DataFile {
     pub fn content_type(self) -> &'static str {
         match self {
             DataFile::Json => "application/json",
-            DataFile::Csv => "text/csv",
+            DataFile::Csv | DataFile::Wide => "text/csv",
         }
     }
+}
+
+/// What the site's data files take of one report's output.
+enum DataPiece {
+    /// `report.json`, and the report's line of the wide CSV made from it.
+    Json { json: Vec<u8>, wide: Vec<u8> },
+    /// `report.csv`.
+    Csv(Vec<u8>),
 }
 
 fn invalid(file: &Path, what: &str) -> io::Error {
@@ -501,7 +542,8 @@ fn invalid(file: &Path, what: &str) -> io::Error {
 /// `agency/2020/`) to `out`, joined from their own data files: `data/reports.json` is `[`, each
 /// `report.json` without its final line break, joined by `,` and a line break, then `]` and a
 /// line break; `data/reports.csv` is the BOM and header once, then each `report.csv` without
-/// them. Fails when a report's file is missing or not laid out so.
+/// them; `data/reports-wide.csv` is its BOM and header, then each `report.json` made into its
+/// line ([`opendata::wide_line`]). Fails when a report's file is missing or not laid out so.
 pub fn compose(
     dir: &Path,
     folders: &[String],
@@ -512,14 +554,19 @@ pub fn compose(
     match which {
         DataFile::Json => out.write_all(b"[")?,
         DataFile::Csv => out.write_all(head.as_bytes())?,
+        DataFile::Wide => out.write_all(opendata::wide_head().as_bytes())?,
     }
     for (i, folder) in folders.iter().enumerate() {
         let path = dir.join(folder).join(match which {
-            DataFile::Json => "report.json",
+            DataFile::Json | DataFile::Wide => "report.json",
             DataFile::Csv => "report.csv",
         });
         let bytes = std::fs::read(&path)?;
         match which {
+            DataFile::Wide => {
+                let line = opendata::wide_line(&bytes).map_err(|e| invalid(&path, &e))?;
+                out.write_all(&line)?;
+            }
             DataFile::Json => {
                 let line = bytes
                     .strip_suffix(b"\n")
@@ -550,11 +597,11 @@ struct DataStream {
     folders: Vec<String>,
 }
 
-/// Each report's `report.json` and `report.csv`, in order.
-type DataBatch = Vec<(Vec<u8>, Vec<u8>)>;
+/// Each report's `report.json`, `report.csv` and line of the wide CSV, in order.
+type DataBatch = Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>;
 
-/// The thread that writes `data/reports.json` and `data/reports.csv` from each report's own
-/// data files, in order, while the build goes on.
+/// The thread that writes `data/reports.json`, `data/reports.csv` and `data/reports-wide.csv`
+/// from each report's own data files, in order, while the build goes on.
 #[derive(Default)]
 struct DataFiles {
     tx: Option<std::sync::mpsc::SyncSender<DataBatch>>,
@@ -562,18 +609,25 @@ struct DataFiles {
 }
 
 impl DataFiles {
-    fn start(mut json: BufWriter<File>, mut csv: BufWriter<File>) -> DataFiles {
+    fn start(
+        mut json: BufWriter<File>,
+        mut csv: BufWriter<File>,
+        mut wide: BufWriter<File>,
+    ) -> DataFiles {
         // One batch waits while one is written: bounded memory, and the checking goes on.
         let (tx, rx) = std::sync::mpsc::sync_channel::<DataBatch>(1);
         let thread = std::thread::spawn(move || -> Result<(), String> {
             let json_err = |e| write_error(DATA_JSON, e);
             let csv_err = |e| write_error(DATA_CSV, e);
+            let wide_err = |e| write_error(DATA_WIDE, e);
             let head = format!("{}{}", data::BOM, data::CSV_HEADER);
             json.write_all(b"[").map_err(json_err)?;
             csv.write_all(head.as_bytes()).map_err(csv_err)?;
+            wide.write_all(opendata::wide_head().as_bytes())
+                .map_err(wide_err)?;
             let mut first = true;
             for batch in rx {
-                for (j, c) in batch {
+                for (j, c, w) in batch {
                     if !first {
                         json.write_all(b",\n").map_err(json_err)?;
                     }
@@ -582,8 +636,10 @@ impl DataFiles {
                         .map_err(json_err)?;
                     csv.write_all(c.strip_prefix(head.as_bytes()).unwrap_or(&c))
                         .map_err(csv_err)?;
+                    wide.write_all(&w).map_err(wide_err)?;
                 }
             }
+            wide.flush().map_err(wide_err)?;
             json.write_all(b"]\n")
                 .and_then(|_| json.flush())
                 .map_err(json_err)?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use nianbao::format::{AppRowKind, FormatDef};
+use nianbao::format::{AppRowKind, FormatDef, TableId};
 
 mod common;
 
@@ -194,23 +194,118 @@ fn every_data_cell_of_every_official_table_has_resolvable_headers() {
     let (_t, out) = built_sample();
     let page = std::fs::read_to_string(out.join("tangyuan-shequ-ban/2020/index.html")).unwrap();
     let html = scraper::Html::parse_document(&page);
-    for table in ["#t2", "#t3", "#t4"] {
-        let td = scraper::Selector::parse(&format!("{table} td[headers]")).unwrap();
-        assert!(html.select(&td).count() > 0, "{table}");
-        for cell in html.select(&td) {
+    let tables = scraper::Selector::parse("table.official").unwrap();
+    let td = scraper::Selector::parse("td[headers]").unwrap();
+    let mut seen = BTreeMap::new();
+    for table in html.select(&tables) {
+        let class = table.value().attr("class").unwrap().to_string();
+        assert!(table.select(&td).count() > 0, "{class}");
+        for cell in table.select(&td) {
+            // Every id names a header cell of the same table.
             for id in cell.value().attr("headers").unwrap().split(' ') {
-                let sel = scraper::Selector::parse(&format!("{table} th#{id}")).unwrap();
-                assert_eq!(html.select(&sel).count(), 1, "{table} {id}");
+                let sel = scraper::Selector::parse(&format!("th#{id}")).unwrap();
+                assert_eq!(table.select(&sel).count(), 1, "{class} {id}");
             }
             // The real report is all zeros: printed as 0, never blank.
             assert_eq!(cell.text().collect::<String>(), "0");
         }
+        *seen.entry(class).or_insert(0) += 1;
     }
+    // Table 二 of the 2019 edition is five tables, one per block.
+    assert_eq!(seen["official t2"], 5);
+    assert_eq!((seen["official t3"], seen["official t4"]), (1, 1));
     // Table 四: 15 cells in one row under three header rows.
     let t4 = scraper::Selector::parse("#t4 tbody td").unwrap();
     assert_eq!(html.select(&t4).count(), 15);
     let t4_head = scraper::Selector::parse("#t4 thead tr").unwrap();
     assert_eq!(html.select(&t4_head).count(), 3);
+}
+
+/// The text of the header cells a data cell names, in order.
+fn header_texts(table: scraper::ElementRef, cell: scraper::ElementRef) -> Vec<String> {
+    cell.value()
+        .attr("headers")
+        .unwrap()
+        .split(' ')
+        .map(|id| {
+            let sel = scraper::Selector::parse(&format!("th#{id}")).unwrap();
+            let th = table
+                .select(&sel)
+                .next()
+                .unwrap_or_else(|| panic!("dangling id {id}"));
+            th.text().collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn table_two_is_one_captioned_table_per_block_with_no_header_spanning_it() {
+    let (_t, out) = built_sample();
+    for (page, id) in [
+        ("shilixian-zhengfu/2020/index.html", 2019),
+        ("shilixian-zhengfu/2023/index.html", 2021),
+    ] {
+        let f = FormatDef::by_id(id).unwrap();
+        let html = scraper::Html::parse_document(&std::fs::read_to_string(out.join(page)).unwrap());
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        let tables: Vec<_> = html.select(&sel("#s2 table.official")).collect();
+        assert_eq!(tables.len(), f.active.blocks.len(), "{page}");
+        // The set is named by the table's title with its unit, which describes every block.
+        let title = html.select(&sel("#s2 #t2-title")).next().unwrap();
+        assert_eq!(
+            title.text().collect::<String>(),
+            format!(
+                "{}（{}）",
+                f.table_section(TableId::Active).heading(),
+                f.active.unit
+            )
+        );
+        for (table, block) in tables.iter().zip(f.active.blocks) {
+            assert_eq!(table.value().attr("aria-describedby"), Some("t2-title"));
+            let caption = table.select(&sel("caption")).next().unwrap();
+            assert_eq!(caption.text().collect::<String>(), block.title, "{page}");
+            // A header cell spanning every column would pass for a caption.
+            for th in table.select(&sel("th")) {
+                assert_eq!(th.value().attr("colspan"), None, "{page} {}", block.title);
+            }
+            let rows: Vec<_> = table.select(&sel("tbody tr")).collect();
+            assert_eq!(rows.len(), block.rows.len());
+            for (tr, row) in rows.iter().zip(block.rows) {
+                let cells: Vec<_> = tr.select(&sel("td")).collect();
+                assert_eq!(cells.len(), block.columns.len());
+                for (cell, col) in cells.iter().zip(block.columns) {
+                    assert_eq!(
+                        header_texts(*table, *cell),
+                        vec![row.label.to_string(), col.header()],
+                        "{page} {}",
+                        row.key
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn table_three_corner_is_empty_and_its_note_describes_the_table_from_outside() {
+    let (_t, out) = built_sample();
+    let page = std::fs::read_to_string(out.join("shilixian-zhengfu/2023/index.html")).unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let f = FormatDef::by_id(2021).unwrap();
+    let table = html.select(&sel("table#t3")).next().unwrap();
+    let note_id = table.value().attr("aria-describedby").unwrap();
+    let note = html.select(&sel(&format!("#{note_id}"))).next().unwrap();
+    assert_eq!(note.text().collect::<String>(), f.applications.note);
+    assert!(
+        table.select(&sel(&format!("#{note_id}"))).next().is_none(),
+        "the note is outside the grid"
+    );
+    // The corner is an empty cell; the stylesheet shows the note in it.
+    let corner = table.select(&sel("thead td")).next().unwrap();
+    assert_eq!(corner.text().collect::<String>(), "");
+    assert_eq!(corner.value().attr("data-note"), Some(f.applications.note));
+    assert_eq!(table.select(&sel("thead td")).count(), 1);
 }
 
 #[test]

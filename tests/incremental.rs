@@ -42,13 +42,10 @@ fn served_tree(builder: &Builder) -> BTreeMap<String, Vec<u8>> {
     let dir = builder.served().unwrap();
     let mut files = common::tree(dir);
     let folders = builder.composed().unwrap();
-    for (rel, which) in [
-        (write::DATA_JSON, DataFile::Json),
-        (write::DATA_CSV, DataFile::Csv),
-    ] {
+    for which in DataFile::ALL {
         let mut bytes = Vec::new();
         write::compose(dir, folders, which, &mut bytes).unwrap();
-        files.insert(rel.to_string(), bytes);
+        files.insert(which.path().to_string(), bytes);
     }
     files
 }
@@ -160,6 +157,7 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     // year page, those of its region and the regions above), and the comparisons with the year
     // after (its agency's draft, which serve shows, and the regions' roll-ups).
     let mut want = vec![
+        "data/reports-wide.csv",
         "data/reports.csv",
         "data/reports.json",
         "data/rollups.json",
@@ -193,10 +191,14 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
         "carried_forward: [100, 0, 0, 0, 0, 0, 100]",
     );
     h.step(&[REPORT], "a key figure");
+    // The pages with key figures: their tables and charts (the agency's, and its regions' of
+    // their roll-ups).
     for f in [
         page,
         "shilixian-jiaoyuju/index.html",
         "years/2023/index.html",
+        "regions/shilixian/index.html",
+        "regions/shili/index.html",
     ] {
         assert!(h.builder.last_written.iter().any(|w| w == f), "{f}");
     }

@@ -625,7 +625,13 @@ fn data_files_served_after_an_edit_equal_a_full_build() {
     let scratch = tempfile::tempdir().unwrap();
     let url = format!("http://{}/", server.addr);
     let want = full_build_at(root, &scratch.path().join("full"), &url);
-    for f in ["data/reports.json", "data/reports.csv"] {
+    for f in [
+        "data/reports.json",
+        "data/reports.csv",
+        "data/reports-wide.csv",
+        "data/datapackage.json",
+        "data/schema/report.schema.json",
+    ] {
         let got = server.get(&format!("/{f}"));
         assert_eq!(got.status, 200, "{f}");
         let want = String::from_utf8(want[f].clone()).unwrap();

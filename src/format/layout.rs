@@ -1,7 +1,9 @@
 //! Layout: the grid of each official table, derived from the edition's definition.
 //!
-//! In: a [`FormatDef`]. Out: header rows and body rows with `rowspan`/`colspan`, header `id`s and
-//! `scope`s, and for every data cell the ids of all its row and column headers, outermost first.
+//! In: a [`FormatDef`]. Out: for each table its HTML tables ([`Part`]: one for 三 and 四, one per
+//! block for 二, whose blocks have different columns), each with header rows and body rows with
+//! `rowspan`/`colspan`, header `id`s and `scope`s, and for every data cell the ids of all its row
+//! and column headers, outermost first.
 //! Data cells name the value they show ([`CellRef`]); the renderer fills them from a report, so
 //! the same code renders every edition.
 
@@ -49,9 +51,9 @@ pub enum Cell {
         rowspan: usize,
         scope: Scope,
     },
-    /// The top-left cell of table 三, holding the 勾稽关系 note.
+    /// The top-left cell of table 三: an empty corner for assistive technology, showing the
+    /// 勾稽关系 note where the form has it (the note describes the table from outside the grid).
     Corner {
-        id: String,
         text: String,
         colspan: usize,
         rowspan: usize,
@@ -63,6 +65,23 @@ pub enum Cell {
     },
 }
 
+/// One HTML table of an official table: tables 三 and 四 are one each; table 二 is one per
+/// block, since its blocks have different columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// `id` of the `<table>`, and prefix of its caption's.
+    pub id: String,
+    /// The table's title (三、…), or the block's (第二十条第（一）项).
+    pub caption: String,
+    /// Shown in the caption: the unit of a table that is one part.
+    pub unit: Option<&'static str>,
+    pub head: Vec<Vec<Cell>>,
+    /// Row groups (`tbody`), each a list of rows.
+    pub bodies: Vec<Vec<Vec<Cell>>>,
+    /// Number of grid columns.
+    pub width: usize,
+}
+
 /// One official table laid out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grid {
@@ -72,13 +91,72 @@ pub struct Grid {
     /// 二、主动公开政府信息情况
     pub title: String,
     pub unit: &'static str,
-    /// Id of the cell that describes the table (table 三's note).
-    pub described_by: Option<String>,
-    pub head: Vec<Vec<Cell>>,
-    /// Row groups (`tbody`), each a list of rows.
-    pub bodies: Vec<Vec<Vec<Cell>>>,
-    /// Number of grid columns.
-    pub width: usize,
+    /// Table 三's 勾稽关系 note, which describes the table.
+    pub note: Option<&'static str>,
+    pub parts: Vec<Part>,
+}
+
+impl Cell {
+    /// Columns and rows it spans.
+    pub fn spans(&self) -> (usize, usize) {
+        match self {
+            Cell::Header {
+                colspan, rowspan, ..
+            }
+            | Cell::Corner {
+                colspan, rowspan, ..
+            } => (*colspan, *rowspan),
+            Cell::Data { colspan, .. } => (*colspan, 1),
+        }
+    }
+}
+
+impl Part {
+    /// Every row, the header rows first.
+    pub fn rows(&self) -> impl Iterator<Item = &Vec<Cell>> {
+        self.head.iter().chain(self.bodies.iter().flatten())
+    }
+
+    /// The grid column each cell starts in, row by row as [`Part::rows`] gives them; `None`
+    /// when a row does not fit the grid.
+    pub fn start_columns(&self) -> Option<Vec<Vec<usize>>> {
+        // Rows still covered by a cell above, per column.
+        let mut carry = vec![0usize; self.width];
+        let mut out = Vec::new();
+        for row in self.rows() {
+            let mut col = 0;
+            let mut starts = Vec::with_capacity(row.len());
+            for cell in row {
+                while col < self.width && carry[col] > 0 {
+                    col += 1;
+                }
+                let (cs, rs) = cell.spans();
+                if col + cs > self.width {
+                    return None;
+                }
+                starts.push(col);
+                for slot in &mut carry[col..col + cs] {
+                    *slot = rs;
+                }
+                col += cs;
+            }
+            if carry.contains(&0) {
+                return None;
+            }
+            for c in carry.iter_mut() {
+                *c -= 1;
+            }
+            out.push(starts);
+        }
+        Some(out)
+    }
+}
+
+impl Grid {
+    /// Id of the element outside the grid holding the note (`aria-describedby`).
+    pub fn note_id(&self) -> String {
+        format!("{}-note", self.id)
+    }
 }
 
 /// The three grids of an edition, built once.
@@ -114,63 +192,50 @@ fn ids(v: &[&str]) -> String {
     v.join(" ")
 }
 
-/// Table 二: one row group per block, each with its title row and its column header row.
+/// Table 二: one table per block, captioned by the block's title, with its column header row.
 fn active(f: &FormatDef) -> Grid {
     let t = &f.active;
-    let width = 1 + t.blocks.iter().map(|b| b.columns.len()).max().unwrap_or(1);
-    let mut bodies = Vec::new();
+    let mut parts = Vec::new();
     for (bi, b) in t.blocks.iter().enumerate() {
         let bid = format!("t2-b{}", bi + 1);
-        let content_id = format!("{bid}-h0");
-        let mut rows = vec![vec![header(
-            bid.clone(),
-            b.title,
-            width,
-            1,
-            Scope::RowGroup,
-        )]];
         let mut head_row = vec![header(
-            content_id.clone(),
+            format!("{bid}-h0"),
             t.content_header,
             1,
             1,
             Scope::Col,
         )];
         for (ci, c) in b.columns.iter().enumerate() {
-            // The last column widens to fill blocks with fewer columns.
-            let span = if ci + 1 == b.columns.len() {
-                width - 1 - ci
-            } else {
-                1
-            };
             head_row.push(header(
                 format!("{bid}-h{}", ci + 1),
                 c.header(),
-                span,
+                1,
                 1,
                 Scope::Col,
             ));
         }
-        rows.push(head_row);
+        let mut rows = Vec::new();
         for r in b.rows {
             let rid = format!("t2-{}", r.key);
             let mut row = vec![header(rid.clone(), r.label, 1, 1, Scope::Row)];
             for ci in 0..b.columns.len() {
                 let cid = format!("{bid}-h{}", ci + 1);
-                let colspan = if ci + 1 == b.columns.len() {
-                    width - 1 - ci
-                } else {
-                    1
-                };
                 row.push(Cell::Data {
                     value: CellRef::Active(r.key, ci),
-                    headers: ids(&[&bid, &rid, &cid]),
-                    colspan,
+                    headers: ids(&[&rid, &cid]),
+                    colspan: 1,
                 });
             }
             rows.push(row);
         }
-        bodies.push(rows);
+        parts.push(Part {
+            id: bid,
+            caption: b.title.to_string(),
+            unit: None,
+            head: vec![head_row],
+            bodies: vec![rows],
+            width: 1 + b.columns.len(),
+        });
     }
     let s = f.table_section(TableId::Active);
     Grid {
@@ -178,10 +243,8 @@ fn active(f: &FormatDef) -> Grid {
         id: "t2",
         title: s.heading(),
         unit: t.unit,
-        described_by: None,
-        head: Vec::new(),
-        bodies,
-        width,
+        note: None,
+        parts,
     }
 }
 
@@ -201,11 +264,9 @@ fn applications(f: &FormatDef) -> Grid {
             _ => ids(&[applicant, total]),
         }
     };
-    let note_id = "t3-note".to_string();
     let mut head = vec![
         vec![
             Cell::Corner {
-                id: note_id.clone(),
                 text: t.note.into(),
                 colspan: 3,
                 rowspan: 3,
@@ -283,12 +344,17 @@ fn applications(f: &FormatDef) -> Grid {
     Grid {
         table: TableId::Applications,
         id: "t3",
-        title: s.heading(),
         unit: t.unit,
-        described_by: Some(note_id),
-        head,
-        bodies: vec![rows],
-        width: 10,
+        note: Some(t.note),
+        parts: vec![Part {
+            id: "t3".into(),
+            caption: s.heading(),
+            unit: Some(t.unit),
+            head,
+            bodies: vec![rows],
+            width: 10,
+        }],
+        title: s.heading(),
     }
 }
 
@@ -339,12 +405,17 @@ fn appeals(f: &FormatDef) -> Grid {
     Grid {
         table: TableId::Appeals,
         id: "t4",
-        title: s.heading(),
         unit: t.unit,
-        described_by: None,
-        head,
-        bodies: vec![vec![row]],
-        width: gi_n * per,
+        note: None,
+        parts: vec![Part {
+            id: "t4".into(),
+            caption: s.heading(),
+            unit: Some(t.unit),
+            head,
+            bodies: vec![vec![row]],
+            width: gi_n * per,
+        }],
+        title: s.heading(),
     }
 }
 
@@ -363,16 +434,16 @@ mod tests {
     use super::*;
     use crate::format::{F2019, F2021};
 
-    fn body_rows(g: &Grid) -> usize {
-        g.bodies.iter().map(Vec::len).sum()
+    fn body_rows(p: &Part) -> usize {
+        p.bodies.iter().map(Vec::len).sum()
     }
 
     #[test]
     fn table_three_is_28_rows_by_10_columns_in_2021() {
-        let g = &grids(&F2021)[1];
+        let g = &grids(&F2021)[1].parts[0];
         assert_eq!(g.head.len() + body_rows(g), 28);
         assert_eq!(g.width, 10);
-        let g19 = &grids(&F2019)[1];
+        let g19 = &grids(&F2019)[1].parts[0];
         assert_eq!(g19.head.len() + body_rows(g19), 26);
     }
 
@@ -380,34 +451,36 @@ mod tests {
     fn every_row_fills_the_grid() {
         for f in EDITIONS {
             for g in grids(f) {
-                // Count occupied slots per row with a rowspan-aware sweep.
-                let rows: Vec<&Vec<Cell>> =
-                    g.head.iter().chain(g.bodies.iter().flatten()).collect();
-                let mut carry = vec![0usize; g.width];
-                for row in rows {
-                    let mut col = 0;
-                    for cell in row {
-                        while col < g.width && carry[col] > 0 {
-                            col += 1;
-                        }
-                        let (cs, rs) = match cell {
-                            Cell::Header {
-                                colspan, rowspan, ..
-                            }
-                            | Cell::Corner {
-                                colspan, rowspan, ..
-                            } => (*colspan, *rowspan),
-                            Cell::Data { colspan, .. } => (*colspan, 1),
-                        };
-                        assert!(col + cs <= g.width, "{} overflows", g.id);
-                        for slot in &mut carry[col..col + cs] {
-                            *slot = rs;
-                        }
-                        col += cs;
-                    }
-                    for c in carry.iter_mut() {
-                        assert!(*c > 0, "{} row not filled", g.id);
-                        *c -= 1;
+                for p in &g.parts {
+                    assert!(p.start_columns().is_some(), "{} {}", f.id, p.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn table_two_is_one_table_per_block_with_its_own_columns() {
+        for f in EDITIONS {
+            let g = &grids(f)[0];
+            assert_eq!(g.parts.len(), f.active.blocks.len());
+            for (p, b) in g.parts.iter().zip(f.active.blocks) {
+                assert_eq!(p.caption, b.title);
+                assert_eq!(p.width, 1 + b.columns.len());
+                assert_eq!(p.head.len(), 1);
+                // Each data cell names its row and its column, both headers of its own table.
+                let ids: Vec<String> = p
+                    .rows()
+                    .flatten()
+                    .filter_map(|c| match c {
+                        Cell::Header { id, .. } => Some(id.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                for c in p.rows().flatten() {
+                    if let Cell::Data { headers, .. } = c {
+                        let h: Vec<&str> = headers.split(' ').collect();
+                        assert_eq!(h.len(), 2, "{headers}");
+                        assert!(h.iter().all(|id| ids.iter().any(|x| x == id)), "{headers}");
                     }
                 }
             }
@@ -416,7 +489,7 @@ mod tests {
 
     #[test]
     fn headers_list_row_then_column_headers_outermost_first() {
-        let g = &grids(&F2021)[1];
+        let g = &grids(&F2021)[1].parts[0];
         let cell = g.bodies[0]
             .iter()
             .flatten()
@@ -430,7 +503,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(cell, "t3-results t3-results-withheld t3-results-withheld-state-secret t3-applicant t3-legal t3-c2");
-        let t4 = &grids(&F2021)[2];
+        let t4 = &grids(&F2021)[2].parts[0];
         assert_eq!(t4.width, 15);
         assert_eq!(t4.head.len(), 3);
     }

@@ -3,6 +3,7 @@
 //! In: nothing. Out: static definitions that validation, rendering, the `new` scaffold and the
 //! JSON Schema all walk. A label string appears here once and nowhere else in the code.
 
+pub mod data_schema;
 mod defs;
 pub mod layout;
 pub mod scaffold;

@@ -3,8 +3,10 @@
 //! In: checked reports, agencies and the index. Out: page HTML strings. Templates come from
 //! `themes/<theme>/templates/` (the default theme is also built into the binary), and a site's
 //! own `templates/` overrides a theme file of the same name. Templates only see the typed views
-//! of [`view`]. The official tables are written by [`table`] from the edition's layout.
+//! of [`view`]. The official tables are written by [`table`] from the edition's layout; charts
+//! of figures across years by [`chart`], as inline SVG.
 
+pub mod chart;
 mod compare;
 mod cut;
 mod cut_ser;
@@ -114,6 +116,20 @@ pub const DEFAULT_STATIC: &[(&str, &str)] = &[
         include_str!("../../themes/default/static/assets/nianbao.js"),
     ),
 ];
+
+/// Id of the key-figures table of `agency.html`, which the chart names as its data.
+const AGENCY_TABLE_ID: &str = "reports-caption";
+/// The end of that table's caption, after the agency's name (as `agency.html` prints it).
+const AGENCY_TABLE_CAPTION: &str = "历年报告主要数据";
+/// Id of the key-figures table of `region.html`, which the region's chart names as its data.
+const REGION_TABLE_ID: &str = "region-caption";
+/// The end of that table's caption, after the region's name (as `region.html` prints it).
+const REGION_TABLE_CAPTION: &str = "历年汇总主要数据";
+
+/// The six key figures of a row, as a chart takes them.
+fn six(f: &FiguresView) -> [u64; 6] {
+    std::array::from_fn(|k| f.values.get(k).copied().unwrap_or(0))
+}
 
 /// Tera's escaper also escapes `/`, which bloats every URL; this one escapes what HTML needs.
 fn escape_html(s: &str) -> String {
@@ -677,7 +693,20 @@ impl Renderer {
             .iter()
             .map(|r| FiguresRow::of(r, format!("{} 年度报告", r.year)))
             .collect();
+        // The chart runs oldest to newest; the table below it lists the reports newest first.
+        let figures: Vec<(u16, Option<[u64; 6]>)> = links
+            .iter()
+            .map(|r| (r.year, Some(six(&r.figures))))
+            .collect();
+        let chart_html = chart::key_figures(
+            "chart",
+            &a.name,
+            AGENCY_TABLE_ID,
+            &format!("{}{}", a.name, AGENCY_TABLE_CAPTION),
+            &figures,
+        );
         let view = AgencyView {
+            chart_html,
             name: a.name.clone(),
             slug: a.slug.clone(),
             region: a.region.clone().unwrap_or_default(),
@@ -1023,6 +1052,23 @@ impl Renderer {
             .map(|(a, v)| self.agency_link(a, v))
             .collect();
         let mut rollups: Vec<&Arc<Rollup>> = index.rollups_of(Some(&r.slug)).collect();
+        // The chart runs oldest to newest; the table below it lists the roll-ups newest first. A
+        // year whose roll-up sums no report (its agencies' reports 未发布 or on the other
+        // edition) is a gap, as a year with no roll-up is: its zeros count nothing.
+        let figures: Vec<(u16, Option<[u64; 6]>)> = rollups
+            .iter()
+            .map(|x| {
+                let summed = !x.reports.is_empty();
+                (x.year, summed.then(|| six(&x.figures.into())))
+            })
+            .collect();
+        let chart_html = chart::key_figures(
+            "chart",
+            &r.name,
+            REGION_TABLE_ID,
+            &format!("{}{}", r.name, REGION_TABLE_CAPTION),
+            &figures,
+        );
         rollups.reverse();
         let rows: Vec<FiguresRow> = rollups
             .iter()
@@ -1047,7 +1093,7 @@ impl Renderer {
             kinds: self.kind_groups("kind-", own)?,
             covered_by,
             rows_html: self.figure_rows(&rows)?,
-            chart_html: String::new(),
+            chart_html,
         };
         let mut crumbs = self.region_crumbs(index, r);
         crumbs.push((r.name.clone(), None));

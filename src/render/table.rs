@@ -1,11 +1,13 @@
 //! Writes an official table as accessible HTML, straight from its [`Grid`] (no per-cell
 //! template work): caption, `thead`/`tbody`, `th` with `id` and `scope`, `headers` on every
-//! data cell, inside a focusable scroll container.
+//! data cell, inside a focusable scroll container. Table 二 is one `<table>` per block under the
+//! table's title; table 三's corner is an empty cell that shows the 勾稽关系 note, which
+//! describes the table from outside the grid.
 
 use std::fmt::Write;
 
-use crate::format::layout::{Cell, CellRef, Grid};
-use crate::format::FormatDef;
+use crate::format::layout::{Cell, CellRef, Grid, Part, Scope};
+use crate::format::{FormatDef, TableId};
 use crate::markdown::escape;
 use crate::report::Report;
 
@@ -50,9 +52,15 @@ fn span(out: &mut String, name: &str, n: usize) {
     }
 }
 
-fn row_html(segs: &mut Vec<Seg>, row: &[Cell], format: &FormatDef) {
+/// A row; `starts` holds the grid column each cell starts in, for the row headers' class
+/// (`l1`…: the label columns of table 三 stay in view while its numbers scroll).
+fn row_html(segs: &mut Vec<Seg>, row: &[Cell], starts: Option<&Vec<usize>>, format: &FormatDef) {
     let mut out = String::from("<tr>");
-    for cell in row {
+    for (i, cell) in row.iter().enumerate() {
+        let label_class = |scoped: bool| match starts.and_then(|s| s.get(i)) {
+            Some(c) if scoped => format!(" class=\"l{}\"", c + 1),
+            _ => String::new(),
+        };
         match cell {
             Cell::Header {
                 id,
@@ -61,21 +69,22 @@ fn row_html(segs: &mut Vec<Seg>, row: &[Cell], format: &FormatDef) {
                 rowspan,
                 scope,
             } => {
-                let _ = write!(out, "<th id=\"{id}\" scope=\"{}\"", scope.as_str());
+                let class = label_class(matches!(scope, Scope::Row | Scope::RowGroup));
+                let _ = write!(out, "<th id=\"{id}\" scope=\"{}\"{class}", scope.as_str());
                 span(&mut out, "colspan", *colspan);
                 span(&mut out, "rowspan", *rowspan);
                 let _ = write!(out, ">{}</th>", escape(text));
             }
             Cell::Corner {
-                id,
                 text,
                 colspan,
                 rowspan,
             } => {
-                let _ = write!(out, "<td id=\"{id}\" class=\"note\"");
+                // Empty for assistive technology; the stylesheet shows the note.
+                let _ = write!(out, "<td class=\"note l1\"");
                 span(&mut out, "colspan", *colspan);
                 span(&mut out, "rowspan", *rowspan);
-                let _ = write!(out, ">{}</td>", escape(text));
+                let _ = write!(out, " data-note=\"{}\"></td>", escape(text));
             }
             Cell::Data {
                 value: v,
@@ -106,40 +115,99 @@ fn row_html(segs: &mut Vec<Seg>, row: &[Cell], format: &FormatDef) {
     html(segs, &out);
 }
 
-/// The pieces of a table's HTML.
-fn compile(grid: &Grid, format: &FormatDef) -> Vec<Seg> {
-    let mut o = String::new();
-    let caption_id = format!("{}-caption", grid.id);
-    let _ = write!(
-        o,
-        "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"{caption_id}\" tabindex=\"0\">\n<table class=\"official {}\" id=\"{}\"",
-        grid.id, grid.id
-    );
-    if let Some(d) = &grid.described_by {
+/// One `<table>` of a grid; `described_by` is the id of what describes it.
+fn part_html(
+    segs: &mut Vec<Seg>,
+    grid: &Grid,
+    part: &Part,
+    described_by: Option<&str>,
+    format: &FormatDef,
+) {
+    let mut o = format!("<table class=\"official {}\" id=\"{}\"", grid.id, part.id);
+    if let Some(d) = described_by {
         let _ = write!(o, " aria-describedby=\"{d}\"");
     }
     let _ = write!(
         o,
-        ">\n<caption id=\"{caption_id}\">{}<span class=\"unit\">（{}）</span></caption>\n",
-        escape(&grid.title),
-        escape(grid.unit)
+        ">\n<caption id=\"{}-caption\">{}",
+        part.id,
+        escape(&part.caption)
     );
-    let mut segs = vec![Seg::Html(o)];
-    if !grid.head.is_empty() {
-        html(&mut segs, "<thead>\n");
-        for row in &grid.head {
-            row_html(&mut segs, row, format);
-        }
-        html(&mut segs, "</thead>\n");
+    if let Some(unit) = part.unit {
+        let _ = write!(o, "<span class=\"unit\">（{}）</span>", escape(unit));
     }
-    for body in &grid.bodies {
-        html(&mut segs, "<tbody>\n");
-        for row in body {
-            row_html(&mut segs, row, format);
+    o.push_str("</caption>\n");
+    html(segs, &o);
+    // Only table 三's label columns stay in view (several nested label columns).
+    let starts = if grid.table == TableId::Applications {
+        part.start_columns().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut rows = part.rows().enumerate();
+    if !part.head.is_empty() {
+        html(segs, "<thead>\n");
+        for (i, row) in rows.by_ref().take(part.head.len()) {
+            row_html(segs, row, starts.get(i), format);
         }
-        html(&mut segs, "</tbody>\n");
+        html(segs, "</thead>\n");
     }
-    html(&mut segs, "</table>\n</div>\n");
+    for body in &part.bodies {
+        html(segs, "<tbody>\n");
+        for (i, row) in rows.by_ref().take(body.len()) {
+            row_html(segs, row, starts.get(i), format);
+        }
+        html(segs, "</tbody>\n");
+    }
+    html(segs, "</table>\n");
+}
+
+/// The pieces of a table's HTML.
+fn compile(grid: &Grid, format: &FormatDef) -> Vec<Seg> {
+    let mut segs = Vec::new();
+    if let [part] = grid.parts.as_slice() {
+        html(
+            &mut segs,
+            &format!(
+                "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"{}-caption\" tabindex=\"0\">\n",
+                part.id
+            ),
+        );
+        let note_id = grid.note_id();
+        if let Some(note) = grid.note {
+            // Outside the grid: the corner cell shows it, this describes the table.
+            html(
+                &mut segs,
+                &format!(
+                    "<p id=\"{note_id}\" class=\"table-note\" hidden>{}</p>\n",
+                    escape(note)
+                ),
+            );
+        }
+        part_html(
+            &mut segs,
+            grid,
+            part,
+            grid.note.map(|_| note_id.as_str()),
+            format,
+        );
+    } else {
+        // Table 二: the blocks under the table's title, which gives their unit.
+        let title_id = format!("{}-title", grid.id);
+        html(
+            &mut segs,
+            &format!(
+                "<div class=\"table-scroll table-set\" id=\"{}\" role=\"region\" aria-labelledby=\"{title_id}\" tabindex=\"0\">\n<p class=\"table-title\" id=\"{title_id}\">{}<span class=\"unit\">（{}）</span></p>\n",
+                grid.id,
+                escape(&grid.title),
+                escape(grid.unit)
+            ),
+        );
+        for part in &grid.parts {
+            part_html(&mut segs, grid, part, Some(&title_id), format);
+        }
+    }
+    html(&mut segs, "</div>\n");
     segs
 }
 

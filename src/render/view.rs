@@ -281,7 +281,9 @@ pub struct RegionView {
     /// Its roll-ups, newest first, as rows of the key-figures table.
     pub rows_html: String,
     pub count: usize,
-    /// The key figures across years as an accessible inline SVG chart.
+    /// Its roll-ups' key figures across years as a chart (inline SVG, oldest year first, a year
+    /// without a roll-up a gap), naming the key-figures table as its data; empty when the region
+    /// has no roll-up.
     pub chart_html: String,
 }
 
@@ -396,6 +398,9 @@ pub struct AgencyView {
     pub count: usize,
     /// The reports as rows of the key-figures table.
     pub rows_html: String,
+    /// The key figures across years as a chart (inline SVG, oldest year first), naming the
+    /// key-figures table as its data; empty when there is no report.
+    pub chart_html: String,
 }
 
 /// `years.html`.

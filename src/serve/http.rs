@@ -5,8 +5,8 @@
 //!
 //! The stack is axum over hyper, with tower-http's `ServeDir` for the files. The served folder
 //! changes with every full rebuild, so a `ServeDir` is made per request (it is only a path and
-//! a few flags). After an incremental rebuild changed the reports' data, the two data files of
-//! the site are streamed as [`crate::write::compose`] makes them.
+//! a few flags). The data files of the site made of every report's (`data/reports.json`,
+//! `.csv`, `reports-wide.csv`) are streamed as [`crate::write::compose`] makes them.
 //!
 //! Connections are served by [`serve`] rather than `axum::serve`, for what that hides: a time
 //! limit on reading a request's head (which also ends connections left idle between requests), a

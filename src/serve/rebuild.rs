@@ -39,8 +39,8 @@ type Outcome = Result<(usize, usize), Failure>;
 #[derive(Debug, Clone)]
 pub struct Served {
     pub dir: PathBuf,
-    /// `data/reports.json` and `data/reports.csv` are composed from the data files of these
-    /// report folders (in this order).
+    /// `data/reports.json`, `data/reports.csv` and `data/reports-wide.csv` are composed from
+    /// the data files of these report folders (in this order).
     pub composed: Option<Arc<Vec<String>>>,
 }
 
