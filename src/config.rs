@@ -21,6 +21,7 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub portal: Portal,
     pub build: BuildConfig,
+    pub search: SearchConfig,
     /// `[check]`, read by hand so that a bad value is a diagnostic, not a tool failure.
     #[serde(skip)]
     pub check: CheckConfig,
@@ -79,6 +80,19 @@ pub struct BuildConfig {
     pub keep_going: bool,
 }
 
+/// `[search]`: the page `/search/`, the search field of every page and the index (site.md).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SearchConfig {
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -89,6 +103,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             portal: Portal::default(),
             build: BuildConfig::default(),
+            search: SearchConfig::default(),
             check: CheckConfig::default(),
             regions: Vec::new(),
         }
@@ -108,6 +123,7 @@ const KEYS: &[(&str, &[&str])] = &[
             "portal",
             "build",
             "check",
+            "search",
             "regions",
         ],
     ),
@@ -123,6 +139,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ),
     ("build", &["strict", "keep_going"]),
     ("check", &["similarity"]),
+    ("search", &["enabled"]),
 ];
 
 pub const FILE: &str = "site.toml";

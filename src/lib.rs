@@ -10,7 +10,8 @@
 //! changed. `format` holds the official editions as data; `diagnostic` prints what the
 //! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
 //! rewrites it (`check --fix`); `import` turns Word, HTML and text reports into report files; `cli` runs the commands, `usage` puts their help and usage errors
-//! in Chinese. `regions` is the tree of `[regions]`; `audit` is the page of `check --format html`.
+//! in Chinese. `regions` is the tree of `[regions]`; `audit` is the page of `check --format html`;
+//! `search` makes the records and the index of `/search/`.
 
 pub mod audit;
 pub mod build;
@@ -31,6 +32,7 @@ pub mod plan;
 pub mod regions;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;

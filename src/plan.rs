@@ -36,6 +36,8 @@ pub struct Settings {
     pub keep_going: bool,
     /// Fingerprint of the renderer: templates, `site.toml`, base URL, injected HTML.
     pub global: u64,
+    /// `/search/` and its index are written (`[search] enabled`).
+    pub search: bool,
 }
 
 impl Settings {
@@ -79,6 +81,16 @@ pub enum Output {
     DataCsv,
     Static(StaticFile),
     Attachment(PathBuf),
+    /// What a search result shows of a report (its agency's region with it).
+    SearchRecord {
+        report: Arc<Facts>,
+        region: Option<String>,
+    },
+    /// The page `/search/`.
+    SearchPage,
+    /// The folder of the search index, made from the records of [`Plan::search`]: several
+    /// files, all of them written at once, what else is in the folder removed.
+    SearchIndex,
 }
 
 /// One planned output.
@@ -107,6 +119,8 @@ pub struct Plan {
     pub site: PathMap<Planned>,
     /// The folders of the reports whose data `data/reports.json` and `.csv` hold, in order.
     pub data: Vec<String>,
+    /// The search records of the reports the search index holds, in order.
+    pub search: Vec<String>,
     /// The reports shown, grouped for the index pages.
     pub index: Index,
 }
@@ -247,6 +261,18 @@ pub fn agency_plan(
                 output: Output::ReportCsv((*r).clone()),
             },
         ));
+        if settings.search {
+            files.push((
+                crate::search::record_path(&r.slug, r.year),
+                Planned {
+                    fingerprint: record_fp(settings, r, agency),
+                    output: Output::SearchRecord {
+                        report: (*r).clone(),
+                        region: agency.region.clone(),
+                    },
+                },
+            ));
+        }
     }
     for (rel, from) in attachments(root, agency, reports, shown) {
         files.push((
@@ -274,6 +300,11 @@ pub fn agency_plan(
         key: agency_key(root, agency, reports, shown, settings),
         files,
     }
+}
+
+/// Fingerprint of a report's search record: the report and its agency's region.
+fn record_fp(settings: &Settings, r: &Facts, agency: &Agency) -> u64 {
+    fp(settings, "search.record", (r.source, &agency.region))
 }
 
 /// The files each report of `site` has errors in.
@@ -353,10 +384,16 @@ pub fn plan(
     let index = Index::new(&site.agencies, shown_facts().cloned());
     let shown_list: Vec<&Arc<Facts>> = shown_facts().collect();
     site_outputs(&index, settings, &shown_list, &mut files);
+    let search = if settings.search {
+        search_outputs(site, &index, settings, &shown_list, &mut files)
+    } else {
+        Vec::new()
+    };
     let mut plan = Plan {
         agencies,
         site: files,
         data,
+        search,
         index,
     };
     // A generated file wins over a static file of the same path.
@@ -450,6 +487,58 @@ fn site_outputs(
         Output::DataCsv,
         fp(settings, "data.csv", &data_fp),
     );
+}
+
+/// `/search/` and the search index, made from the records of `reports`; returns the records'
+/// paths, in order.
+fn search_outputs(
+    site: &Site,
+    index: &Index,
+    settings: &Settings,
+    reports: &[&Arc<Facts>],
+    files: &mut PathMap<Planned>,
+) -> Vec<String> {
+    let agencies: HashMap<&str, &Agency> = site
+        .agencies
+        .iter()
+        .map(|a| (a.slug.as_str(), &**a))
+        .collect();
+    let mut records = Vec::with_capacity(reports.len());
+    let mut fps = Vec::with_capacity(reports.len());
+    for r in reports {
+        let Some(a) = agencies.get(r.slug.as_str()) else {
+            continue;
+        };
+        records.push(crate::search::record_path(&r.slug, r.year));
+        fps.push(record_fp(settings, r, a));
+    }
+    files.insert(
+        crate::search::INDEX_DIR.to_string(),
+        Planned {
+            output: Output::SearchIndex,
+            fingerprint: fp(settings, "search.index", (&records, &fps)),
+        },
+    );
+    let years: Vec<u16> = index.by_year.iter().map(|(y, _)| *y).collect();
+    files.insert(
+        "search/index.html".to_string(),
+        Planned {
+            output: Output::SearchPage,
+            fingerprint: fp(settings, "search", (&years, search_regions(index))),
+        },
+    );
+    records
+}
+
+/// The regions of the agencies shown, in the order of the agencies.
+pub fn search_regions(index: &Index) -> Vec<&str> {
+    let mut seen: HashSet<&str> = HashSet::default();
+    index
+        .by_agency
+        .iter()
+        .filter_map(|(a, _)| a.region.as_deref())
+        .filter(|r| seen.insert(r))
+        .collect()
 }
 
 /// What a folder holds of a plan: each agency's part as written, and the fingerprint of every

@@ -13,6 +13,7 @@
 //! | `years.html` | `years` | [`YearsView`] |
 //! | `year.html` | `year` | [`YearView`] |
 //! | `report.html` | `report` | [`ReportView`] |
+//! | `search.html` | `search` | [`SearchView`] |
 //! | `404.html` | — | — |
 //! | `partials/figures-row.html` | `row` | [`FiguresRow`] (a row of `agency.html` and `year.html`) |
 //! | `partials/agency-item.html` | `agency` | [`AgencyLink`] (an item of `agencies.html`) |
@@ -45,6 +46,9 @@ pub struct SiteView {
     pub script: String,
     /// Column headers of the key figures, in the order of [`FiguresView::values`].
     pub figure_labels: Vec<&'static str>,
+    /// URL of `/search/`, which every page's search field goes to; absent when
+    /// `[search] enabled = false`.
+    pub search: Option<String>,
 }
 
 /// A breadcrumb entry; the last one (the current page) has no URL.
@@ -199,6 +203,22 @@ pub struct AgencyView {
     pub count: usize,
     /// The reports as rows of the key-figures table.
     pub rows_html: String,
+}
+
+/// `search.html`: the form, and what the script `search_script` needs to search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// URL of the folder of the index (`…/search/index/`).
+    pub index_url: String,
+    /// URL of the theme's search script.
+    pub search_script: String,
+    /// The years of the reports, newest first (the year filter).
+    pub years: Vec<u16>,
+    /// The regions of the agencies, in their order (the region filter; empty: no filter).
+    pub regions: Vec<String>,
+    /// The indexes a reader without JavaScript can browse.
+    pub agencies_url: String,
+    pub years_url: String,
 }
 
 /// `years.html`.
