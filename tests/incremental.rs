@@ -92,6 +92,7 @@ impl Harness {
             Arc::default(),
         );
         builder.rebuild(&BTreeSet::new());
+        builder.wait_for_search();
         assert!(hub.overlay().is_none(), "the first build failed");
         let first = builder.served().unwrap().to_path_buf();
         Harness {
@@ -111,6 +112,8 @@ impl Harness {
         let before = common::tree(self.builder.served().unwrap());
         let changed: BTreeSet<String> = changed.iter().map(|s| s.to_string()).collect();
         self.builder.rebuild(&changed);
+        // The search index is written in the background: compared once it is done.
+        self.builder.wait_for_search();
         self.steps += 1;
         let out = self.scratch.path().join(format!("full-{}", self.steps));
         match full_build(&self.root, &out) {
@@ -151,13 +154,23 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
         "shilixian-jiaoyuju/2023/report.csv",
         "shilixian-jiaoyuju/2023/report.json",
     ];
-    h.edit(REPORT, "## 五、", "新增一句。\n\n## 五、");
+    // The report's search record, and the index made from the records (in the background).
+    let search = ["search/index/", "search/r/shilixian-jiaoyuju/2023.json"];
+    h.edit(REPORT, "## 五、", "新增一句回执编号甲乙。\n\n## 五、");
     h.step(&[REPORT], "the narrative");
-    assert_eq!(h.builder.last_written, vec![page]);
+    let mut want = vec![page];
+    want.extend(search);
+    want.sort();
+    assert_eq!(h.builder.last_written, want);
+    assert_eq!(
+        common::search(h.builder.served().unwrap(), "回执编号甲乙"),
+        ["search/r/shilixian-jiaoyuju/2023.json"]
+    );
     h.edit(REPORT, "licensing: 487", "licensing: 488");
     h.step(&[REPORT], "a figure of table 二");
     let mut want = vec!["data/reports.csv", "data/reports.json", page];
     want.extend(data);
+    want.extend(search);
     want.sort();
     assert_eq!(h.builder.last_written, want);
     h.edit(
