@@ -3,7 +3,7 @@
 # /zfxxgk/ndbg/, serves it with nginx on a free loopback port, and runs every
 # tests/browser/*.test.mjs with Node's test runner (its closing summary is the result).
 #
-#   bash tests/browser/setup.sh && bash tests/browser/run.sh
+#   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME…]   (NAME: only NAME.test.mjs)
 #
 # Env for the tests: NIANBAO_BIN, SITE_DIR, SITE_URL, CHROMIUM, NIANBAO_ROOT (repo root),
 # BROWSER_TMP (a scratch folder removed at the end). KEEP_TMP=1 keeps the temp folder.
@@ -113,6 +113,12 @@ echo "run: nginx (pid $nginx_pid) serves $site_dir at $site_url"
 # --- the tests: every *.test.mjs here, one file at a time (2 cores) ---
 shopt -s nullglob
 tests=("$here"/*.test.mjs)
+# `run.sh search links`: only those test files.
+if [ "$#" -gt 0 ]; then
+  wanted=()
+  for name in "$@"; do wanted+=("$here/${name%.test.mjs}.test.mjs"); done
+  tests=("${wanted[@]}")
+fi
 [ "${#tests[@]}" -gt 0 ] || { echo "run: no tests in $here" >&2; exit 2; }
 
 export NIANBAO_BIN="$bin" SITE_DIR="$site_dir" SITE_URL="$site_url" NIANBAO_ROOT="$root"

@@ -257,7 +257,6 @@
         status.textContent = '没有找到包含“' + q + '”的报告' + scope + '。可以换一个词语，或按机关、按年度浏览。';
         return;
       }
-      status.textContent = '找到 ' + docs.length + ' 份包含“' + q + '”的报告' + scope + '。';
       var shown = 0;
       function showMore(focus) {
         var page = docs.slice(shown, shown + PAGE);
@@ -283,7 +282,10 @@
       more.addEventListener('click', function () {
         showMore(true).catch(fail);
       });
-      return showMore(false);
+      // Announced once the first results are there to read.
+      return showMore(false).then(function () {
+        status.textContent = '找到 ' + docs.length + ' 份包含“' + q + '”的报告' + scope + '。';
+      });
     }).catch(fail);
     function fail(e) {
       status.textContent = '搜索失败：无法读取搜索索引（' + e.message + '）。请稍后再试，或按机关、按年度浏览。';
