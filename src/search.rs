@@ -249,7 +249,9 @@ impl Doc {
     /// Its terms with their weights: bit 4 (16) when the term is in the agency's name, title,
     /// region or year; the low four bits the count in the text (at most 15).
     fn weigh(&self) -> HashMap<&str, u8> {
-        let mut w: HashMap<&str, u8> = HashMap::default();
+        // About one term for every six bytes of Chinese text (three characters): little growing.
+        let mut w: HashMap<&str, u8> =
+            HashMap::with_capacity_and_hasher(self.text.len() / 6 + 64, Default::default());
         terms_of_folded(&self.fields, true, &mut |t| {
             *w.entry(t).or_default() |= 16;
         });
@@ -272,47 +274,87 @@ struct Postings {
     count: u32,
 }
 
-/// The index being made, a report at a time in their order.
-#[derive(Default)]
+/// The index being made, a batch of reports at a time, in their order.
 struct Index {
-    terms: HashMap<Box<str>, Postings>,
+    /// The terms, parted by their hash so that the parts are filled in parallel.
+    parts: Vec<HashMap<Box<str>, Postings>>,
     years: Vec<u16>,
     regions: Vec<String>,
+    /// The place of each region in `regions`, plus one.
+    region_of: HashMap<String, usize>,
     /// Each report's year and region (0: none, else the place in `regions` + 1).
     docs: Vec<(u16, usize)>,
 }
 
 impl Index {
-    fn add(&mut self, doc: &Doc) {
-        let n = self.docs.len() as u32;
-        for (t, w) in doc.weigh() {
-            let p = match self.terms.get_mut(t) {
-                Some(p) => p,
-                None => self.terms.entry(t.into()).or_default(),
-            };
-            varint(&mut p.bytes, u64::from(n - p.last));
-            p.bytes.push(w);
-            p.last = n;
-            p.count += 1;
+    fn new() -> Index {
+        Index {
+            parts: (0..rayon::current_num_threads().max(1))
+                .map(|_| HashMap::default())
+                .collect(),
+            years: Vec::new(),
+            regions: Vec::new(),
+            region_of: HashMap::default(),
+            docs: Vec::new(),
         }
-        let r = &doc.rec;
+    }
+
+    /// Adds the next reports: weighed in parallel, then each part of the terms filled in
+    /// parallel, reports in order.
+    fn add(&mut self, docs: &[Doc]) {
+        let parts = self.parts.len();
+        let weighed: Vec<Vec<Vec<(&str, u8)>>> = docs
+            .par_iter()
+            .map(|d| {
+                let mut by_part = vec![Vec::new(); parts];
+                for (t, w) in d.weigh() {
+                    by_part[term_hash(t) as usize % parts].push((t, w));
+                }
+                by_part
+            })
+            .collect();
+        let first = self.docs.len() as u32;
+        self.parts
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(i, terms)| {
+                for (k, doc) in weighed.iter().enumerate() {
+                    let n = first + k as u32;
+                    for &(t, w) in &doc[i] {
+                        let p = match terms.get_mut(t) {
+                            Some(p) => p,
+                            None => terms.entry(t.into()).or_default(),
+                        };
+                        varint(&mut p.bytes, u64::from(n - p.last));
+                        p.bytes.push(w);
+                        p.last = n;
+                        p.count += 1;
+                    }
+                }
+            });
+        for doc in docs {
+            self.add_meta(&doc.rec);
+        }
+    }
+
+    fn add_meta(&mut self, r: &Record) {
         let region = if r.region.is_empty() {
             0
         } else {
-            match self.regions.iter().position(|x| *x == r.region) {
-                Some(i) => i + 1,
-                None => {
-                    self.regions.push(r.region.clone());
-                    self.regions.len()
-                }
+            let next = self.regions.len() + 1;
+            let i = *self.region_of.entry(r.region.clone()).or_insert(next);
+            if i == next {
+                self.regions.push(r.region.clone());
             }
+            i
         };
         self.docs.push((r.year, region));
     }
 
     /// The files, the entry last.
     fn finish(mut self, paths: &[String]) -> Vec<(String, Vec<u8>)> {
-        let mut terms: Vec<(Box<str>, Postings)> = self.terms.drain().collect();
+        let mut terms: Vec<(Box<str>, Postings)> =
+            self.parts.drain(..).flat_map(|p| p.into_iter()).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let size: usize = terms.iter().map(|(t, p)| t.len() + 4 + p.bytes.len()).sum();
         let shards = (size / SHARD_BYTES).clamp(1, 4096).next_power_of_two();
@@ -384,7 +426,7 @@ const BATCH: usize = 1024;
 /// The files of the index (paths below [`INDEX_DIR`]) made from the records at `paths` below
 /// `dir`, in this order: each report's number is its place.
 pub fn index_files(dir: &Path, paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut index = Index::default();
+    let mut index = Index::new();
     for batch in paths.chunks(BATCH) {
         let docs: Vec<Doc> = batch
             .par_iter()
@@ -395,9 +437,7 @@ pub fn index_files(dir: &Path, paths: &[String]) -> Result<Vec<(String, Vec<u8>)
                 Ok(Doc::new(rec))
             })
             .collect::<Result<_, String>>()?;
-        for d in &docs {
-            index.add(d);
-        }
+        index.add(&docs);
     }
     Ok(index.finish(paths))
 }
@@ -405,25 +445,43 @@ pub fn index_files(dir: &Path, paths: &[String]) -> Result<Vec<(String, Vec<u8>)
 /// The index of records in order (for tests).
 #[cfg(test)]
 fn build(paths: &[String], recs: &[Record]) -> Vec<(String, Vec<u8>)> {
-    let mut index = Index::default();
-    for r in recs {
-        index.add(&Doc::new(r.clone()));
-    }
+    let mut index = Index::new();
+    let docs: Vec<Doc> = recs.iter().map(|r| Doc::new(r.clone())).collect();
+    index.add(&docs);
     index.finish(paths)
 }
 
 /// A query as the script runs it, for tests: the record paths of the matching reports, best
 /// first (every term of the query in the report; score by weight and rarity).
 pub fn query(files: &[(String, Vec<u8>)], q: &str) -> Vec<String> {
-    let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b);
-    let Some(entry) = get("entry.json") else {
+    query_with(
+        &mut |name| {
+            files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| b.clone())
+        },
+        q,
+        usize::MAX,
+    )
+}
+
+/// [`query`] reading the files of the index folder through `read`, as the script fetches them:
+/// the entry, a shard per term, and the lists of record paths of the first `shown` results.
+pub fn query_with(
+    read: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
+    q: &str,
+    shown: usize,
+) -> Vec<String> {
+    let Some(entry) = read("entry.json") else {
         return Vec::new();
     };
-    let entry: serde_json::Value = serde_json::from_slice(entry).unwrap_or_default();
-    let (Some(gen), Some(shards), Some(n)) = (
+    let entry: serde_json::Value = serde_json::from_slice(&entry).unwrap_or_default();
+    let (Some(gen), Some(shards), Some(n), Some(chunk)) = (
         entry["generation"].as_str(),
         entry["shards"].as_u64(),
         entry["reports"].as_u64(),
+        entry["chunk"].as_u64(),
     ) else {
         return Vec::new();
     };
@@ -433,14 +491,14 @@ pub fn query(files: &[(String, Vec<u8>)], q: &str) -> Vec<String> {
             wanted.push(t.to_string());
         }
     });
-    if wanted.is_empty() {
+    if wanted.is_empty() || shards == 0 || chunk == 0 {
         return Vec::new();
     }
     let mut scores: Option<BTreeMap<u32, f64>> = None;
     for t in &wanted {
         let shard = term_hash(t) as u64 & (shards - 1);
-        let postings = get(&format!("s{shard}.{gen}.bin"))
-            .and_then(|b| find_term(b, t))
+        let postings = read(&format!("s{shard}.{gen}.bin"))
+            .and_then(|b| find_term(&b, t))
             .unwrap_or_default();
         let idf = (1.0 + n as f64 / postings.len().max(1) as f64).ln();
         let mut next = BTreeMap::new();
@@ -462,13 +520,23 @@ pub fn query(files: &[(String, Vec<u8>)], q: &str) -> Vec<String> {
     }
     let mut ranked: Vec<(u32, f64)> = scores.unwrap_or_default().into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut chunks: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     ranked
         .into_iter()
+        .take(shown)
         .filter_map(|(doc, _)| {
-            let k = doc as usize / CHUNK;
-            let chunk = get(&format!("d{k}.{gen}.txt"))?;
-            let text = std::str::from_utf8(chunk).ok()?;
-            text.lines().nth(doc as usize % CHUNK).map(str::to_string)
+            let k = u64::from(doc) / chunk;
+            let lines = chunks.entry(k).or_insert_with(|| {
+                read(&format!("d{k}.{gen}.txt"))
+                    .map(|b| {
+                        String::from_utf8_lossy(&b)
+                            .lines()
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            lines.get((u64::from(doc) % chunk) as usize).cloned()
         })
         .collect()
 }

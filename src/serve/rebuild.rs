@@ -364,10 +364,21 @@ impl Indexer {
     fn start() -> Indexer {
         let shared: Arc<(Mutex<IndexerState>, Condvar)> = Arc::default();
         let mine = Arc::clone(&shared);
+        let timings = std::env::var_os("NIANBAO_TIMINGS").is_some();
         let thread = std::thread::Builder::new()
             .name("nianbao-search".into())
             .spawn(move || {
                 let (lock, cv) = &*mine;
+                // Behind the rebuilds for the processor: on Linux the nice value is the calling
+                // thread's, and this one's pool thread inherits it.
+                #[cfg(target_os = "linux")]
+                let _ = rustix::process::setpriority_process(None, 10);
+                // One thread of its own: the rebuilds' rendering keeps the shared pool.
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "nianbao-search-pool".into())
+                    .build()
+                    .ok();
                 loop {
                     let job = {
                         let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
@@ -381,7 +392,17 @@ impl Indexer {
                         s.pending.take()
                     };
                     if let Some(job) = job {
-                        let result = Indexer::run(&job);
+                        let started = Instant::now();
+                        let result = match &pool {
+                            Some(p) => p.install(|| Indexer::run(&job)),
+                            None => Indexer::run(&job),
+                        };
+                        if timings {
+                            eprintln!(
+                                "[timings] search index {:.1} ms",
+                                started.elapsed().as_secs_f64() * 1e3
+                            );
+                        }
                         let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
                         // A failure a newer job makes moot (a folder replaced) is not told.
                         match result {
