@@ -457,10 +457,12 @@ pub fn build(
     if !stats.withheld.is_empty() {
         let _ = writeln!(
             err,
-            "有错误的 {} 份报告未发布：{}",
-            stats.withheld.len(),
-            stats.withheld.join("、")
+            "有错误的 {} 份报告未发布（--keep-going），其余已发布：",
+            stats.withheld.len()
         );
+        for file in &stats.withheld {
+            let _ = writeln!(err, "  {}", withheld_line(file, &site.diagnostics));
+        }
         // Scripts notice: the site was published, but not whole.
         std::mem::forget(site);
         return exit::INVALID;
@@ -468,6 +470,20 @@ pub fn build(
     // The process ends next: freeing every report one by one would only cost time.
     std::mem::forget(site);
     exit::OK
+}
+
+/// `content/a/2025.md：2 个错误（R001 第 14 行、N005 第 20 行）`: a withheld report and its
+/// errors, for the summary of a keep-going build.
+fn withheld_line(file: &str, diags: &[Diagnostic]) -> String {
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.file == file && d.is_error())
+        .map(|d| match d.line {
+            0 => d.code.as_str().to_string(),
+            n => format!("{} 第 {n} 行", d.code.as_str()),
+        })
+        .collect();
+    format!("{file}：{} 个错误（{}）", errors.len(), errors.join("、"))
 }
 
 /// `nianbao import`.

@@ -70,6 +70,23 @@ pub struct Portal {
     pub icp: Option<String>,
     pub public_security: Option<String>,
     pub contact: Option<String>,
+    /// 返回门户首页: the portal's home page.
+    pub home_url: Option<String>,
+    /// 政府信息公开指南: the portal's guide to disclosure.
+    pub guide_url: Option<String>,
+    /// 依申请公开: where to apply for disclosure.
+    pub apply_url: Option<String>,
+}
+
+impl Portal {
+    /// The link settings: key, what the link says, and a mutable reference to the value.
+    fn links_mut(&mut self) -> [(&'static str, &'static str, &mut Option<String>); 3] {
+        [
+            ("home_url", "返回门户首页", &mut self.home_url),
+            ("guide_url", "政府信息公开指南", &mut self.guide_url),
+            ("apply_url", "依申请公开", &mut self.apply_url),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -135,6 +152,9 @@ const KEYS: &[(&str, &[&str])] = &[
             "icp",
             "public_security",
             "contact",
+            "home_url",
+            "guide_url",
+            "apply_url",
         ],
     ),
     ("build", &["strict", "keep_going"]),
@@ -176,9 +196,28 @@ pub fn base_url_problem(name: &str, url: &str) -> Option<String> {
     if u.is_empty() || u.contains("://") || (u.starts_with('/') && !u.starts_with("//")) {
         return None;
     }
+    Some(match meant_address(u) {
+        Meant::Address(scheme, meant) => {
+            format!("{name}“{url}”缺少 {scheme}://，站点中的每个链接都会出错；应写作 {meant}")
+        }
+        Meant::Path(meant) => {
+            format!("{name}“{url}”不以 / 开头，站点中的每个链接都会出错；应写作 {meant}")
+        }
+    })
+}
+
+/// What an address written without its scheme (or without the leading `/` of a path) meant.
+enum Meant {
+    /// The scheme left out, and the whole address.
+    Address(&'static str, String),
+    /// A path of the site, with its leading `/`.
+    Path(String),
+}
+
+/// `https:www.x.gov.cn`, `//www.x.gov.cn`, `www.x.gov.cn/ndbg/`: an address without its scheme
+/// (or with it half written); anything else is a path without its leading `/`.
+fn meant_address(u: &str) -> Meant {
     let lower = u.to_ascii_lowercase();
-    // `https:www.x.gov.cn`, `//www.x.gov.cn`, `www.x.gov.cn/ndbg/`: an address without its
-    // scheme (or with it half written); anything else is a path without its leading `/`.
     let written = ["https:", "http:"]
         .into_iter()
         .find(|s| lower.starts_with(s));
@@ -192,10 +231,64 @@ pub fn base_url_problem(name: &str, url: &str) -> Option<String> {
         || u.starts_with("//")
         || host.contains(['.', ':'])
         || host == "localhost";
-    Some(if is_host {
-        format!("{name}“{url}”缺少 {scheme}://，站点中的每个链接都会出错；应写作 {scheme}://{rest}")
+    if is_host {
+        Meant::Address(scheme, format!("{scheme}://{rest}"))
     } else {
-        format!("{name}“{url}”不以 / 开头，站点中的每个链接都会出错；应写作 /{rest}")
+        Meant::Path(format!("/{rest}"))
+    }
+}
+
+/// What is wrong with a link of `[portal]` (`home_url`, `guide_url`, `apply_url`): it must be a
+/// whole `http(s)://` address or a path on the portal's host starting with `/` (printed as
+/// written: the portal's pages are not under the site's sub-path). `label` is what the link
+/// says. `None` for a usable one, and for an empty one (no link).
+pub fn portal_link_problem(key: &str, label: &str, url: &str) -> Option<String> {
+    let u = url.trim();
+    let name = format!("[portal] {key}（{label}）“{url}”");
+    if u.is_empty() {
+        return None;
+    }
+    if u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!("{name}中有空格或控制字符，不是有效的网址"));
+    }
+    let lower = u.to_ascii_lowercase();
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = lower.strip_prefix(scheme) {
+            return match rest.split(['/', '?', '#']).next() {
+                Some(host) if !host.is_empty() => None,
+                _ => Some(format!(
+                    "{name}缺少网站的域名，例如 {scheme}www.example.gov.cn/"
+                )),
+            };
+        }
+    }
+    if u.starts_with('/') && !u.starts_with("//") {
+        return None;
+    }
+    // Another scheme (`javascript:`, `ftp://`, `mailto:`): no page of a portal.
+    let scheme_end = u.find(':').filter(|&i| {
+        i > 0
+            && u[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && u[..i].starts_with(|c: char| c.is_ascii_alphabetic())
+    });
+    let other_scheme = scheme_end.is_some_and(|i| {
+        let s = &lower[..i];
+        s != "http" && s != "https" && !u[i + 1..].starts_with(|c: char| c.is_ascii_digit())
+    });
+    if other_scheme {
+        return Some(format!(
+            "{name}应为 https:// 或 http:// 开头的网址，或以 / 开头的本网站路径"
+        ));
+    }
+    Some(match meant_address(u) {
+        Meant::Address(scheme, meant) => {
+            format!("{name}缺少 {scheme}://，链接会出错；应写作 {meant}")
+        }
+        Meant::Path(meant) => format!(
+            "{name}既不是完整网址也不以 / 开头，链接会出错；应写作 {meant}，或写出完整网址 https://…"
+        ),
     })
 }
 
@@ -317,6 +410,30 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), String> {
             }
         }
     }
+    for (key, label, value) in config.portal.links_mut() {
+        let Some(problem) = value
+            .as_deref()
+            .and_then(|u| portal_link_problem(key, label, u))
+        else {
+            continue;
+        };
+        let item = doc
+            .as_table()
+            .get("portal")
+            .and_then(|p| p.as_table_like())
+            .and_then(|p| p.get(key));
+        let mut d = Diagnostic::new(
+            Code::N006,
+            FILE,
+            span_pos(item.and_then(|i| i.span())),
+            problem,
+        );
+        d.found(value.clone().unwrap_or_default()).label(label);
+        diags.push(d);
+        // No page links it: the site is not built with an error anyway, but serve's overlay
+        // and a theme's own checks never meet a broken address.
+        *value = None;
+    }
     if let Some(item) = doc.as_table().get("regions") {
         config.regions = read_regions(item, &span_pos, &mut diags);
     }
@@ -437,6 +554,60 @@ mod tests {
             e.starts_with("site.toml:2:12: base_url“www.example.gov.cn/ndbg/”缺少 https://"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn portal_links_are_whole_addresses_or_paths_and_others_n006() {
+        let text = "[portal]\nhome_url = \"https://www.example.gov.cn/\"\nguide_url = \"/zfxxgk/zn/\"\napply_url = \"\"\n";
+        let (c, d) = parse(text).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            c.portal.home_url.as_deref(),
+            Some("https://www.example.gov.cn/")
+        );
+        assert_eq!(c.portal.guide_url.as_deref(), Some("/zfxxgk/zn/"));
+        for (url, says) in [
+            (
+                "www.example.gov.cn/zfxxgk/zn/",
+                "应写作 https://www.example.gov.cn/zfxxgk/zn/",
+            ),
+            (
+                "https:www.example.gov.cn/",
+                "应写作 https://www.example.gov.cn/",
+            ),
+            (
+                "//www.example.gov.cn/",
+                "应写作 https://www.example.gov.cn/",
+            ),
+            ("zfxxgk/zn/", "应写作 /zfxxgk/zn/"),
+            ("javascript:alert(1)", "应为 https:// 或 http:// 开头的网址"),
+            (
+                "ftp://example.gov.cn/",
+                "应为 https:// 或 http:// 开头的网址",
+            ),
+            ("https://", "缺少网站的域名"),
+            ("https://www.example.gov.cn/a b", "有空格"),
+        ] {
+            let text = format!("title = \"x\"\n[portal]\napply_url = \"{url}\"\n");
+            let (c, d) = parse(&text).unwrap();
+            assert_eq!(c.portal.apply_url, None, "{url}");
+            assert_eq!(d.len(), 1, "{url}: {d:?}");
+            assert_eq!(
+                (d[0].code, d[0].line, d[0].column),
+                (Code::N006, 3, 13),
+                "{url}"
+            );
+            assert!(
+                d[0].message.starts_with("[portal] apply_url（依申请公开）"),
+                "{}",
+                d[0].message
+            );
+            assert!(d[0].message.contains(says), "{url}: {}", d[0].message);
+        }
+        // Written as an inline table too.
+        let (_, d) = parse("portal = { home_url = \"example.gov.cn\" }\n").unwrap();
+        assert!(d[0].message.contains("返回门户首页"), "{d:?}");
+        assert_eq!(d[0].line, 1);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::across::Rollup;
 use crate::facts::Facts;
 use crate::format::{AppRowKind, FormatDef, EDITIONS};
 use crate::markdown::escape;
@@ -125,18 +126,41 @@ impl Serialize for AppealsJson<'_> {
 pub struct ReportJson<'a> {
     report: &'a Report,
     url: &'a str,
+    /// The agency's report of the year before: its year and page.
+    previous: Option<(u16, &'a str)>,
+}
+
+/// `previous` of `report.json`.
+#[derive(serde::Serialize)]
+struct Previous<'a> {
+    year: u16,
+    url: &'a str,
 }
 
 impl Serialize for ReportJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.report;
-        let mut m = s.serialize_map(Some(11))?;
+        let mut m = s.serialize_map(Some(12))?;
         m.serialize_entry("agency", &r.agency)?;
         m.serialize_entry("agency_slug", &r.slug)?;
         m.serialize_entry("year", &r.year)?;
         m.serialize_entry("format", &r.format.id)?;
         m.serialize_entry("published", &r.published.map(|d| d.to_string()))?;
         m.serialize_entry("title", &r.title)?;
+        tables(r, &mut m)?;
+        m.serialize_entry(
+            "previous",
+            &self.previous.map(|(year, url)| Previous { year, url }),
+        )?;
+        m.serialize_entry("url", self.url)?;
+        m.end()
+    }
+}
+
+/// The tables of a report (or a roll-up) as `report.json` has them: `active`, `applications`,
+/// `appeals` and `processing_fees`.
+fn tables<M: SerializeMap>(r: &Report, m: &mut M) -> Result<(), M::Error> {
+    {
         m.serialize_entry("active", &ActiveJson(r))?;
         let rows = r.application_rows();
         let applications = ApplicationsJson {
@@ -153,21 +177,116 @@ impl Serialize for ReportJson<'_> {
             f
         });
         m.serialize_entry("processing_fees", &fees)?;
+        Ok(())
+    }
+}
+
+/// `report.json` of a report whose page is at `url`; `previous`: the year and page of the
+/// agency's report of the year before, if published.
+pub fn report_json<'a>(
+    report: &'a Report,
+    url: &'a str,
+    previous: Option<(u16, &'a str)>,
+) -> ReportJson<'a> {
+    ReportJson {
+        report,
+        url,
+        previous,
+    }
+}
+
+/// The bytes of `report.json`, with a final line break.
+pub fn report_json_bytes(
+    report: &Report,
+    url: &str,
+    previous: Option<(u16, String)>,
+) -> Result<Vec<u8>, String> {
+    let previous = previous.as_ref().map(|(y, u)| (*y, u.as_str()));
+    let mut json =
+        serde_json::to_vec(&report_json(report, url, previous)).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    Ok(json)
+}
+
+/// A roll-up object (across.md): the region, what is summed, the tables as `report.json` has
+/// them, and the page (`url`).
+pub struct RollupJson<'a> {
+    rollup: &'a Rollup,
+    url: &'a str,
+}
+
+/// A report left out of a roll-up.
+#[derive(serde::Serialize)]
+struct ExcludedJson<'a> {
+    agency_slug: &'a str,
+    reason: &'a str,
+}
+
+impl Serialize for RollupJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let x = self.rollup;
+        let r = x.as_report();
+        let mut m = s.serialize_map(Some(12))?;
+        m.serialize_entry("region", &x.name)?;
+        m.serialize_entry("region_slug", &x.slug)?;
+        m.serialize_entry("year", &x.year)?;
+        m.serialize_entry("format", &x.format.id)?;
+        m.serialize_entry("reports", &x.reports)?;
+        m.serialize_entry("missing", &x.missing)?;
+        let excluded: Vec<ExcludedJson> = x
+            .excluded
+            .iter()
+            .map(|(agency_slug, reason)| ExcludedJson {
+                agency_slug,
+                reason,
+            })
+            .collect();
+        m.serialize_entry("excluded", &excluded)?;
+        tables(&r, &mut m)?;
         m.serialize_entry("url", self.url)?;
         m.end()
     }
 }
 
-/// `report.json` of a report whose page is at `url`.
-pub fn report_json<'a>(report: &'a Report, url: &'a str) -> ReportJson<'a> {
-    ReportJson { report, url }
+/// A roll-up object whose page is at `url`.
+pub fn rollup_json<'a>(rollup: &'a Rollup, url: &'a str) -> RollupJson<'a> {
+    RollupJson { rollup, url }
 }
 
-/// The bytes of `report.json`, with a final line break.
-pub fn report_json_bytes(report: &Report, url: &str) -> Result<Vec<u8>, String> {
-    let mut json = serde_json::to_vec(&report_json(report, url)).map_err(|e| e.to_string())?;
+/// The bytes of `rollup.json`: one roll-up object, with a final line break.
+pub fn rollup_json_bytes(rollup: &Rollup, url: &str) -> Result<Vec<u8>, String> {
+    let mut json = serde_json::to_vec(&rollup_json(rollup, url)).map_err(|e| e.to_string())?;
     json.push(b'\n');
     Ok(json)
+}
+
+/// `data/rollups.json`: every roll-up object (each page's URL in `urls`), one per line.
+pub fn rollups_json(
+    rollups: &[std::sync::Arc<Rollup>],
+    urls: &[String],
+) -> Result<Vec<u8>, String> {
+    let mut out = b"[".to_vec();
+    for (i, (r, url)) in rollups.iter().zip(urls).enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        serde_json::to_writer(&mut out, &rollup_json(r, url)).map_err(|e| e.to_string())?;
+    }
+    out.extend_from_slice(b"]\n");
+    Ok(out)
+}
+
+/// The header of `rollup.csv`: `report.csv`'s, with `region` in place of `agency`.
+pub const ROLLUP_CSV_HEADER: &str = "region,year,table,row_key,row_label,column_label,value\n";
+
+/// `rollup.csv`: BOM, header, one line per cell, the region's name where `report.csv` has the
+/// agency's.
+pub fn rollup_csv(r: &Rollup) -> String {
+    let mut csv = String::with_capacity(26 * 1024);
+    csv.push_str(BOM);
+    csv.push_str(ROLLUP_CSV_HEADER);
+    report_csv_into(&mut csv, &r.as_report());
+    csv
 }
 
 /// `report.csv`: BOM, header, one line per cell.
@@ -343,9 +462,12 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String
             &b.0.slug,
         ))
     });
+    // An entry is updated when its last revision was made, else when it was published.
+    let updated_of = |s: &Facts| s.revised.max(s.published);
     let updated = sorted
-        .first()
-        .and_then(|(s, _)| s.published)
+        .iter()
+        .filter_map(|(s, _)| updated_of(s))
+        .max()
         .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
     let oldest = sorted
         .iter()
@@ -370,9 +492,12 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String
         let (published, date) = match s.published {
             Some(d) => (
                 format!("<published>{d}T00:00:00Z</published>\n"),
-                d.to_string(),
+                updated_of(s).unwrap_or(d).to_string(),
             ),
-            None => (String::new(), oldest.clone()),
+            None => (
+                String::new(),
+                s.revised.map_or_else(|| oldest.clone(), |d| d.to_string()),
+            ),
         };
         // Writing into a String cannot fail.
         let _ = write!(

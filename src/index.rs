@@ -1,15 +1,21 @@
 //! Index: the reports the site shows, grouped for the index pages, feed and sitemap.
 //!
 //! In: the agencies and the facts of the reports shown. Out: reports grouped by agency and by
-//! year, in a deterministic order (agencies by `order`, then name; years newest first).
+//! year, in a deterministic order (agencies by `order`, then name; years newest first), and
+//! what is computed across them for the pages: the region tree and the roll-ups.
 
 use std::collections::BTreeMap;
 
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::sync::Arc;
 
+use crate::across::Rollup;
 use crate::facts::Facts;
+use crate::regions::RegionTree;
 use crate::report::{Agency, KeyFigures};
+
+/// The most reports the home page lists (site.md).
+pub const SEASON_LIMIT: usize = 200;
 
 /// Reports grouped for the index pages.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +25,11 @@ pub struct Index {
     pub by_agency: Vec<(Arc<Agency>, Vec<Arc<Facts>>)>,
     /// Years, newest first, each with its reports in agency order.
     pub by_year: Vec<(u16, Vec<Arc<Facts>>)>,
+    /// The regions of `[regions]`.
+    pub regions: Arc<RegionTree>,
+    /// The roll-ups of the reports shown: the site's, then each region's in tree order, each
+    /// by year, oldest first.
+    pub rollups: Vec<Arc<Rollup>>,
 }
 
 impl Index {
@@ -52,7 +63,56 @@ impl Index {
         Index {
             by_agency,
             by_year: by_year.into_iter().rev().collect(),
+            ..Index::default()
         }
+    }
+
+    /// The current publication season (site.md): the newest year's reports, and the previous
+    /// year's too while the newest year has fewer.
+    pub fn season(&self) -> Vec<(u16, &[Arc<Facts>])> {
+        let mut out: Vec<(u16, &[Arc<Facts>])> = Vec::new();
+        if let Some((y, v)) = self.by_year.first() {
+            out.push((*y, v));
+            if let Some((p, pv)) = self
+                .by_year
+                .get(1)
+                .filter(|(p, pv)| p + 1 == *y && pv.len() > v.len())
+            {
+                out.push((*p, pv));
+            }
+        }
+        out
+    }
+
+    /// Whether the season has too many reports to list on the home page: it shows the regions
+    /// (or years) with counts instead.
+    pub fn season_too_big(&self) -> bool {
+        self.season().iter().map(|(_, v)| v.len()).sum::<usize>() > SEASON_LIMIT
+    }
+
+    /// The site's roll-up (`region` `None`) or a region's, for a year.
+    pub fn rollup(&self, region: Option<&str>, year: u16) -> Option<&Arc<Rollup>> {
+        self.rollups
+            .iter()
+            .find(|r| r.year == year && r.slug.as_deref() == region)
+    }
+
+    /// The roll-ups of the site (`None`) or a region, oldest first.
+    pub fn rollups_of<'a>(
+        &'a self,
+        region: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Rollup>> + 'a {
+        self.rollups
+            .iter()
+            .filter(move |r| r.slug.as_deref() == region)
+    }
+
+    /// An agency shown, by slug.
+    pub fn agency(&self, slug: &str) -> Option<&Arc<Agency>> {
+        self.by_agency
+            .iter()
+            .find(|(a, _)| a.slug == slug)
+            .map(|(a, _)| a)
     }
 
     /// Total of the key figures of some reports.

@@ -10,9 +10,11 @@
 //! changed. `format` holds the official editions as data; `diagnostic` prints what the
 //! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
 //! rewrites it (`check --fix`); `import` turns Word, HTML and text reports into report files; `cli` runs the commands, `usage` puts their help and usage errors
-//! in Chinese. `regions` is the tree of `[regions]`; `audit` is the page of `check --format html`;
+//! in Chinese. `regions` is the tree of `[regions]`; `across` computes what several reports make together
+//! (roll-ups, the year-on-year comparison, W103); `audit` is the page of `check --format html`;
 //! `search` makes the records and the index of `/search/`.
 
+pub mod across;
 pub mod audit;
 pub mod build;
 pub mod cli;

@@ -104,13 +104,20 @@ enum Command {
     },
     /// 检查后生成网站到输出目录
     #[command(
-        override_usage = "nianbao build [--drafts] [--keep-going] [--force] [--output 目录] [--base-url 网址]"
+        override_usage = "nianbao build [--drafts] [--keep-going] [--force] [--output 目录] [--base-url 网址]",
+        after_help = "\
+--keep-going（或 site.toml 中 [build] keep_going = true）：
+  有错误的报告视同没有这份报告：不生成它的页面，任何页面、列表、数据文件、订阅和网站地图都不含它，
+  它的机关若上一年发布过报告，在列出“未发布”的页面上列为未发布。输出目录中这份报告先前发布的版本
+  不保留：新的输出替换整个目录，其中没有这份报告。
+  其余报告照常发布；最后列出未发布的报告及其错误，退出码为 1，以便脚本发现。
+  site.toml、机关文件（_index.md）或模板有错误时仍停止构建，先前的输出保持不变。"
     )]
     Build {
         /// 草稿也生成页面
         #[arg(long)]
         drafts: bool,
-        /// 有错误的报告不发布（不出现在任何页面、列表和数据文件中），其余照常发布；有报告未发布时退出码为 1
+        /// 有错误的报告不发布（视同没有这份报告，先前发布的版本也不保留），其余照常发布；有报告未发布时退出码为 1
         #[arg(long)]
         keep_going: bool,
         /// 输出目录（默认为 site.toml 的 output_dir）

@@ -17,6 +17,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::across::{self, Rollup};
 use crate::facts::{self, Facts};
 use crate::index::Index;
 use crate::report::Agency;
@@ -57,12 +58,18 @@ pub enum StaticFile {
 /// What an output file is, and what it is made from.
 #[derive(Debug, Clone)]
 pub enum Output {
-    /// A report's page; its agency's current name goes into the breadcrumb.
+    /// A report's page; its agency's current name goes into the breadcrumb, and the agency's
+    /// report of the year before shown into the comparison.
     Report {
         report: Arc<Facts>,
         agency: String,
+        previous: Option<Arc<Facts>>,
     },
-    ReportJson(Arc<Facts>),
+    /// `report.json`, naming the year of the agency's report of the year before, if shown.
+    ReportJson {
+        report: Arc<Facts>,
+        previous: Option<u16>,
+    },
     ReportCsv(Arc<Facts>),
     /// An agency's page: the agency and its reports shown, newest first.
     Agency(Arc<(Agency, Vec<Arc<Facts>>)>),
@@ -71,6 +78,17 @@ pub enum Output {
     Years,
     /// The page of the year at this place of [`Index::by_year`].
     Year(usize),
+    /// `regions/`: the region tree.
+    Regions,
+    /// A region's page: the region at this place of the tree.
+    Region(usize),
+    /// A region's roll-up for a year (the roll-up at this place of [`Index::rollups`]): its page,
+    /// `rollup.json` and `rollup.csv`.
+    RegionYear(usize),
+    RollupJson(usize),
+    RollupCsv(usize),
+    /// `data/rollups.json`: every roll-up.
+    Rollups,
     Feed,
     Sitemap,
     Robots,
@@ -237,21 +255,34 @@ pub fn agency_plan(
         .collect();
     for r in &visible {
         let path = r.path();
+        // The comparison is with the report of the year before, when it is shown.
+        let previous = visible
+            .iter()
+            .find(|p| p.year + 1 == r.year)
+            .map(|p| (*p).clone());
+        let before = previous
+            .as_ref()
+            .map(|p| (p.year, p.draft, facts::fingerprint(&p.cells)));
         files.push((
             format!("{path}index.html"),
             Planned {
-                fingerprint: fp(settings, "report", (r.source, &agency.name)),
+                fingerprint: fp(settings, "report", (r.source, &agency.name, before)),
                 output: Output::Report {
                     report: (*r).clone(),
                     agency: agency.name.clone(),
+                    previous,
                 },
             },
         ));
+        let previous = before.map(|(year, _, _)| year);
         files.push((
             format!("{path}report.json"),
             Planned {
-                fingerprint: fp(settings, "report.json", (r.data, &path)),
-                output: Output::ReportJson((*r).clone()),
+                fingerprint: fp(settings, "report.json", (r.data, &path, previous)),
+                output: Output::ReportJson {
+                    report: (*r).clone(),
+                    previous,
+                },
             },
         ));
         files.push((
@@ -265,7 +296,7 @@ pub fn agency_plan(
             files.push((
                 crate::search::record_path(&r.slug, r.year),
                 Planned {
-                    fingerprint: record_fp(settings, r, agency),
+                    fingerprint: record_fp(r, agency),
                     output: Output::SearchRecord {
                         report: (*r).clone(),
                         region: agency.region.clone(),
@@ -302,9 +333,10 @@ pub fn agency_plan(
     }
 }
 
-/// Fingerprint of a report's search record: the report and its agency's region.
-fn record_fp(settings: &Settings, r: &Facts, agency: &Agency) -> u64 {
-    fp(settings, "search.record", (r.source, &agency.region))
+/// Fingerprint of a report's search record: what the record is made of ([`Facts::search`]) and
+/// its agency's region. Neither templates nor settings go into a record, nor into the index.
+fn record_fp(r: &Facts, agency: &Agency) -> u64 {
+    facts::fingerprint_of(&("search.record", r.search, &agency.region))
 }
 
 /// The files each report of `site` has errors in.
@@ -381,8 +413,8 @@ pub fn plan(
         );
     }
     let data: Vec<String> = shown_facts().map(|r| r.path()).collect();
-    let index = Index::new(&site.agencies, shown_facts().cloned());
-    let shown_list: Vec<&Arc<Facts>> = shown_facts().collect();
+    let shown_list: Vec<Arc<Facts>> = shown_facts().cloned().collect();
+    let index = site_index(site, &shown_list);
     site_outputs(&index, settings, &shown_list, &mut files);
     let search = if settings.search {
         search_outputs(site, &index, settings, &shown_list, &mut files)
@@ -410,17 +442,44 @@ pub fn plan(
     plan
 }
 
-/// The pages and files made from the index: home, agencies, years, each year, feed, sitemap,
-/// robots, 404 and the site's data files.
+/// The reports shown grouped for the index pages, with the regions and the roll-ups.
+pub fn site_index(site: &Site, shown: &[Arc<Facts>]) -> Index {
+    let mut index = Index::new(&site.agencies, shown.iter().cloned());
+    // Reports of agencies that `covers` a region are that region's roll-up: summed in none.
+    let covers: BTreeSet<&str> = site
+        .agencies
+        .iter()
+        .filter(|a| a.covers.is_some())
+        .map(|a| a.slug.as_str())
+        .collect();
+    let all: Vec<&str> = site.agencies.iter().map(|a| a.slug.as_str()).collect();
+    index.regions = Arc::clone(&site.regions);
+    index.rollups = across::rollups(
+        shown,
+        &covers,
+        &all,
+        &site.regions,
+        &site.config.title,
+        &|_| true,
+        None,
+    )
+    .into_iter()
+    .map(Arc::new)
+    .collect();
+    index
+}
+
+/// The pages and files made from the index: home, agencies, years, each year, the regions and
+/// roll-ups, feed, sitemap, robots, 404 and the site's data files.
 fn site_outputs(
     index: &Index,
     settings: &Settings,
-    reports: &[&Arc<Facts>],
+    reports: &[Arc<Facts>],
     files: &mut PathMap<Planned>,
 ) {
-    let mut put = |path: &str, output: Output, fingerprint: u64| {
+    let mut put = |path: String, output: Output, fingerprint: u64| {
         files.insert(
-            path.to_string(),
+            path,
             Planned {
                 output,
                 fingerprint,
@@ -434,34 +493,154 @@ fn site_outputs(
         .iter()
         .map(|(a, v)| (agency_fp(a), v.iter().map(|r| r.year).collect::<Vec<_>>()))
         .collect();
+    let tree = &index.regions;
+    // The tree as pages show it: each region with its agencies and the years of its roll-ups.
+    let tree_fp: Vec<(&str, &str, usize, usize, Vec<u16>)> = tree
+        .regions()
+        .iter()
+        .map(|r| {
+            (
+                r.slug.as_str(),
+                r.name.as_str(),
+                r.depth,
+                r.agencies.len(),
+                index.rollups_of(Some(&r.slug)).map(|x| x.year).collect(),
+            )
+        })
+        .collect();
+    // A roll-up as its pages show it: what it sums and the agencies its lists name.
+    let by_slug: HashMap<&str, &Agency> = index
+        .by_agency
+        .iter()
+        .map(|(a, _)| (a.slug.as_str(), &**a))
+        .collect();
+    let rollup_fp = |r: &Rollup| {
+        let mut h = facts::hasher();
+        r.fingerprint.hash(&mut h);
+        for slug in r.missing.iter().chain(r.excluded.iter().map(|(s, _)| s)) {
+            by_slug
+                .get(slug.as_str())
+                .map(|a| agency_fp(a))
+                .hash(&mut h);
+        }
+        h.finish()
+    };
 
-    let newest = index.by_year.first().map(|(y, v)| (*y, listings(v)));
+    let season = index.season();
+    let home = (
+        season
+            .iter()
+            .map(|(y, v)| (*y, v.len(), (!index.season_too_big()).then(|| listings(v))))
+            .collect::<Vec<_>>(),
+        &years,
+        &tree_fp,
+    );
     put(
-        "index.html",
+        "index.html".into(),
         Output::Home,
-        fp(settings, "home", (&newest, &years, &agencies)),
+        fp(settings, "home", &home),
     );
     put(
-        "agencies/index.html",
+        "agencies/index.html".into(),
         Output::Agencies,
-        fp(settings, "agencies", &agencies),
+        fp(settings, "agencies", (&agencies, &tree_fp)),
     );
     put(
-        "years/index.html",
+        "years/index.html".into(),
         Output::Years,
         fp(settings, "years", &years),
     );
     for (i, (y, v)) in index.by_year.iter().enumerate() {
+        let rollup = index.rollup(None, *y).map(|r| rollup_fp(r));
         put(
-            &format!("years/{y}/index.html"),
+            format!("years/{y}/index.html"),
             Output::Year(i),
-            fp(settings, "year", (y, listings(v))),
+            fp(settings, "year", (y, listings(v), rollup, &tree_fp)),
         );
     }
-    // The feed shows each report's title, agency, date and address.
+    if !tree.is_empty() {
+        put(
+            "regions/index.html".into(),
+            Output::Regions,
+            fp(settings, "regions", &tree_fp),
+        );
+    }
+    for (i, region) in tree.regions().iter().enumerate() {
+        let own: Vec<_> = region
+            .own
+            .iter()
+            .filter_map(|s| by_slug.get(s.as_str()))
+            .map(|a| agency_fp(a))
+            .collect();
+        let near: Vec<_> = tree
+            .parent(region)
+            .into_iter()
+            .chain(tree.children(region))
+            .map(|r| (&r.slug, &r.name, r.agencies.len()))
+            .collect();
+        let covered_by: Vec<_> = index
+            .by_agency
+            .iter()
+            .filter(|(a, _)| a.covers.as_deref() == Some(region.name.as_str()))
+            .map(|(a, v)| (agency_fp(a), listings(v)))
+            .collect();
+        let rows: Vec<_> = index
+            .rollups_of(Some(&region.slug))
+            .map(|r| (r.year, r.figures, r.reports.len(), r.missing.len()))
+            .collect();
+        put(
+            format!("regions/{}/index.html", region.slug),
+            Output::Region(i),
+            fp(
+                settings,
+                "region",
+                (&region.slug, &region.name, own, near, covered_by, rows),
+            ),
+        );
+    }
+    for (k, r) in index.rollups.iter().enumerate() {
+        let Some(slug) = &r.slug else { continue };
+        // The roll-ups of a region are in a run, oldest first: the year before is just before.
+        let before = k
+            .checked_sub(1)
+            .map(|j| &index.rollups[j])
+            .filter(|p| p.slug == r.slug && p.year + 1 == r.year)
+            .map(|p| (p.year, p.format.id, facts::fingerprint_of(&p.cells)));
+        let parent = tree
+            .get(slug)
+            .and_then(|g| tree.parent(g))
+            .map(|p| (&p.slug, &p.name));
+        let dir = format!("regions/{slug}/{}/", r.year);
+        put(
+            format!("{dir}index.html"),
+            Output::RegionYear(k),
+            fp(settings, "region-year", (rollup_fp(r), before, parent)),
+        );
+        put(
+            format!("{dir}rollup.json"),
+            Output::RollupJson(k),
+            fp(settings, "rollup.json", (r.fingerprint, &dir)),
+        );
+        put(
+            format!("{dir}rollup.csv"),
+            Output::RollupCsv(k),
+            fp(settings, "rollup.csv", r.fingerprint),
+        );
+    }
+    let all_rollups: Vec<u64> = index.rollups.iter().map(|r| r.fingerprint).collect();
+    put(
+        "data/rollups.json".into(),
+        Output::Rollups,
+        fp(settings, "rollups.json", &all_rollups),
+    );
+    // The feed shows each report's title, agency, dates and address.
     let entries: Vec<u64> = reports.iter().map(|r| r.entry).collect();
-    put("atom.xml", Output::Feed, fp(settings, "feed", &entries));
-    // The sitemap lists the agency, year and report pages.
+    put(
+        "atom.xml".into(),
+        Output::Feed,
+        fp(settings, "feed", &entries),
+    );
+    // The sitemap lists the index pages and the report pages.
     let pages: Vec<&str> = index
         .by_agency
         .iter()
@@ -470,20 +649,28 @@ fn site_outputs(
     let report_pages: Vec<(&str, u16)> =
         reports.iter().map(|r| (r.slug.as_str(), r.year)).collect();
     put(
-        "sitemap.xml",
+        "sitemap.xml".into(),
         Output::Sitemap,
-        fp(settings, "sitemap", (&pages, &years, &report_pages)),
+        fp(
+            settings,
+            "sitemap",
+            (&pages, &years, &report_pages, &tree_fp),
+        ),
     );
-    put("robots.txt", Output::Robots, fp(settings, "robots", ()));
-    put("404.html", Output::NotFound, fp(settings, "404", ()));
+    put(
+        "robots.txt".into(),
+        Output::Robots,
+        fp(settings, "robots", ()),
+    );
+    put("404.html".into(), Output::NotFound, fp(settings, "404", ()));
     let data_fp: Vec<u64> = reports.iter().map(|r| r.data).collect();
     put(
-        "data/reports.json",
+        "data/reports.json".into(),
         Output::DataJson,
         fp(settings, "data.json", (&report_pages, &data_fp)),
     );
     put(
-        "data/reports.csv",
+        "data/reports.csv".into(),
         Output::DataCsv,
         fp(settings, "data.csv", &data_fp),
     );
@@ -495,7 +682,7 @@ fn search_outputs(
     site: &Site,
     index: &Index,
     settings: &Settings,
-    reports: &[&Arc<Facts>],
+    reports: &[Arc<Facts>],
     files: &mut PathMap<Planned>,
 ) -> Vec<String> {
     let agencies: HashMap<&str, &Agency> = site
@@ -510,13 +697,14 @@ fn search_outputs(
             continue;
         };
         records.push(crate::search::record_path(&r.slug, r.year));
-        fps.push(record_fp(settings, r, a));
+        fps.push(record_fp(r, a));
     }
     files.insert(
         crate::search::INDEX_DIR.to_string(),
         Planned {
             output: Output::SearchIndex,
-            fingerprint: fp(settings, "search.index", (&records, &fps)),
+            // The records, in order: the index is made from them alone.
+            fingerprint: facts::fingerprint_of(&("search.index", &records, &fps)),
         },
     );
     let years: Vec<u16> = index.by_year.iter().map(|(y, _)| *y).collect();
@@ -530,15 +718,28 @@ fn search_outputs(
     records
 }
 
-/// The regions of the agencies shown, in the order of the agencies.
+/// The regions to filter search results by. With `[regions]`, the declared regions in tree
+/// order that hold an agency shown (a region takes in the regions below it, whose names it
+/// begins); then, and without `[regions]`, the other regions of the agencies shown, in their
+/// order.
 pub fn search_regions(index: &Index) -> Vec<&str> {
     let mut seen: HashSet<&str> = HashSet::default();
-    index
+    let of_agencies: Vec<&str> = index
         .by_agency
         .iter()
         .filter_map(|(a, _)| a.region.as_deref())
         .filter(|r| seen.insert(r))
-        .collect()
+        .collect();
+    let mut out: Vec<&str> = index
+        .regions
+        .regions()
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|name| of_agencies.iter().any(|a| a.starts_with(name)))
+        .collect();
+    let declared: HashSet<&str> = out.iter().copied().collect();
+    out.extend(of_agencies.into_iter().filter(|r| !declared.contains(r)));
+    out
 }
 
 /// What a folder holds of a plan: each agency's part as written, and the fingerprint of every

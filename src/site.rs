@@ -18,9 +18,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::across;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
 use crate::facts::Facts;
+use crate::regions::{RegionTree, COVERS_SITE};
 use crate::report::{Agency, Report};
 use crate::source::{self, AgencyDir, ContentTree};
 use crate::validate::acknowledge::{self, FileAcknowledgements};
@@ -41,6 +43,8 @@ pub struct Site {
     pub ignored: Vec<(String, &'static str)>,
     /// How many report files were looked at.
     pub report_files: usize,
+    /// The regions of `[regions]`, with the agencies each contains.
+    pub regions: Arc<RegionTree>,
 }
 
 impl Site {
@@ -489,6 +493,13 @@ impl Inputs {
         across.extend(self.copied_text(&reports));
         across.extend(self.coverage(&reports));
         across.extend(self.regions_check());
+        let tree = RegionTree::from_config(
+            &self.config.regions,
+            self.agencies
+                .values()
+                .map(|a| (a.slug.as_str(), a.region.as_deref())),
+        );
+        across.extend(self.covering(&reports, &tree));
         // Their lines, where the facts of the report hold them.
         let by_file: HashMap<&str, &Facts> =
             reports.iter().map(|r| (r.file.as_str(), &**r)).collect();
@@ -554,6 +565,7 @@ impl Inputs {
             diagnostics: diags,
             ignored,
             report_files: self.reports.len(),
+            regions: Arc::new(tree),
         }
     }
 }
@@ -599,6 +611,67 @@ impl Inputs {
             })
             .collect();
         coverage::missing_reports(&publications, &homes)
+    }
+
+    /// W103: the reports of agencies that `covers` a region against the region's roll-up, drafts
+    /// counting as no report.
+    fn covering(&self, reports: &[Arc<Facts>], tree: &RegionTree) -> Vec<Diagnostic> {
+        let covering: Vec<(&str, &str)> = self
+            .agencies
+            .values()
+            .filter_map(|a| Some((a.slug.as_str(), a.covers.as_deref()?)))
+            .filter(|(_, c)| *c == COVERS_SITE || tree.index_of_name(c).is_some())
+            .collect();
+        if covering.is_empty() {
+            return Vec::new();
+        }
+        let slugs: BTreeSet<&str> = covering
+            .iter()
+            .map(|(_, c)| match tree.index_of_name(c) {
+                Some(i) => tree.regions()[i].slug.as_str(),
+                None => COVERS_SITE,
+            })
+            .collect();
+        let covers: BTreeSet<&str> = covering.iter().map(|(a, _)| *a).collect();
+        let all: Vec<&str> = self.agencies.keys().map(String::as_str).collect();
+        let sets = across::rollups(
+            reports,
+            &covers,
+            &all,
+            tree,
+            &self.config.title,
+            &|r| !r.draft,
+            Some(&slugs),
+        );
+        let found =
+            across::covering_diagnostics(reports, &covering, &sets, tree, &self.config.title);
+        // Each where its cell is written: the report is read again (only those that differ).
+        let mut out = Vec::with_capacity(found.len());
+        let mut read: HashMap<String, Option<(String, Report)>> = HashMap::new();
+        for (mut d, path, i) in found {
+            let whole = read.entry(d.file.clone()).or_insert_with(|| {
+                let text = source::read(&self.root, &d.file).ok()?.ok()?;
+                let slug = d.file.split('/').nth(1)?.to_string();
+                let ctx = FileContext {
+                    file: &d.file,
+                    slug: &slug,
+                    this_year: self.opts.this_year,
+                };
+                let r = validate::read_report(&ctx, &text).0?;
+                Some((text, r))
+            });
+            if let Some((text, r)) = whole {
+                let pos = r.locations.cell(&path, i);
+                if pos.line > 0 {
+                    d.line = pos.line;
+                    d.column = pos.column;
+                    d.width = pos.width;
+                    d.source = text.lines().nth(pos.line as usize - 1).map(str::to_string);
+                }
+            }
+            out.push(d);
+        }
+        out
     }
 
     /// N012: agencies' `region` and `covers` against `[regions]`.

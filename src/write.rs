@@ -301,7 +301,12 @@ impl<'a> Writer<'a> {
         order.sort_by_key(|&i| {
             !matches!(
                 pages[i].1.output,
-                Output::Home | Output::Agencies | Output::Year(_) | Output::Feed | Output::Sitemap
+                Output::Home
+                    | Output::Agencies
+                    | Output::Year(_)
+                    | Output::Feed
+                    | Output::Sitemap
+                    | Output::Rollups
             )
         });
         let results: Vec<Result<Option<Vec<u8>>, String>> = order
@@ -322,7 +327,7 @@ impl<'a> Writer<'a> {
             let mut json: Option<(String, Vec<u8>)> = None;
             for ((rel, planned), bytes) in pages.iter().zip(by_place) {
                 match (&planned.output, bytes) {
-                    (Output::ReportJson(_), Some(b)) => {
+                    (Output::ReportJson { .. }, Some(b)) => {
                         json = Some((folder_of(rel).to_string(), b));
                     }
                     (Output::ReportCsv(_), Some(b)) => {
@@ -366,13 +371,18 @@ impl<'a> Writer<'a> {
         let r = self.renderer;
         let put = |bytes: &[u8]| self.sink.write(rel, bytes).map_err(|e| write_error(rel, e));
         let text = match output {
-            Output::Report { report, agency } => {
+            Output::Report {
+                report,
+                agency,
+                previous,
+            } => {
                 let whole = reports(&report.file)?;
-                r.report_page(&whole, agency)?
+                r.report_page(&whole, agency, previous.as_deref())?
             }
-            Output::ReportJson(facts) => {
-                let report = reports(&facts.file)?;
-                let json = data::report_json_bytes(&report, &r.abs_url(folder_of(rel)))?;
+            Output::ReportJson { report, previous } => {
+                let whole = reports(&report.file)?;
+                let previous = previous.map(|y| (y, r.abs_url(&format!("{}/{y}/", report.slug))));
+                let json = data::report_json_bytes(&whole, &r.abs_url(folder_of(rel)), previous)?;
                 put(&json)?;
                 return Ok(Some(json));
             }
@@ -386,9 +396,27 @@ impl<'a> Writer<'a> {
             Output::Agencies => r.agencies(index)?,
             Output::Years => r.years(index)?,
             Output::Agency(page) => r.agency(&page.0, &page.1)?,
-            Output::Year(i) => {
-                let (y, v) = &index.by_year[*i];
-                r.year(*y, v)?
+            Output::Year(i) => r.year(index, *i)?,
+            Output::Regions => r.regions(index)?,
+            Output::Region(i) => r.region(index, *i)?,
+            Output::RegionYear(k) => r.region_year(index, *k)?,
+            Output::RollupJson(k) => {
+                let json = data::rollup_json_bytes(&index.rollups[*k], &r.abs_url(folder_of(rel)))?;
+                put(&json)?;
+                return Ok(None);
+            }
+            Output::RollupCsv(k) => {
+                put(data::rollup_csv(&index.rollups[*k]).as_bytes())?;
+                return Ok(None);
+            }
+            Output::Rollups => {
+                let urls: Vec<String> = index
+                    .rollups
+                    .iter()
+                    .map(|x| r.abs_url(&rollup_page(x)))
+                    .collect();
+                put(&data::rollups_json(&index.rollups, &urls)?)?;
+                return Ok(None);
             }
             Output::Feed => data::atom(&r.site_title(), &r.abs_url(""), &feed_entries(r, index)),
             Output::Sitemap => {
@@ -447,16 +475,42 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// The page of a roll-up: its region's year page, or the year page for the site's.
+pub fn rollup_page(r: &crate::across::Rollup) -> String {
+    match &r.slug {
+        Some(slug) => format!("regions/{slug}/{}/", r.year),
+        None => format!("years/{}/", r.year),
+    }
+}
+
 /// `agency/2020/report.json` → `agency/2020/`.
 fn folder_of(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..=i])
 }
 
-/// The folders of the index pages: home, agencies, years, each agency, each year.
+/// The folders of the index pages: home, agencies, years, each agency, each year, and the
+/// region pages.
 pub fn index_pages(index: &Index) -> Vec<String> {
     let mut pages: Vec<String> = vec![String::new(), "agencies/".into(), "years/".into()];
     pages.extend(index.by_agency.iter().map(|(a, _)| format!("{}/", a.slug)));
     pages.extend(index.by_year.iter().map(|(y, _)| format!("years/{y}/")));
+    if !index.regions.is_empty() {
+        pages.push("regions/".into());
+        pages.extend(
+            index
+                .regions
+                .regions()
+                .iter()
+                .map(|r| format!("regions/{}/", r.slug)),
+        );
+        pages.extend(
+            index
+                .rollups
+                .iter()
+                .filter(|r| r.slug.is_some())
+                .map(|r| rollup_page(r)),
+        );
+    }
     pages
 }
 

@@ -455,19 +455,34 @@ fn renderer(root: &Path, site: &nianbao::site::Site, inject: &str) -> nianbao::r
     .unwrap()
 }
 
+/// The index of a site's published reports (drafts aside), as a build makes it.
 fn index_of(site: &nianbao::site::Site) -> nianbao::index::Index {
-    nianbao::index::Index::new(&site.agencies, site.reports.iter().cloned())
+    let shown: Vec<_> = site.reports.iter().filter(|r| !r.draft).cloned().collect();
+    nianbao::plan::site_index(site, &shown)
 }
 
-/// Every report of a site, whole, with its agency's name.
-fn whole_reports(root: &Path) -> Vec<(std::sync::Arc<nianbao::report::Report>, String)> {
+/// A report, whole, with its agency's name and the facts of its agency's report of the year
+/// before.
+type Whole = (
+    std::sync::Arc<nianbao::report::Report>,
+    String,
+    Option<std::sync::Arc<nianbao::facts::Facts>>,
+);
+
+/// Every report of a site, whole.
+fn whole_reports(root: &Path) -> Vec<Whole> {
     let inputs = nianbao::site::Inputs::load(root, Default::default(), true, None).unwrap();
     let site = inputs.assemble();
     site.reports
         .iter()
         .map(|f| {
             let report = inputs.report(&f.file).unwrap().report.clone().unwrap();
-            (report, site.agency(&f.slug).unwrap().name.clone())
+            let previous = site
+                .reports
+                .iter()
+                .find(|p| p.slug == f.slug && p.year + 1 == f.year)
+                .cloned();
+            (report, site.agency(&f.slug).unwrap().name.clone(), previous)
         })
         .collect()
 }
@@ -480,10 +495,11 @@ fn assert_pages_equal_tera(root: &Path, inject: &str) {
     let cut = renderer(root, &site, inject);
     let tera = cut.tera_only();
     for _ in 0..2 {
-        for (report, agency) in &whole_reports(root) {
+        for (report, agency, previous) in &whole_reports(root) {
+            let previous = previous.as_deref();
             assert_eq!(
-                cut.report_page(report, agency).unwrap(),
-                tera.report_page(report, agency).unwrap(),
+                cut.report_page(report, agency, previous).unwrap(),
+                tera.report_page(report, agency, previous).unwrap(),
                 "{}",
                 report.file
             );
@@ -495,8 +511,18 @@ fn assert_pages_equal_tera(root: &Path, inject: &str) {
         for (a, v) in &index.by_agency {
             assert_eq!(cut.agency(a, v), tera.agency(a, v), "{}", a.slug);
         }
-        for (y, v) in &index.by_year {
-            assert_eq!(cut.year(*y, v), tera.year(*y, v), "{y}");
+        for (i, (y, _)) in index.by_year.iter().enumerate() {
+            assert_eq!(cut.year(&index, i), tera.year(&index, i), "{y}");
+        }
+        assert_eq!(cut.regions(&index), tera.regions(&index));
+        for (i, r) in index.regions.regions().iter().enumerate() {
+            assert_eq!(cut.region(&index, i), tera.region(&index, i), "{}", r.slug);
+        }
+        for (k, r) in index.rollups.iter().enumerate() {
+            if r.slug.is_some() {
+                let page = cut.region_year(&index, k);
+                assert_eq!(page, tera.region_year(&index, k), "{:?} {}", r.slug, r.year);
+            }
         }
     }
 }
@@ -543,6 +569,10 @@ fn an_overridden_base_template_is_cut_unless_it_transforms_page_values() {
         "agency.html",
         "year.html",
         "agencies.html",
+        "regions.html",
+        "region.html",
+        "region-year.html",
+        "partials/comparison.html",
     ] {
         assert!(r.cuts(page), "{page}");
     }
@@ -568,11 +598,12 @@ fn a_site_title_holding_a_cut_marker_is_rendered_by_tera() {
     let home = r.home(&index).unwrap();
     assert_eq!(home, r.tera_only().home(&index).unwrap());
     assert_eq!(home.matches("<main").count(), 1);
-    let (report, agency) = &whole_reports(t.path())[0];
+    let (report, agency, previous) = &whole_reports(t.path())[1];
+    let previous = previous.as_deref();
     assert!(!r.cuts("report.html"));
     assert_eq!(
-        r.report_page(report, agency).unwrap(),
-        r.tera_only().report_page(report, agency).unwrap()
+        r.report_page(report, agency, previous).unwrap(),
+        r.tera_only().report_page(report, agency, previous).unwrap()
     );
 }
 

@@ -168,9 +168,30 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     );
     h.edit(REPORT, "licensing: 487", "licensing: 488");
     h.step(&[REPORT], "a figure of table 二");
-    let mut want = vec!["data/reports.csv", "data/reports.json", page];
+    // The report, and what is computed from it: the roll-ups of its year (the site's on the
+    // year page, those of its region and the regions above), and the comparisons with the year
+    // after (its agency's draft, which serve shows, and the regions' roll-ups).
+    let mut want = vec![
+        "data/reports.csv",
+        "data/reports.json",
+        "data/rollups.json",
+        page,
+        "shilixian-jiaoyuju/2024/index.html",
+        "years/2023/index.html",
+    ];
     want.extend(data);
-    want.extend(search);
+    let regions: Vec<String> = ["shili", "shili-shi", "shilixian"]
+        .iter()
+        .flat_map(|r| {
+            [
+                format!("regions/{r}/2023/index.html"),
+                format!("regions/{r}/2023/rollup.csv"),
+                format!("regions/{r}/2023/rollup.json"),
+                format!("regions/{r}/2024/index.html"),
+            ]
+        })
+        .collect();
+    want.extend(regions.iter().map(String::as_str));
     want.sort();
     assert_eq!(h.builder.last_written, want);
     h.edit(
@@ -265,12 +286,48 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     h.step(&["content/shilixian-wenlvju"], "an agency removed");
 
     // Agency files, templates, static files, site.toml.
+    // The region is in the agency's search records, and so in the index.
+    const GONGAN: &str = "content/shilixian-gonganju/_index.md";
+    h.edit(GONGAN, "region: 示例省示例市示例县", "region: 示例省示例市");
+    h.step(&[GONGAN], "an agency moved to another region");
+    let written = &h.builder.last_written;
+    assert!(written.iter().any(|w| w == "search/index/"), "{written:?}");
+    assert!(
+        written
+            .iter()
+            .any(|w| w.starts_with("search/r/shilixian-gonganju/")),
+        "{written:?}"
+    );
+    h.edit(GONGAN, "region: 示例省示例市", "region: 示例省示例市示例县");
+    h.step(&[GONGAN], "an agency moved back");
+    // Every page changes with the skip link's text, but templates go into no search record,
+    // nor into the index: of search, the page alone is rewritten.
+    let base = common::read(root, "themes/default/templates/base.html");
+    common::write(
+        root,
+        "templates/base.html",
+        base.replace("跳到正文", "跳到正文内容"),
+    );
+    h.step(&["templates/base.html"], "base.html overridden (search)");
+    let written = &h.builder.last_written;
+    assert!(
+        written.iter().any(|w| w == "search/index.html"),
+        "{written:?}"
+    );
+    assert!(
+        !written
+            .iter()
+            .any(|w| w.starts_with("search/r/") || w == "search/index/"),
+        "{written:?}"
+    );
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    h.step(&["templates"], "the override removed (search)");
     h.edit(
-        "content/shilixian-gonganju/_index.md",
+        GONGAN,
         "region: 示例省示例市示例县",
         "region: 示例省示例市示例县（改）",
     );
-    h.step(&["content/shilixian-gonganju/_index.md"], "an agency file");
+    h.step(&[GONGAN], "an agency file");
     let base = common::read(root, "themes/default/templates/base.html");
     common::write(
         root,

@@ -819,3 +819,65 @@ fn the_private_folder_is_new_random_and_private_and_orphans_go() {
     left.sort();
     assert_eq!(left, [name], "orphans left");
 }
+
+/// The overlay's part of a page, with HTML entities of the diagnostics as they are.
+fn overlay_of(page: &str) -> &str {
+    &page[page.find("nianbao-overlay").expect("an overlay")..]
+}
+
+#[test]
+fn the_overlay_lists_the_file_saved_last_first_and_errors_before_warnings() {
+    let site = common::sample_site();
+    let root = site.path();
+    let server = Server::start(root);
+    server.wait_page("the first build", REPORT_URL, |b| {
+        b.contains("示例县教育局")
+    });
+    let other = "content/shilixian-fagaiju/2023.md";
+
+    // A first mistake, then one in a file that check sorts before it, typed with a Chinese
+    // input method (the full-width commas of issue 16).
+    break_total(root);
+    server.wait_page("the first overlay", REPORT_URL, |b| {
+        b.contains("error[R001]")
+    });
+    edit(
+        root,
+        other,
+        "new: [5, 1, 0, 0, 1, 0, 7]",
+        "new: [5，1，0，0，1，0，7]",
+    );
+    let page = server.wait_page("the second overlay", REPORT_URL, |b| {
+        b.contains("error[N002]")
+    });
+    let overlay = overlay_of(&page);
+    let at = |what: &str| {
+        overlay
+            .find(what)
+            .unwrap_or_else(|| panic!("{what} not in {overlay}"))
+    };
+    assert!(
+        at(&format!("刚保存的 {other}：1 个错误，0 个警告")) < at("error[N002]"),
+        "{overlay}"
+    );
+    assert!(at("error[N002]") < at("其他文件："), "{overlay}");
+    assert!(at("其他文件：") < at("error[R001]"), "{overlay}");
+    // In the other part, errors first: the sample's warnings (W007 of the draft, W008) follow.
+    let last_error = overlay.rfind("error[").unwrap();
+    assert!(at("warning[W") > last_error, "{overlay}");
+    // The terminal keeps check's order (by file).
+    let log = server.stderr.lock().unwrap().clone();
+    let last = &log[log.rfind("error[N002]").unwrap()..];
+    assert!(last.contains("error[R001]"), "{last}");
+
+    // Saving the first file again puts it first.
+    edit(root, REPORT, SENTENCE, &marked("又改了一次"));
+    let page = server.wait_page("the third overlay", REPORT_URL, |b| {
+        b.contains(&format!("刚保存的 {REPORT}"))
+    });
+    let overlay = overlay_of(&page);
+    assert!(
+        overlay.find("error[R001]").unwrap() < overlay.find("error[N002]").unwrap(),
+        "{overlay}"
+    );
+}

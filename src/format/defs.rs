@@ -2,7 +2,8 @@
 
 use super::{
     ActiveBlock, ActiveRow, ActiveTable, AppRole, AppRowDef, AppRowKind, AppealGroup, AppealsTable,
-    ApplicationsTable, ColumnDef, FeesDef, FormatDef, SectionDef, SectionKind, TableId, ValueKind,
+    ApplicationsTable, ColumnDef, FeesDef, FormatDef, Main, SectionDef, SectionKind, TableId,
+    ValueKind,
 };
 
 /// Every edition, oldest first.
@@ -155,6 +156,7 @@ pub static F2019: FormatDef = FormatDef {
         blocks: &[
             ActiveBlock {
                 title: "第二十条第（一）项",
+                main: Main::Col(0),
                 columns: &[
                     col("本年新制作数量", COUNT),
                     col("本年新公开数量", COUNT),
@@ -167,6 +169,7 @@ pub static F2019: FormatDef = FormatDef {
             },
             ActiveBlock {
                 title: "第二十条第（五）项",
+                main: Main::Col(2),
                 columns: &[
                     col("上一年项目数量", COUNT),
                     col("本年增/减", ValueKind::Signed),
@@ -179,6 +182,7 @@ pub static F2019: FormatDef = FormatDef {
             },
             ActiveBlock {
                 title: "第二十条第（六）项",
+                main: Main::Col(2),
                 columns: &[
                     col("上一年项目数量", COUNT),
                     col("本年增/减", ValueKind::Signed),
@@ -188,6 +192,7 @@ pub static F2019: FormatDef = FormatDef {
             },
             ActiveBlock {
                 title: "第二十条第（八）项",
+                main: Main::Sum(0, 1),
                 columns: &[
                     col("上一年项目数量", COUNT),
                     col("本年增/减", ValueKind::Signed),
@@ -196,6 +201,7 @@ pub static F2019: FormatDef = FormatDef {
             },
             ActiveBlock {
                 title: "第二十条第（九）项",
+                main: Main::Col(0),
                 columns: &[
                     col("采购项目数量", COUNT),
                     ColumnDef {
@@ -236,6 +242,7 @@ pub static F2021: FormatDef = FormatDef {
         blocks: &[
             ActiveBlock {
                 title: "第二十条第（一）项",
+                main: Main::Col(0),
                 columns: &[
                     col("本年制发件数", COUNT),
                     col("本年废止件数", COUNT),
@@ -248,16 +255,19 @@ pub static F2021: FormatDef = FormatDef {
             },
             ActiveBlock {
                 title: "第二十条第（五）项",
+                main: Main::Col(0),
                 columns: &[col("本年处理决定数量", COUNT)],
                 rows: &[row("licensing", "行政许可")],
             },
             ActiveBlock {
                 title: "第二十条第（六）项",
+                main: Main::Col(0),
                 columns: &[col("本年处理决定数量", COUNT)],
                 rows: &[row("penalty", "行政处罚"), row("coercion", "行政强制")],
             },
             ActiveBlock {
                 title: "第二十条第（八）项",
+                main: Main::Col(0),
                 columns: &[col(
                     "本年收费金额（单位：万元）",
                     ValueKind::Amount { decimals: 4 },

@@ -120,8 +120,18 @@ pub struct ActiveTable {
 pub struct ActiveBlock {
     /// e.g. 第二十条第（一）项
     pub title: &'static str,
+    /// The figure of a row that the year-on-year comparison shows (across.md).
+    pub main: Main,
     pub columns: &'static [ColumnDef],
     pub rows: &'static [ActiveRow],
+}
+
+/// Which columns of a table 二 row make its main figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Main {
+    Col(usize),
+    /// Two columns added (2019 fees: 上一年项目数量 + 本年增/减).
+    Sum(usize, usize),
 }
 
 #[derive(Debug)]

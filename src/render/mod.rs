@@ -15,13 +15,15 @@ use std::sync::Arc;
 
 use tera::Tera;
 
+use crate::across::{self, Rollup};
 use crate::config::Config;
 use crate::facts::Facts;
 use crate::format::layout::grids;
-use crate::format::{SectionKind, TableId};
+use crate::format::{FormatDef, SectionKind, TableId};
 use crate::index::Index;
 use crate::markdown;
-use crate::report::{Agency, AgencyKind, Report};
+use crate::regions::Region;
+use crate::report::{Agency, AgencyKind, Num, Report};
 use view::*;
 
 /// The default theme, built in so that a site without a `themes/` folder still builds.
@@ -59,12 +61,28 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/report.html"),
     ),
     (
+        "regions.html",
+        include_str!("../../themes/default/templates/regions.html"),
+    ),
+    (
+        "region.html",
+        include_str!("../../themes/default/templates/region.html"),
+    ),
+    (
+        "region-year.html",
+        include_str!("../../themes/default/templates/region-year.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
         "search.html",
         include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "partials/comparison.html",
+        include_str!("../../themes/default/templates/partials/comparison.html"),
     ),
     (
         "partials/figures-row.html",
@@ -84,8 +102,12 @@ const PAGES: &[(&str, &[&str])] = &[
     ("years.html", &["page", "years"]),
     ("year.html", &["page", "year"]),
     ("report.html", &["page", "report"]),
+    ("regions.html", &["page", "regions"]),
+    ("region.html", &["page", "region"]),
+    ("region-year.html", &["page", "rollup"]),
     ("404.html", &["page"]),
     ("search.html", &["page", "search"]),
+    ("partials/comparison.html", &["comparison"]),
     ("partials/figures-row.html", &["row"]),
     ("partials/agency-item.html", &["agency"]),
 ];
@@ -198,6 +220,7 @@ impl Renderer {
             stylesheet: format!("{base}assets/nianbao.css"),
             script: format!("{base}assets/nianbao.js"),
             figure_labels: FIGURE_LABELS.to_vec(),
+            has_regions: !config.regions.is_empty(),
             search: config.search.enabled.then(|| format!("{base}search/")),
         };
         let site_value = serde_json::to_value(&site).map_err(|e| e.to_string())?;
@@ -347,24 +370,21 @@ impl Renderer {
         }
     }
 
-    /// The report page.
-    /// The report page; `agency` is the agency's current name, for the breadcrumb.
-    pub fn report_page(&self, r: &Report, agency: &str) -> Result<String, String> {
+    /// The report page; `agency` is the agency's current name, for the breadcrumb; `previous`
+    /// the agency's report of the year before, when shown.
+    pub fn report_page(
+        &self,
+        r: &Report,
+        agency: &str,
+        previous: Option<&Facts>,
+    ) -> Result<String, String> {
         let f = r.format;
         let link_base = self.url(&format!("{}/", r.slug));
-        let grids = grids(f);
         let mut sections = Vec::new();
         for (i, def) in f.sections.iter().enumerate() {
             let written = r.body.section(def.numeral);
             let generated_html = match def.kind {
-                SectionKind::Table(t) => {
-                    let g = match t {
-                        TableId::Active => &grids[0],
-                        TableId::Applications => &grids[1],
-                        TableId::Appeals => &grids[2],
-                    };
-                    table::table_html(g, r)
-                }
+                SectionKind::Table(t) => table::table_html(grid(f, t), r),
                 SectionKind::Narrative => match (
                     &f.processing_fees,
                     r.processing_fees,
@@ -398,6 +418,19 @@ impl Renderer {
             });
         }
         let path = format!("{}/{}/", r.slug, r.year);
+        let cells = across::cells_of(r);
+        let comparison = self.comparison(
+            r.year,
+            (f, &cells),
+            previous.map(|p| {
+                (
+                    p.format,
+                    across::unpack(&p.cells, across::layout(p.format).len),
+                    self.url(&p.path()),
+                    p.draft,
+                )
+            }),
+        );
         let view = ReportView {
             title: r.title.clone(),
             agency: r.agency.clone(),
@@ -414,6 +447,25 @@ impl Renderer {
                 markdown::to_html(&r.body.preamble, &link_base, "s0-")
             },
             sections,
+            comparison_html: self.partial("partials/comparison.html", "comparison", &comparison)?,
+            comparison,
+            notes: r
+                .acknowledge
+                .iter()
+                .map(|a| NoteView {
+                    code: a.code.as_str().into(),
+                    rule: a.code.summary().into(),
+                    text: a.text.clone(),
+                })
+                .collect(),
+            revisions: r
+                .revisions
+                .iter()
+                .map(|v| RevisionView {
+                    date: v.date.to_string(),
+                    note: v.note.clone(),
+                })
+                .collect(),
         };
         let crumbs = vec![
             (agency.to_string(), Some(self.url(&format!("{}/", r.slug)))),
@@ -450,22 +502,59 @@ impl Renderer {
     }
 
     pub fn home(&self, index: &Index) -> Result<String, String> {
+        let season = index.season();
+        let too_big = index.season_too_big();
         let newest = index.by_year.first();
+        let summary = match (too_big, newest) {
+            (false, _) | (_, None) => Vec::new(),
+            // The regions of the top two levels with their reports of the newest year.
+            (true, Some((year, _))) if !index.regions.is_empty() => index
+                .rollups
+                .iter()
+                .filter(|r| r.year == *year)
+                .filter_map(|r| {
+                    let region = index.regions.get(r.slug.as_deref()?)?;
+                    (region.depth <= 1).then(|| CountLink {
+                        name: r.name.clone(),
+                        url: self.url(&format!("regions/{}/{year}/", region.slug)),
+                        count: r.reports.len(),
+                    })
+                })
+                .collect(),
+            (true, Some(_)) => season
+                .iter()
+                .map(|(y, v)| CountLink {
+                    name: format!("{y} 年度"),
+                    url: self.url(&format!("years/{y}/")),
+                    count: v.len(),
+                })
+                .collect(),
+        };
         let view = HomeView {
             newest_year: newest.map(|(y, v)| self.year_link(*y, v.len())),
-            newest_reports: newest
-                .map(|(_, v)| v.iter().map(|s| self.link(s)).collect())
-                .unwrap_or_default(),
+            season: season
+                .iter()
+                .map(|(y, v)| SeasonYear {
+                    year: self.year_link(*y, v.len()),
+                    reports: if too_big {
+                        Vec::new()
+                    } else {
+                        v.iter().map(|s| self.link(s)).collect()
+                    },
+                })
+                .collect(),
+            summary,
             years: index
                 .by_year
                 .iter()
                 .map(|(y, v)| self.year_link(*y, v.len()))
                 .collect(),
-            agencies: index
-                .by_agency
-                .iter()
-                .map(|(a, v)| self.agency_link(a, v))
+            regions: index
+                .regions
+                .roots()
+                .map(|r| self.region_link(index, r))
                 .collect(),
+            agency_count: index.by_agency.len(),
         };
         self.render(
             "index.html",
@@ -475,31 +564,120 @@ impl Renderer {
         )
     }
 
+    /// A region as listed on index pages.
+    fn region_link(&self, index: &Index, r: &Region) -> RegionLink {
+        let mut years: Vec<YearLink> = index
+            .rollups_of(Some(&r.slug))
+            .map(|x| YearLink {
+                year: x.year,
+                url: self.url(&format!("regions/{}/{}/", r.slug, x.year)),
+                count: x.reports.len(),
+            })
+            .collect();
+        years.reverse();
+        RegionLink {
+            name: r.name.clone(),
+            slug: r.slug.clone(),
+            url: self.url(&format!("regions/{}/", r.slug)),
+            depth: r.depth,
+            agencies: r.agencies.len(),
+            years,
+        }
+    }
+
+    /// Agencies by kind, each by `partials/agency-item.html`, kinds in the order of
+    /// [`AgencyKind::ALL`].
+    fn kind_groups<'a>(
+        &self,
+        id_prefix: &str,
+        agencies: impl IntoIterator<Item = (&'a Agency, &'a [Arc<Facts>])>,
+    ) -> Result<Vec<KindGroup>, String> {
+        let mut groups: Vec<(AgencyKind, KindGroup)> = Vec::new();
+        for (a, v) in agencies {
+            let link = self.agency_link(a, v);
+            let item = self.partial("partials/agency-item.html", "agency", &link)?;
+            let i = match groups.iter().position(|(k, _)| *k == a.kind) {
+                Some(i) => i,
+                None => {
+                    groups.push((
+                        a.kind,
+                        KindGroup {
+                            id: String::new(),
+                            kind: kind_label(a.kind).into(),
+                            agencies: Vec::new(),
+                            items_html: String::new(),
+                        },
+                    ));
+                    groups.len() - 1
+                }
+            };
+            let g = &mut groups[i].1;
+            g.agencies.push(link);
+            g.items_html.push('\n');
+            g.items_html.push_str(&item);
+        }
+        let rank = |k: AgencyKind| AgencyKind::ALL.iter().position(|(_, x)| *x == k);
+        groups.sort_by_key(|(k, _)| rank(*k));
+        Ok(groups
+            .into_iter()
+            .map(|(k, mut g)| {
+                g.id = format!("{id_prefix}{}", AgencyKind::ALL[rank(k).unwrap_or(0)].0);
+                g
+            })
+            .collect())
+    }
+
     pub fn agencies(&self, index: &Index) -> Result<String, String> {
-        let mut groups: Vec<RegionGroup> = Vec::new();
-        // Region → its group's place: a national site has thousands of regions.
+        let tree = &index.regions;
+        // With regions, a site too big for one page lists on it only the agencies in no
+        // declared region: the others are on their region's page.
+        let complete = tree.is_empty() || index.by_agency.len() <= AGENCIES_LIMIT;
+        let mut by_region: Vec<(String, Vec<Listed>)> = Vec::new();
         let mut place: std::collections::HashMap<&str, usize> = Default::default();
         for (a, v) in &index.by_agency {
             let region = a.region.as_deref().unwrap_or_default();
-            let link = self.agency_link(a, v);
-            let item = self.partial("partials/agency-item.html", "agency", &link)?;
+            let declared = tree.index_of_name(region).is_some();
+            if !complete && declared {
+                continue;
+            }
             let i = *place.entry(region).or_insert_with(|| {
-                groups.push(RegionGroup {
-                    region: region.to_string(),
-                    agencies: Vec::new(),
-                    items_html: String::new(),
-                });
-                groups.len() - 1
+                by_region.push((region.to_string(), Vec::new()));
+                by_region.len() - 1
             });
-            groups[i].agencies.push(link);
-            groups[i].items_html.push('\n');
-            groups[i].items_html.push_str(&item);
+            by_region[i].1.push((&**a, v.as_slice()));
         }
-        // Named regions first, in order of first appearance; agencies without one last.
-        groups.sort_by_key(|g| g.region.is_empty());
+        // Declared regions in tree order, then the others by first appearance, then agencies
+        // without a region.
+        let rank = |name: &str| match tree.index_of_name(name) {
+            Some(i) => (0, i),
+            None if !name.is_empty() => (1, 0),
+            None => (2, 0),
+        };
+        by_region.sort_by_key(|(name, _)| rank(name));
+        let mut groups = Vec::with_capacity(by_region.len());
+        for (n, (region, agencies)) in by_region.into_iter().enumerate() {
+            let id = format!("region-{}", n + 1);
+            let url = tree
+                .index_of_name(&region)
+                .map(|i| self.url(&format!("regions/{}/", tree.regions()[i].slug)));
+            let count = agencies.len();
+            groups.push(RegionGroup {
+                kinds: self.kind_groups(&format!("{id}-"), agencies)?,
+                id,
+                region,
+                url,
+                count,
+            });
+        }
         let view = AgenciesView {
             count: index.by_agency.len(),
             groups,
+            regions: tree
+                .regions()
+                .iter()
+                .map(|r| self.region_link(index, r))
+                .collect(),
+            complete,
         };
         self.render(
             "agencies.html",
@@ -510,12 +688,7 @@ impl Renderer {
     }
 
     pub fn agency(&self, a: &Agency, reports: &[Arc<Facts>]) -> Result<String, String> {
-        let kind = match a.kind {
-            AgencyKind::Government => "人民政府",
-            AgencyKind::Department => "政府部门",
-            AgencyKind::Township => "乡镇（街道）",
-            AgencyKind::Other => "其他",
-        };
+        let kind = kind_label(a.kind);
         let links: Vec<ReportLink> = reports.iter().map(|s| self.link(s)).collect();
         let rows: Vec<FiguresRow> = links
             .iter()
@@ -560,18 +733,52 @@ impl Renderer {
         )
     }
 
-    pub fn year(&self, year: u16, reports: &[Arc<Facts>]) -> Result<String, String> {
-        let links: Vec<ReportLink> = reports.iter().map(|s| self.link(s)).collect();
+    /// The page of the year at place `i` of the index.
+    pub fn year(&self, index: &Index, i: usize) -> Result<String, String> {
+        let (year, reports) = &index.by_year[i];
+        let year = *year;
+        let rollup = index.rollup(None, year);
+        // A year too big for one page lists its regions' roll-ups instead of every report.
+        let by_region = !index.regions.is_empty() && reports.len() > YEAR_LIMIT;
+        let links: Vec<ReportLink> = if by_region {
+            Vec::new()
+        } else {
+            reports.iter().map(|s| self.link(s)).collect()
+        };
         let rows: Vec<FiguresRow> = links
             .iter()
             .map(|r| FiguresRow::of(r, r.agency.clone()))
             .collect();
+        let region_rows: Vec<FiguresRow> = if by_region {
+            index
+                .rollups
+                .iter()
+                .filter(|r| r.year == year && r.slug.is_some())
+                .map(|r| FiguresRow {
+                    label: r.name.clone(),
+                    note: format!("{} 份", r.reports.len()),
+                    url: self.url(&format!(
+                        "regions/{}/{year}/",
+                        r.slug.as_deref().unwrap_or("")
+                    )),
+                    draft: false,
+                    published: String::new(),
+                    figures: r.figures.into(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let view = YearView {
             year,
-            count: links.len(),
+            count: reports.len(),
             rows_html: self.figure_rows(&rows)?,
             reports: links,
-            totals: Index::totals(reports).into(),
+            totals: rollup.map_or_else(|| Index::totals(reports).into(), |r| r.figures.into()),
+            rollup: rollup
+                .map(|r| self.rollup_view(index, r, None, false))
+                .transpose()?,
+            region_rows_html: self.figure_rows(&region_rows)?,
         };
         let crumbs = vec![
             ("按年度浏览".into(), Some(self.url("years/"))),
@@ -585,6 +792,288 @@ impl Renderer {
                 crumbs,
             ),
             "year",
+            view,
+        )
+    }
+
+    /// 与上年对比 of `now` (an edition and its cells) with the year before, if any (its
+    /// edition, cells, page and whether it is a draft).
+    fn comparison(
+        &self,
+        year: u16,
+        now: (&'static FormatDef, &[i64]),
+        before: Option<(&'static FormatDef, Vec<i64>, String, bool)>,
+    ) -> ComparisonView {
+        let Some((f, cells, url, draft)) = before else {
+            return ComparisonView {
+                year,
+                previous: None,
+                previous_draft: false,
+                rows: Vec::new(),
+            };
+        };
+        let text = |n: Option<Num>| n.map_or_else(|| "—".into(), |n| n.to_string());
+        ComparisonView {
+            year,
+            previous: Some(YearLink {
+                year: year - 1,
+                url,
+                count: 1,
+            }),
+            previous_draft: draft,
+            rows: across::compare(now, (f, &cells))
+                .into_iter()
+                .map(|row| CompareRowView {
+                    now: text(row.now),
+                    before: text(row.before),
+                    change: row.change(),
+                    rate: row.rate(),
+                    label: row.label,
+                })
+                .collect(),
+        }
+    }
+
+    /// The view of a roll-up; `before`, the same region's roll-up of the year before (compared
+    /// with on a region's page); `list_reports`, whether the reports summed are listed.
+    fn rollup_view(
+        &self,
+        index: &Index,
+        r: &Rollup,
+        before: Option<Option<&Rollup>>,
+        list_reports: bool,
+    ) -> Result<RollupView, String> {
+        let report = r.as_report();
+        let f = r.format;
+        let tables = f
+            .sections
+            .iter()
+            .enumerate()
+            .filter_map(|(i, def)| match def.kind {
+                SectionKind::Table(t) => Some(TableView {
+                    id: format!("s{}", i + 1),
+                    heading: def.heading(),
+                    html: table::table_html(grid(f, t), &report),
+                }),
+                SectionKind::Narrative => None,
+            })
+            .collect();
+        let agencies: std::collections::HashMap<&str, &Agency> = index
+            .by_agency
+            .iter()
+            .map(|(a, _)| (a.slug.as_str(), &**a))
+            .collect();
+        let agency_ref = |slug: &str| AgencyRef {
+            name: agencies
+                .get(slug)
+                .map_or_else(|| slug.to_string(), |a| a.name.clone()),
+            url: self.url(&format!("{slug}/")),
+        };
+        let of_year = index
+            .by_year
+            .iter()
+            .find(|(y, _)| *y == r.year)
+            .map_or(&[][..], |(_, v)| v.as_slice());
+        let included: std::collections::HashSet<&str> =
+            r.reports.iter().map(String::as_str).collect();
+        let reports = if list_reports {
+            of_year
+                .iter()
+                .filter(|x| included.contains(x.slug.as_str()))
+                .map(|x| self.link(x))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // The reports of agencies that `covers` this region (or the site).
+        let covers = |a: &Agency| match (&r.slug, a.covers.as_deref()) {
+            (None, Some(c)) => c == crate::regions::COVERS_SITE,
+            (Some(slug), Some(c)) => index.regions.get(slug).is_some_and(|g| g.name == c),
+            _ => false,
+        };
+        let covering = of_year
+            .iter()
+            .filter(|x| agencies.get(x.slug.as_str()).is_some_and(|a| covers(a)))
+            .map(|x| self.link(x))
+            .collect();
+        let excluded = r
+            .excluded
+            .iter()
+            .map(|(slug, why)| ExcludedView {
+                agency: agency_ref(slug),
+                url: self.url(&format!("{slug}/{}/", r.year)),
+                reason: match *why {
+                    across::EXCLUDED_FORMAT => "采用另一版格式".into(),
+                    other => other.to_string(),
+                },
+            })
+            .collect();
+        let (json_url, csv_url, region_url) = match &r.slug {
+            Some(slug) => {
+                let dir = format!("regions/{slug}/{}/", r.year);
+                (
+                    Some(self.url(&format!("{dir}rollup.json"))),
+                    Some(self.url(&format!("{dir}rollup.csv"))),
+                    Some(self.url(&format!("regions/{slug}/"))),
+                )
+            }
+            None => (None, None, None),
+        };
+        let comparison_html = match before {
+            Some(before) => {
+                let cells = r.cells.clone();
+                let c = self.comparison(
+                    r.year,
+                    (f, &cells),
+                    before.map(|b| {
+                        (
+                            b.format,
+                            b.cells.clone(),
+                            self.url(&format!(
+                                "regions/{}/{}/",
+                                b.slug.as_deref().unwrap_or(""),
+                                b.year
+                            )),
+                            false,
+                        )
+                    }),
+                );
+                self.partial("partials/comparison.html", "comparison", &c)?
+            }
+            None => String::new(),
+        };
+        Ok(RollupView {
+            name: r.name.clone(),
+            title: report.title.clone(),
+            year: r.year,
+            year_before: r.year - 1,
+            count: r.reports.len(),
+            region_url,
+            format: f.to_string(),
+            json_url,
+            csv_url,
+            tables,
+            comparison_html,
+            reports,
+            missing: r.missing.iter().map(|s| agency_ref(s)).collect(),
+            excluded,
+            covering,
+            figures: r.figures.into(),
+        })
+    }
+
+    /// `regions/`: the region tree.
+    pub fn regions(&self, index: &Index) -> Result<String, String> {
+        let regions: Vec<RegionLink> = index
+            .regions
+            .regions()
+            .iter()
+            .map(|r| self.region_link(index, r))
+            .collect();
+        let view = RegionsView {
+            count: regions.len(),
+            regions,
+        };
+        self.render(
+            "regions.html",
+            self.page("按地区浏览", "regions/", vec![("按地区浏览".into(), None)]),
+            "regions",
+            view,
+        )
+    }
+
+    /// The breadcrumb of a region's pages: 按地区浏览, then its ancestors.
+    fn region_crumbs(&self, index: &Index, r: &Region) -> Vec<(String, Option<String>)> {
+        let mut up = Vec::new();
+        let mut at = index.regions.parent(r);
+        while let Some(p) = at {
+            up.push((
+                p.name.clone(),
+                Some(self.url(&format!("regions/{}/", p.slug))),
+            ));
+            at = index.regions.parent(p);
+        }
+        up.push(("按地区浏览".into(), Some(self.url("regions/"))));
+        up.reverse();
+        up
+    }
+
+    /// A region's page: its key figures across years, sub-regions and agencies.
+    pub fn region(&self, index: &Index, i: usize) -> Result<String, String> {
+        let tree = &index.regions;
+        let r = &tree.regions()[i];
+        let own: Vec<(&Agency, &[Arc<Facts>])> = index
+            .by_agency
+            .iter()
+            .filter(|(a, _)| r.own.binary_search(&a.slug).is_ok())
+            .map(|(a, v)| (&**a, v.as_slice()))
+            .collect();
+        let covered_by = index
+            .by_agency
+            .iter()
+            .filter(|(a, _)| a.covers.as_deref() == Some(r.name.as_str()))
+            .map(|(a, v)| self.agency_link(a, v))
+            .collect();
+        let mut rollups: Vec<&Arc<Rollup>> = index.rollups_of(Some(&r.slug)).collect();
+        rollups.reverse();
+        let rows: Vec<FiguresRow> = rollups
+            .iter()
+            .map(|x| FiguresRow {
+                label: format!("{} 年度汇总", x.year),
+                note: format!("{} 份", x.reports.len()),
+                url: self.url(&format!("regions/{}/{}/", r.slug, x.year)),
+                draft: false,
+                published: String::new(),
+                figures: x.figures.into(),
+            })
+            .collect();
+        let view = RegionView {
+            name: r.name.clone(),
+            slug: r.slug.clone(),
+            parent: tree.parent(r).map(|p| self.region_link(index, p)),
+            children: tree
+                .children(r)
+                .map(|c| self.region_link(index, c))
+                .collect(),
+            count: r.agencies.len(),
+            kinds: self.kind_groups("kind-", own)?,
+            covered_by,
+            rows_html: self.figure_rows(&rows)?,
+            chart_html: String::new(),
+        };
+        let mut crumbs = self.region_crumbs(index, r);
+        crumbs.push((r.name.clone(), None));
+        self.render(
+            "region.html",
+            self.page(r.name.clone(), &format!("regions/{}/", r.slug), crumbs),
+            "region",
+            view,
+        )
+    }
+
+    /// A region's roll-up for a year: the roll-up at place `k` of the index.
+    pub fn region_year(&self, index: &Index, k: usize) -> Result<String, String> {
+        let r = &index.rollups[k];
+        let slug = r.slug.as_deref().unwrap_or_default();
+        let before = k
+            .checked_sub(1)
+            .map(|j| &*index.rollups[j])
+            .filter(|p| p.slug == r.slug && p.year + 1 == r.year);
+        let view = self.rollup_view(index, r, Some(before), true)?;
+        let mut crumbs = match index.regions.get(slug) {
+            Some(region) => self.region_crumbs(index, region),
+            None => Vec::new(),
+        };
+        crumbs.push((r.name.clone(), Some(self.url(&format!("regions/{slug}/")))));
+        crumbs.push((format!("{} 年度汇总", r.year), None));
+        self.render(
+            "region-year.html",
+            self.page(
+                view.title.clone(),
+                &format!("regions/{slug}/{}/", r.year),
+                crumbs,
+            ),
+            "rollup",
             view,
         )
     }
@@ -617,6 +1106,34 @@ impl Renderer {
             "",
             (),
         )
+    }
+}
+
+/// An agency listed with its reports shown.
+type Listed<'a> = (&'a Agency, &'a [Arc<Facts>]);
+
+/// The most agencies `/agencies/` lists on one page when the site declares regions.
+pub const AGENCIES_LIMIT: usize = 2000;
+/// The most reports a year page lists when the site declares regions.
+pub const YEAR_LIMIT: usize = 2000;
+
+/// The grid of an official table of an edition.
+fn grid(f: &'static FormatDef, t: TableId) -> &'static crate::format::layout::Grid {
+    let g = grids(f);
+    match t {
+        TableId::Active => &g[0],
+        TableId::Applications => &g[1],
+        TableId::Appeals => &g[2],
+    }
+}
+
+/// The kind of an agency as index pages group them.
+pub fn kind_label(kind: AgencyKind) -> &'static str {
+    match kind {
+        AgencyKind::Government => "人民政府",
+        AgencyKind::Department => "部门",
+        AgencyKind::Township => "乡镇（街道）",
+        AgencyKind::Other => "其他",
     }
 }
 

@@ -91,6 +91,8 @@ pub struct Builder {
     steps: Steps,
     /// The files the last good rebuild wrote or removed, relative to the served folder.
     pub last_written: Vec<String>,
+    /// The files of the last save (site-relative): their problems lead the overlay.
+    last_saved: BTreeSet<String>,
     indexer: Indexer,
     /// The folder and fingerprint of the search index last handed to the indexer.
     index_sent: Option<(PathBuf, u64)>,
@@ -121,6 +123,7 @@ impl Builder {
             timings: std::env::var_os("NIANBAO_TIMINGS").is_some(),
             steps: Steps::default(),
             last_written: Vec::new(),
+            last_saved: BTreeSet::new(),
             indexer: Indexer::start(),
             index_sent: None,
         }
@@ -165,6 +168,9 @@ impl Builder {
         self.steps.mark("wait");
         let started = Instant::now();
         let what = describe(changed);
+        if !changed.is_empty() {
+            self.last_saved = changed.clone();
+        }
         if !self.incremental {
             self.state = None;
         }
@@ -327,9 +333,29 @@ impl Builder {
                 let (errors, warnings) = diagnostic::counts(diags);
                 let title = format!("构建失败：{errors} 个错误，{warnings} 个警告");
                 let _ = writeln!(err, "[{}] {title}{what}；{meanwhile}", clock());
+                let (saved, others) = overlay_order(diags, &self.last_saved);
                 let mut plain = HumanRenderer::new(false);
-                let text: String = diags.iter().map(|d| plain.render(d)).collect();
-                reload::overlay_html(&title, &text)
+                let mut text =
+                    |ds: &[&Diagnostic]| -> String { ds.iter().map(|d| plain.render(d)).collect() };
+                let parts = if saved.is_empty() || others.is_empty() {
+                    let all: Vec<&Diagnostic> = saved.into_iter().chain(others).collect();
+                    vec![(String::new(), text(&all))]
+                } else {
+                    let mut files: Vec<&str> = saved.iter().map(|d| d.file.as_str()).collect();
+                    files.dedup();
+                    let heading = |what: String, ds: &[&Diagnostic]| {
+                        let errors = ds.iter().filter(|d| d.is_error()).count();
+                        format!("{what}：{errors} 个错误，{} 个警告", ds.len() - errors)
+                    };
+                    vec![
+                        (
+                            heading(format!("刚保存的 {}", files.join("、")), &saved),
+                            text(&saved),
+                        ),
+                        (heading("其他文件".into(), &others), text(&others)),
+                    ]
+                };
+                reload::overlay_parts(&title, &parts)
             }
             Failure::Tool(msg) => {
                 let _ = writeln!(err, "[{}] 构建失败{what}：{msg}；{meanwhile}", clock());
@@ -468,6 +494,21 @@ impl Drop for Indexer {
     }
 }
 
+/// The overlay's order of a failed rebuild's diagnostics: first those of the files saved last
+/// (`saved`), then the others; in each part errors before warnings, and otherwise in the order
+/// `check` prints them (by file and line). The terminal keeps `check`'s order.
+pub fn overlay_order<'a>(
+    diags: &'a [Diagnostic],
+    saved: &BTreeSet<String>,
+) -> (Vec<&'a Diagnostic>, Vec<&'a Diagnostic>) {
+    let (mut first, mut rest): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diags.iter().partition(|d| saved.contains(&d.file));
+    // Stable: within errors and within warnings the order stays check's.
+    first.sort_by_key(|d| !d.is_error());
+    rest.sort_by_key(|d| !d.is_error());
+    (first, rest)
+}
+
 /// ` （content/a/2020.md 等 3 个文件）`, or nothing for the first build.
 fn describe(changed: &BTreeSet<String>) -> String {
     match changed.len() {
@@ -521,5 +562,63 @@ impl Steps {
             .map(|(what, d)| format!("{what} {:.1} ms", d.as_secs_f64() * 1e3))
             .collect::<Vec<_>>()
             .join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Code, Pos};
+
+    fn d(code: Code, file: &str, line: u32) -> Diagnostic {
+        Diagnostic::new(code, file, Pos::new(line, 1, 1), "m")
+    }
+
+    #[test]
+    fn the_file_saved_last_leads_the_overlay_errors_before_warnings() {
+        // As check sorts them: by file, then line.
+        let diags = [
+            d(Code::W008, "content/a/2023.md", 3),
+            d(Code::R001, "content/a/2023.md", 20),
+            d(Code::W001, "content/b/2024.md", 2),
+            d(Code::N002, "content/b/2024.md", 9),
+            d(Code::N005, "content/b/2024.md", 14),
+            d(Code::W003, "site.toml", 1),
+        ];
+        let key = |ds: &[&Diagnostic]| -> Vec<(String, u32)> {
+            ds.iter().map(|d| (d.file.clone(), d.line)).collect()
+        };
+        let saved: BTreeSet<String> = ["content/b/2024.md".to_string()].into();
+        let (first, rest) = overlay_order(&diags, &saved);
+        assert_eq!(
+            key(&first),
+            [
+                ("content/b/2024.md".into(), 9),
+                ("content/b/2024.md".into(), 14),
+                ("content/b/2024.md".into(), 2)
+            ]
+        );
+        assert_eq!(
+            key(&rest),
+            [
+                ("content/a/2023.md".into(), 20),
+                ("content/a/2023.md".into(), 3),
+                ("site.toml".into(), 1)
+            ]
+        );
+        // Nothing saved yet (the first build): errors before warnings, all in one part.
+        let (first, rest) = overlay_order(&diags, &BTreeSet::new());
+        assert!(first.is_empty());
+        assert_eq!(
+            rest.iter().map(|d| d.code).collect::<Vec<_>>(),
+            [
+                Code::R001,
+                Code::N002,
+                Code::N005,
+                Code::W008,
+                Code::W001,
+                Code::W003
+            ]
+        );
     }
 }

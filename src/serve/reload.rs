@@ -129,17 +129,78 @@ pub fn inject(html: &str, extra: &str) -> String {
 /// The overlay shown after a failed rebuild. `title` says what failed; `text` is what the
 /// terminal printed (diagnostics as `check` prints them, or the tool error), shown verbatim.
 pub fn overlay_html(title: &str, text: &str) -> String {
+    overlay_parts(title, &[(String::new(), text.to_string())])
+}
+
+/// The overlay with its text in parts, each under its heading (none when empty): the problems of
+/// the file saved last, then the others. Each part's text is shown as the terminal shows it:
+/// messages and notes wrap, while the source lines with their markers scroll sideways rather
+/// than wrap, so that every marker stays under its column (at 390 px too); the font gives a
+/// Chinese character the width of two Latin ones, as the markers count them.
+pub fn overlay_parts(title: &str, parts: &[(String, String)]) -> String {
+    let mut body = String::new();
+    for (heading, text) in parts {
+        if !heading.is_empty() {
+            body.push_str(&format!(
+                "<p style=\"margin:1rem 0 .5rem;font-weight:bold;color:#fde68a\">{}</p>\n",
+                escape(heading)
+            ));
+        }
+        for (snippet, lines) in blocks(text.trim_end()) {
+            let (wrap, extra) = if snippet {
+                (
+                    "white-space:pre;overflow-x:auto;overflow-wrap:normal",
+                    " tabindex=\"0\"",
+                )
+            } else {
+                ("white-space:pre-wrap;overflow-wrap:anywhere", "")
+            };
+            body.push_str(&format!(
+                "<pre{extra} style=\"margin:0;{wrap};max-width:100%;font:14px/1.45 'Noto Sans Mono CJK SC','Source Han Mono SC','Sarasa Mono SC',NSimSun,ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:#fafafa;background:none\">{}</pre>\n",
+                escape(&lines)
+            ));
+        }
+    }
     format!(
         r#"<div id="{OVERLAY_ID}" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,27,.95);color:#fafafa;font:16px/1.5 system-ui,sans-serif;text-align:left">
 <p style="margin:0 0 .5rem;font-size:1.25rem;font-weight:bold;color:#fca5a5">{}</p>
 <p style="margin:0 0 1rem">页面显示的是上一次成功构建的内容。修正后保存，页面会自动刷新。</p>
-<pre style="margin:0 0 1rem;white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:#fafafa;background:none">{}</pre>
-<button type="button" onclick="this.parentNode.remove()" style="font:inherit;padding:.25rem 1rem">关闭</button>
+{body}<p style="margin:1rem 0 0"><button type="button" onclick="this.parentNode.remove()" style="font:inherit;padding:.25rem 1rem">关闭</button></p>
 </div>
 "#,
         escape(title),
-        escape(text.trim_end())
     )
+}
+
+/// A source line of a rendered diagnostic, or a marker line under one: `13 |   new: [...]`,
+/// `   |        ^^ 标签`. Everything else (the message, `-->` and `= note:` lines) may wrap.
+fn is_snippet_line(line: &str) -> bool {
+    line.trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start()
+        .starts_with('|')
+}
+
+/// The lines of a text in runs of snippet lines and of other lines, in order, each run with
+/// its line ends (a blank line stays with the run before it).
+fn blocks(text: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    for line in text.split('\n') {
+        let snippet = is_snippet_line(line);
+        match out.last_mut() {
+            Some((s, run)) if *s == snippet || line.trim().is_empty() => {
+                run.push('\n');
+                run.push_str(line);
+            }
+            _ => {
+                if let Some((_, run)) = out.last_mut() {
+                    run.push('\n');
+                }
+                out.push((snippet, line.to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// The page served before the first good build: it waits for one (the HTTP side stamps it and
@@ -162,6 +223,48 @@ mod tests {
             o.contains("error[R001]: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;")
         );
         assert!(!o.contains("<script>"));
+        let o = overlay_parts(
+            "t",
+            &[
+                ("刚保存的 <a>".into(), "x".into()),
+                (String::new(), "y".into()),
+            ],
+        );
+        assert!(o.contains("刚保存的 &lt;a&gt;</p>"), "{o}");
+        assert_eq!(o.matches("<pre").count(), 2);
+    }
+
+    #[test]
+    fn the_snippet_scrolls_sideways_and_the_messages_wrap() {
+        let text = "error[N002]: 第 13 行第 10 列是中文逗号\n  --> a.md:13:10\n   |\n13 |   new: [5，1]\n   |        ^^ 中文逗号\n   |\n   = note: nianbao check --fix 可自动改正\n\nwarning[W008]: 没有发布日期\n";
+        let runs = blocks(text.trim_end());
+        let kinds: Vec<bool> = runs.iter().map(|(s, _)| *s).collect();
+        assert_eq!(kinds, [false, true, false]);
+        assert_eq!(
+            runs[1].1,
+            "   |\n13 |   new: [5，1]\n   |        ^^ 中文逗号\n   |\n"
+        );
+        // Nothing lost, nothing added.
+        let joined: String = runs.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(joined, text.trim_end());
+        let o = overlay_html("t", text);
+        let pres: Vec<&str> = o
+            .split("<pre")
+            .skip(1)
+            .map(|p| &p[..p.find('>').unwrap()])
+            .collect();
+        assert_eq!(pres.len(), 3);
+        assert!(
+            pres[1].contains("white-space:pre;") && pres[1].contains("overflow-x:auto"),
+            "{}",
+            pres[1]
+        );
+        assert!(
+            pres[1].contains("tabindex=\"0\""),
+            "scrollable by keyboard: {}",
+            pres[1]
+        );
+        assert!(pres[0].contains("pre-wrap") && pres[2].contains("pre-wrap"));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The real-browser test suite: builds the release binary and the sample site under the sub-path
-# /zfxxgk/ndbg/, serves it with nginx on a free loopback port, and runs every
+# /zfxxgk/ndbg/, serves it with nginx on a free loopback port (configured with the snippet of
+# docs/部署.md), and runs every
 # tests/browser/*.test.mjs with Node's test runner (its closing summary is the result).
 #
-#   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME…]   (NAME: only NAME.test.mjs)
+#   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME…]   (NAME or NAME.test.mjs: only that file)
 #
 # Env for the tests: NIANBAO_BIN, SITE_DIR, SITE_URL, CHROMIUM, NIANBAO_ROOT (repo root),
 # BROWSER_TMP (a scratch folder removed at the end). KEEP_TMP=1 keeps the temp folder.
@@ -13,12 +14,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 prefix="/zfxxgk/ndbg/"
 
-# --- the binary: cargo's own fingerprints decide whether it is fresh ---
-echo "run: cargo build --release"
-(cd "$root" && cargo build --release --quiet --bin nianbao)
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-bin="$target_dir/release/nianbao"
+# --- the binary: cargo's own fingerprints decide whether it is fresh (NIANBAO_BIN: use that one) ---
+if [ -n "${NIANBAO_BIN:-}" ]; then
+  bin="$NIANBAO_BIN"
+else
+  echo "run: cargo build --release"
+  (cd "$root" && cargo build --release --quiet --bin nianbao)
+  target_dir="${CARGO_TARGET_DIR:-$root/target}"
+  case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
+  bin="$target_dir/release/nianbao"
+fi
 [ -x "$bin" ] || { echo "run: no binary at $bin" >&2; exit 2; }
 
 # --- scratch space, and cleanup that runs whatever happens ---
@@ -58,9 +63,27 @@ echo "run: building the sample site for $site_url"
 "$bin" build --root "$root" --output "$site_dir" --base-url "$site_url"
 
 # --- nginx: own config and prefix, foreground, one process (no privilege drop needed) ---
+# The site's part of the configuration is the one docs/部署.md shows webmasters (the nginx blocks
+# after its <!-- nginx-test: http --> and <!-- nginx-test: server --> markers), with the guide's
+# output folder replaced by this build's: so the guide's snippet is what every test here meets.
 ngx="$tmp/nginx"
 mkdir -p "$ngx/logs" "$ngx/temp"
 mime_types=/etc/nginx/mime.types
+guide="$root/docs/部署.md"
+from_guide() {
+  awk -v want="<!-- nginx-test: $1 -->" '
+    $0 == want { found = 1; next }
+    found && /^```nginx/ { inside = 1; next }
+    inside && /^```/ { exit }
+    inside { print }
+  ' "$guide"
+}
+from_guide http >"$ngx/guide-http.conf"
+from_guide server | sed -e "s#/srv/ndbg/public/#$site_dir/#g" -e "s#/zfxxgk/ndbg#${prefix%/}#g" >"$ngx/guide-server.conf"
+for part in http server; do
+  [ -s "$ngx/guide-$part.conf" ] || { echo "run: no nginx block after <!-- nginx-test: $part --> in $guide" >&2; exit 2; }
+done
+grep -q "alias $site_dir/;" "$ngx/guide-server.conf" || { echo "run: the guide's alias is not /srv/ndbg/public/" >&2; exit 2; }
 cat >"$ngx/nginx.conf" <<EOF
 daemon off;
 master_process off;
@@ -70,10 +93,8 @@ error_log $ngx/logs/error.log warn;
 events { worker_connections 256; }
 http {
   include $mime_types;
-  types { text/csv csv; }
+  include $ngx/guide-http.conf;
   default_type application/octet-stream;
-  charset utf-8;
-  charset_types text/css text/plain text/xml text/csv application/json application/xml;
   access_log $ngx/logs/access.log;
   client_body_temp_path $ngx/temp/client;
   proxy_temp_path $ngx/temp/proxy;
@@ -83,12 +104,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     server_name localhost;
-    location = ${prefix%/} { return 301 ${prefix}; }
-    location $prefix {
-      alias $site_dir/;
-      index index.html;
-      error_page 404 ${prefix}404.html;
-    }
+    include $ngx/guide-server.conf;
     location / { return 404; }
   }
 }
@@ -110,14 +126,12 @@ const deadline = Date.now() + 10000;
 ' "$site_url"
 echo "run: nginx (pid $nginx_pid) serves $site_dir at $site_url"
 
-# --- the tests: every *.test.mjs here, one file at a time (2 cores) ---
+# --- the tests: every *.test.mjs here (or those named as arguments), one file at a time (2 cores) ---
 shopt -s nullglob
 tests=("$here"/*.test.mjs)
-# `run.sh search links`: only those test files.
 if [ "$#" -gt 0 ]; then
-  wanted=()
-  for name in "$@"; do wanted+=("$here/${name%.test.mjs}.test.mjs"); done
-  tests=("${wanted[@]}")
+  tests=()
+  for t in "$@"; do t=$(basename "$t"); tests+=("$here/${t%.test.mjs}.test.mjs"); done
 fi
 [ "${#tests[@]}" -gt 0 ] || { echo "run: no tests in $here" >&2; exit 2; }
 

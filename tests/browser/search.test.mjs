@@ -129,6 +129,13 @@ test('filters: a year and a region narrow the results', async () => {
   const r = await results(page, '政府信息公开', `&region=${encodeURIComponent(region)}`);
   assert.ok(r.items.length > 0, r.status);
   for (const i of r.items) assert.ok(i.meta.includes(region), i.meta);
+  // A region takes in the regions below it (declared in site.toml by their full names).
+  const city = '示例省示例市';
+  const c = await results(page, '政府信息公开', `&region=${encodeURIComponent(city)}`);
+  assert.equal(await page.inputValue('#search-region'), city);
+  assert.ok(c.items.length > 0, c.status);
+  for (const i of c.items) assert.ok(i.meta.includes(city), i.meta);
+  assert.ok(c.items.some((i) => i.meta.includes('示例省示例市示例县')), 'no report of a region below');
   await page.close();
 });
 

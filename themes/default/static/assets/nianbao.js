@@ -1,6 +1,6 @@
-// Text size for older readers (适老化). Pages are complete without this script: it only shows the
-// buttons, scales the root font size (every size in the stylesheet is in rem) and remembers the
-// choice in this browser.
+// Text size for older readers (适老化), and the 打印本页 button of report pages. Pages are complete
+// without this script: it only shows the buttons, scales the root font size (every size in the
+// stylesheet is in rem) and remembers the choice in this browser, or opens the print dialog.
 (function () {
   'use strict';
   var KEY = 'nianbao-text-size';
@@ -24,6 +24,16 @@
   }
 
   apply(stored(), []);
+  // 打印本页 on report pages: a real button, shown only where this script runs and the browser
+  // can print; the print style sheet gives the clean A4 page.
+  document.addEventListener('DOMContentLoaded', function () {
+    var button = document.querySelector('button.print-page');
+    if (!button || typeof window.print !== 'function') return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      window.print();
+    });
+  });
   document.addEventListener('DOMContentLoaded', function () {
     var box = document.querySelector('.text-size');
     if (!box) return;

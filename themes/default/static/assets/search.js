@@ -141,11 +141,14 @@
           regions.push(varint(meta, pos));
         }
         var y = year === '' ? -1 : entry.years.indexOf(Number(year));
-        var r = region === '' ? -1 : entry.regions.indexOf(region) + 1;
-        found = found.filter(function (f) {
-          return (y < 0 || years[f[0]] === y) && (r < 0 || regions[f[0]] === r);
+        // A region takes in the regions below it: their names begin with its name.
+        var inRegion = entry.regions.map(function (name) {
+          return region === '' || name.slice(0, region.length) === region;
         });
-        if ((year !== '' && y < 0) || (region !== '' && r < 1)) found = [];
+        found = found.filter(function (f) {
+          return (y < 0 || years[f[0]] === y) && (region === '' || inRegion[regions[f[0]] - 1] === true);
+        });
+        if (year !== '' && y < 0) found = [];
       }
       found.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
       return found.map(function (f) { return f[0]; });

@@ -1,0 +1,789 @@
+//! Across reports: what is computed from several reports (across.md).
+//!
+//! In: the facts of the reports a build shows, the agencies and the region tree. Out: each
+//! report's cells as one vector in its edition's order (packed small in its `Facts`), roll-ups
+//! (汇总) of the reports of a region or of the whole site for a year — with the reports included,
+//! excluded and 未发布 — the year-on-year comparison of two sets of cells, and W103 (a report of
+//! an agency that `covers` a region differs from the region's roll-up).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+
+use crate::diagnostic::{Code, Detail, Diagnostic};
+use crate::facts::{self, Facts};
+use crate::format::{AppRowKind, FormatDef, Main, ValueKind, EDITIONS};
+use crate::regions::{RegionTree, COVERS_SITE};
+use crate::report::{AppCells, AppealCells, KeyFigures, Num, ProcessingFees, Report};
+
+/// Where each cell of an edition sits in a report's cell vector.
+#[derive(Debug)]
+pub struct Layout {
+    /// Table 二: each row's key, its first cell and its columns' kinds.
+    pub active: Vec<(&'static str, usize, Vec<ValueKind>)>,
+    /// Table 三: each data row's path (groups and （七）总计 aside) and its first of six cells.
+    pub applications: Vec<(&'static str, usize)>,
+    /// Table 四: each group's key and its first of four cells.
+    pub appeals: Vec<(&'static str, usize)>,
+    /// 信息处理费 (2021): notices, then the amount in ten-thousandths of a yuan.
+    pub fees: Option<usize>,
+    pub len: usize,
+}
+
+/// The layout of an edition (built once).
+pub fn layout(f: &FormatDef) -> &'static Layout {
+    static CACHE: OnceLock<Vec<Layout>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| EDITIONS.iter().map(|f| build_layout(f)).collect());
+    let i = EDITIONS.iter().position(|e| e.id == f.id).unwrap_or(0);
+    &all[i]
+}
+
+fn build_layout(f: &FormatDef) -> Layout {
+    let mut at = 0;
+    let mut active = Vec::new();
+    for (block, row) in f.active_rows() {
+        let kinds: Vec<ValueKind> = block.columns.iter().map(|c| c.kind).collect();
+        let n = kinds.len();
+        active.push((row.key, at, kinds));
+        at += n;
+    }
+    let mut applications = Vec::new();
+    for row in f
+        .applications
+        .rows
+        .iter()
+        .filter(|r| r.kind == AppRowKind::Data)
+    {
+        applications.push((row.path, at));
+        at += 6;
+    }
+    let mut appeals = Vec::new();
+    for g in f.appeals.groups {
+        appeals.push((g.key, at));
+        at += 4;
+    }
+    let fees = f.processing_fees.as_ref().map(|_| {
+        at += 2;
+        at - 2
+    });
+    Layout {
+        active,
+        applications,
+        appeals,
+        fees,
+        len: at,
+    }
+}
+
+/// A value as a cell: integers as they are, amounts in ten-thousandths.
+fn cell(n: Num, kind: ValueKind) -> i64 {
+    match (n, kind) {
+        (Num::Dec(d), _) => d,
+        (Num::Int(i), ValueKind::Amount { .. }) => i.saturating_mul(Num::SCALE),
+        (Num::Int(i), _) => i,
+    }
+}
+
+/// A cell as a value of a column of this kind.
+fn num(v: i64, kind: ValueKind) -> Num {
+    match kind {
+        ValueKind::Amount { .. } => Num::Dec(v),
+        _ => Num::Int(v),
+    }
+}
+
+/// Every cell a report writes, in its edition's order (a missing row counts as zeros; written
+/// totals are left out: totals are computed).
+pub fn cells_of(r: &Report) -> Vec<i64> {
+    let l = layout(r.format);
+    let mut out = vec![0i64; l.len];
+    for (key, at, kinds) in &l.active {
+        if let Some(values) = r.active.get(key) {
+            for (i, (v, k)) in values.iter().zip(kinds).enumerate() {
+                out[at + i] = cell(*v, *k);
+            }
+        }
+    }
+    for (path, at) in &l.applications {
+        if let Some(c) = r.applications.get(path) {
+            for (i, v) in c.cells.iter().enumerate() {
+                out[at + i] = i64::try_from(*v).unwrap_or(i64::MAX);
+            }
+        }
+    }
+    for (key, at) in &l.appeals {
+        if let Some(c) = r.appeals.get(key) {
+            for (i, v) in c.cells.iter().enumerate() {
+                out[at + i] = i64::try_from(*v).unwrap_or(i64::MAX);
+            }
+        }
+    }
+    if let (Some(at), Some(p)) = (l.fees, r.processing_fees) {
+        out[at] = i64::try_from(p.notices).unwrap_or(i64::MAX);
+        out[at + 1] = cell(p.amount, ValueKind::Amount { decimals: 2 });
+    }
+    out
+}
+
+/// Cells packed small: zigzag variable-length integers (most cells are a few digits).
+pub fn pack(cells: &[i64]) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(cells.len() + 8);
+    for &v in cells {
+        let mut z = ((v << 1) ^ (v >> 63)) as u64;
+        loop {
+            let byte = (z & 0x7f) as u8;
+            z >>= 7;
+            if z == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    out.into_boxed_slice()
+}
+
+/// The cells of [`pack`], added to `sum` (which has their length).
+pub fn add_packed(bytes: &[u8], sum: &mut [i64]) {
+    let mut i = 0;
+    let mut z: u64 = 0;
+    let mut shift = 0;
+    for &b in bytes {
+        z |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 != 0 {
+            shift += 7;
+            continue;
+        }
+        let v = ((z >> 1) as i64) ^ -((z & 1) as i64);
+        if let Some(s) = sum.get_mut(i) {
+            *s = s.saturating_add(v);
+        }
+        i += 1;
+        z = 0;
+        shift = 0;
+    }
+}
+
+/// The cells of [`pack`].
+pub fn unpack(bytes: &[u8], len: usize) -> Vec<i64> {
+    let mut out = vec![0; len];
+    add_packed(bytes, &mut out);
+    out
+}
+
+/// A report made of cells (a roll-up), for the renderer and the data files: its tables as a
+/// report's, totals computed, no text.
+pub fn report_of_cells(
+    f: &'static FormatDef,
+    cells: &[i64],
+    file: &str,
+    slug: &str,
+    name: &str,
+    year: u16,
+    title: &str,
+) -> Report {
+    let l = layout(f);
+    let get = |i: usize| cells.get(i).copied().unwrap_or(0);
+    let count = |i: usize| u64::try_from(get(i)).unwrap_or(0);
+    let mut active = BTreeMap::new();
+    for (key, at, kinds) in &l.active {
+        let values = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| num(get(at + i), *k))
+            .collect();
+        active.insert(*key, values);
+    }
+    let mut applications = BTreeMap::new();
+    for (path, at) in &l.applications {
+        applications.insert(
+            *path,
+            AppCells {
+                cells: std::array::from_fn(|i| count(at + i)),
+                total: None,
+            },
+        );
+    }
+    let mut appeals = BTreeMap::new();
+    for (key, at) in &l.appeals {
+        appeals.insert(
+            *key,
+            AppealCells {
+                cells: std::array::from_fn(|i| count(at + i)),
+                total: None,
+            },
+        );
+    }
+    let processing_fees = l.fees.map(|at| ProcessingFees {
+        notices: count(at),
+        amount: Num::Dec(get(at + 1)),
+    });
+    Report {
+        file: file.to_string(),
+        slug: slug.to_string(),
+        year,
+        agency: name.to_string(),
+        published: None,
+        format: f,
+        format_explicit: true,
+        title: title.to_string(),
+        draft: false,
+        active,
+        applications,
+        appeals,
+        processing_fees,
+        acknowledge: Vec::new(),
+        revisions: Vec::new(),
+        body: Default::default(),
+        locations: crate::report::Locations::new(f),
+    }
+}
+
+/// Why a report is left out of a roll-up.
+pub const EXCLUDED_FORMAT: &str = "format";
+
+/// The roll-up (汇总) of a set of reports of one year.
+#[derive(Debug, Clone)]
+pub struct Rollup {
+    /// The region's slug; `None` for the whole site.
+    pub slug: Option<String>,
+    /// The region's full name, or the site's title.
+    pub name: String,
+    pub year: u16,
+    /// The default edition of the year: the one summed.
+    pub format: &'static FormatDef,
+    /// The agencies whose reports are summed, by slug.
+    pub reports: Vec<String>,
+    /// 未发布: agencies of the set that published a report for the year before and none for
+    /// this year.
+    pub missing: Vec<String>,
+    /// Reports left out, with the reason (`"format"`: on the other edition).
+    pub excluded: Vec<(String, &'static str)>,
+    /// Every cell, summed.
+    pub cells: Vec<i64>,
+    /// Its key figures.
+    pub figures: KeyFigures,
+    /// Fingerprint of what the roll-up is made of.
+    pub fingerprint: u64,
+}
+
+impl Rollup {
+    /// The roll-up as a report: its tables rendered and its data written as a report's are.
+    pub fn as_report(&self) -> Report {
+        let (file, slug) = match &self.slug {
+            Some(s) => (format!("regions/{s}/{}", self.year), s.as_str()),
+            None => (format!("years/{}", self.year), ""),
+        };
+        let title = format!("{}{}年政府信息公开工作年度报告汇总", self.name, self.year);
+        report_of_cells(
+            self.format,
+            &self.cells,
+            &file,
+            slug,
+            &self.name,
+            self.year,
+            &title,
+        )
+    }
+}
+
+/// A set of agencies whose reports are rolled up: a region, or the whole site.
+struct Set<'a> {
+    slug: Option<&'a str>,
+    name: &'a str,
+    agencies: Vec<&'a str>,
+}
+
+/// The roll-ups of the site and of every region, for every year with something to show: a
+/// report included or excluded, or an agency 未发布. `shown` says which reports count (drafts
+/// count as none for `check` and `build`; `serve` and `--drafts` show them). Agencies that
+/// `covers` a region are in no roll-up. `regions_only`, when given, limits the sets to those
+/// regions (and `site` to the whole site).
+pub fn rollups(
+    reports: &[Arc<Facts>],
+    covers: &BTreeSet<&str>,
+    all_agencies: &[&str],
+    tree: &RegionTree,
+    site_name: &str,
+    shown: &dyn Fn(&Facts) -> bool,
+    only: Option<&BTreeSet<&str>>,
+) -> Vec<Rollup> {
+    // The report each agency shows for each year (the first of duplicates).
+    let mut by: HashMap<(&str, u16), &Facts> = HashMap::new();
+    let mut years: BTreeSet<u16> = BTreeSet::new();
+    for r in reports.iter().filter(|r| shown(r)) {
+        by.entry((r.slug.as_str(), r.year)).or_insert(r);
+        years.insert(r.year);
+    }
+    let mut sets: Vec<Set> = Vec::new();
+    if only.is_none_or(|o| o.contains(COVERS_SITE)) {
+        sets.push(Set {
+            slug: None,
+            name: site_name,
+            agencies: all_agencies.to_vec(),
+        });
+    }
+    for region in tree.regions() {
+        if only.is_some_and(|o| !o.contains(region.slug.as_str())) {
+            continue;
+        }
+        sets.push(Set {
+            slug: Some(&region.slug),
+            name: &region.name,
+            agencies: region.agencies.iter().map(String::as_str).collect(),
+        });
+    }
+    let mut out = Vec::new();
+    for set in &sets {
+        let members: Vec<&str> = set
+            .agencies
+            .iter()
+            .copied()
+            .filter(|a| !covers.contains(a))
+            .collect();
+        for &year in &years {
+            let f = FormatDef::for_year(year);
+            let l = layout(f);
+            let mut included = Vec::new();
+            let mut excluded = Vec::new();
+            let mut missing = Vec::new();
+            let mut h = facts::hasher();
+            for &a in &members {
+                match by.get(&(a, year)) {
+                    Some(r) if r.format.id == f.id => included.push(*r),
+                    Some(_) => excluded.push((a.to_string(), EXCLUDED_FORMAT)),
+                    None if year > 0 && by.contains_key(&(a, year - 1)) => {
+                        missing.push(a.to_string())
+                    }
+                    None => {}
+                }
+            }
+            if included.is_empty() && excluded.is_empty() && missing.is_empty() {
+                continue;
+            }
+            let mut cells = vec![0i64; l.len];
+            let mut slugs: Vec<String> = Vec::with_capacity(included.len());
+            for r in &included {
+                add_packed(&r.cells, &mut cells);
+                slugs.push(r.slug.clone());
+                std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
+            }
+            slugs.sort();
+            missing.sort();
+            excluded.sort();
+            std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
+            let mut rollup = Rollup {
+                slug: set.slug.map(str::to_string),
+                name: set.name.to_string(),
+                year,
+                format: f,
+                reports: slugs,
+                missing,
+                excluded,
+                cells,
+                figures: KeyFigures::default(),
+                fingerprint: std::hash::Hasher::finish(&h),
+            };
+            rollup.figures = rollup.as_report().key_figures();
+            out.push(rollup);
+        }
+    }
+    out
+}
+
+/// One row of the year-on-year comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRow {
+    /// The row as the form names it (the current edition's label where both have it).
+    pub label: String,
+    pub now: Option<Num>,
+    pub before: Option<Num>,
+}
+
+impl CompareRow {
+    /// 增减: signed, with U+2212 for minus.
+    pub fn change(&self) -> String {
+        match (self.now, self.before) {
+            (Some(a), Some(b)) => signed(sub(a, b)),
+            _ => "—".into(),
+        }
+    }
+
+    /// 增减幅度: one decimal with the sign of 增减, rounded half away from zero; `—` when 上年 is 0.
+    pub fn rate(&self) -> String {
+        let (Some(a), Some(b)) = (self.now, self.before) else {
+            return "—".into();
+        };
+        let (a, b) = (scaled(a), scaled(b));
+        if b == 0 {
+            return "—".into();
+        }
+        let diff = a - b;
+        if diff == 0 {
+            return "0.0%".into();
+        }
+        // Tenths of a percent, exactly: diff · 1000 / |b|, rounded half away from zero.
+        let num = i128::from(diff) * 1000;
+        let den = i128::from(b.abs());
+        let q = (num.abs() * 2 + den) / (2 * den);
+        let sign = if diff < 0 { "\u{2212}" } else { "+" };
+        format!("{sign}{}.{}%", q / 10, q % 10)
+    }
+}
+
+fn scaled(n: Num) -> i64 {
+    match n {
+        Num::Int(i) => i.saturating_mul(Num::SCALE),
+        Num::Dec(d) => d,
+    }
+}
+
+fn sub(a: Num, b: Num) -> Num {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Num::Int(x - y),
+        _ => Num::Dec(scaled(a) - scaled(b)),
+    }
+}
+
+fn signed(n: Num) -> String {
+    let text = n.to_string();
+    match text.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None if scaled(n) == 0 => "0".into(),
+        None => format!("+{text}"),
+    }
+}
+
+/// The rows the comparison shows, each with a stable key, its label in an edition and its value
+/// in that edition's cells (across.md: table 三's 一, 二, （一）…（六）, （七）总计, 四; table 四's
+/// groups; table 二's rows by their main figure).
+fn comparison_rows(f: &'static FormatDef, cells: &[i64]) -> Vec<(String, String, Num)> {
+    let l = layout(f);
+    let get = |i: usize| cells.get(i).copied().unwrap_or(0);
+    let t = &f.applications;
+    let mut out = Vec::new();
+    // Table 三: each top row and each result group, by its 总计.
+    let row_total = |prefix: &str| -> i64 {
+        l.applications
+            .iter()
+            .filter(|(p, _)| *p == prefix || p.starts_with(&format!("{prefix}.")))
+            .map(|(_, at)| (0..6).map(|i| get(at + i)).sum::<i64>())
+            .sum()
+    };
+    for row in t.rows {
+        let shown = row.depth() == 0 || (row.depth() == 1 && row.path.starts_with("results."));
+        if !shown || row.path == "results" {
+            continue;
+        }
+        let value = if row.kind == AppRowKind::Total {
+            row_total("results")
+        } else {
+            row_total(row.path)
+        };
+        out.push((
+            format!("applications.{}", row.path),
+            row.label.to_string(),
+            Num::Int(value),
+        ));
+    }
+    for (g, (_, at)) in f.appeals.groups.iter().zip(&l.appeals) {
+        let total: i64 = (0..4).map(|i| get(at + i)).sum();
+        out.push((
+            format!("appeals.{}", g.key),
+            format!("{}（{}）", g.label(), f.appeals.total_label),
+            Num::Int(total),
+        ));
+    }
+    for (block, row) in f.active_rows() {
+        let Some((_, at, kinds)) = l.active.iter().find(|(k, _, _)| *k == row.key) else {
+            continue;
+        };
+        let (value, what) = match block.main {
+            Main::Col(c) => (num(get(at + c), kinds[c]), block.columns[c].header()),
+            Main::Sum(a, b) => (
+                Num::Int(get(at + a) + get(at + b)),
+                format!("{} + {}", block.columns[a].label, block.columns[b].label),
+            ),
+        };
+        // The fees row is an item count in 2019 and an amount in 2021: not comparable.
+        let key = if row.key == "fees" {
+            format!("active.fees.{}", f.id)
+        } else {
+            format!("active.{}", row.key)
+        };
+        out.push((key, format!("{}（{what}）", row.label), value));
+    }
+    out
+}
+
+/// The year-on-year comparison: the rows of the current edition (and those only the previous
+/// one has), this year's value and last year's (`None` where an edition has no such row).
+pub fn compare(
+    now: (&'static FormatDef, &[i64]),
+    before: (&'static FormatDef, &[i64]),
+) -> Vec<CompareRow> {
+    let a = comparison_rows(now.0, now.1);
+    let b = comparison_rows(before.0, before.1);
+    let mut out: Vec<CompareRow> = a
+        .iter()
+        .map(|(key, label, v)| CompareRow {
+            label: label.clone(),
+            now: Some(*v),
+            before: b.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| *v),
+        })
+        .collect();
+    for (key, label, v) in &b {
+        if !a.iter().any(|(k, _, _)| k == key) {
+            out.push(CompareRow {
+                label: label.clone(),
+                now: None,
+                before: Some(*v),
+            });
+        }
+    }
+    out
+}
+
+/// W103: each published report (on its year's default edition) of an agency that `covers` a
+/// region (`covering`: agency slug and region name, or `site`) is compared with that region's
+/// roll-up computed from the region's reports, cell by cell, and in （七）总计.
+///
+/// Each diagnostic comes with the cell it is about (key path and column), for the caller to
+/// place it where the cell is written: the facts of a report do not hold every cell's position.
+pub fn covering_diagnostics(
+    reports: &[Arc<Facts>],
+    covering: &[(&str, &str)],
+    rollups: &[Rollup],
+    tree: &RegionTree,
+    site_title: &str,
+) -> Vec<(Diagnostic, String, usize)> {
+    let mut out = Vec::new();
+    for (agency, region) in covering {
+        let target = match tree.index_of_name(region) {
+            Some(i) if *region != COVERS_SITE => Some(tree.regions()[i].slug.as_str()),
+            _ => None,
+        };
+        for r in reports.iter().filter(|r| {
+            r.slug == *agency && !r.draft && r.format.id == FormatDef::for_year(r.year).id
+        }) {
+            let Some(roll) = rollups
+                .iter()
+                .find(|x| x.year == r.year && x.slug.as_deref() == target)
+            else {
+                continue;
+            };
+            let mine = unpack(&r.cells, layout(r.format).len);
+            differences(r, &mine, roll, site_title, &mut out);
+        }
+    }
+    out
+}
+
+fn differences(
+    r: &Facts,
+    mine: &[i64],
+    roll: &Rollup,
+    site_title: &str,
+    out: &mut Vec<(Diagnostic, String, usize)>,
+) {
+    let f = r.format;
+    let l = layout(f);
+    let whose = if roll.slug.is_some() {
+        roll.name.clone()
+    } else {
+        site_title.to_string()
+    };
+    let missing = if roll.missing.is_empty() {
+        String::new()
+    } else {
+        format!("；汇总中未发布的机关：{}", roll.missing.join("、"))
+    };
+    let mut diag = |at: (String, usize), label: String, col: String, expected: Num, found: Num| {
+        let mut d = r.diagnostic(
+            Code::W103,
+            r.year_at,
+            format!(
+                "“{label}”的“{col}”与{whose}各机关 {} 年报告的汇总不一致：汇总为 {expected}，本报告为 {found}{missing}",
+                r.year
+            ),
+        );
+        d.row(label)
+            .col(col)
+            .expected(expected.to_json())
+            .found(found.to_json())
+            .label(format!("汇总为 {expected}"));
+        out.push((d, at.0, at.1));
+    };
+    for (block, row) in f.active_rows() {
+        let Some((_, at, kinds)) = l.active.iter().find(|(k, _, _)| *k == row.key) else {
+            continue;
+        };
+        for (i, c) in block.columns.iter().enumerate() {
+            let (a, b) = (roll.cells[at + i], mine[at + i]);
+            if a != b {
+                diag(
+                    (format!("active.{}", row.key), i),
+                    row.label.into(),
+                    c.header(),
+                    num(a, kinds[i]),
+                    num(b, kinds[i]),
+                );
+            }
+        }
+    }
+    let t = &f.applications;
+    for (path, at) in &l.applications {
+        let label = t
+            .rows
+            .iter()
+            .find(|x| x.path == *path)
+            .map_or("", |x| x.label);
+        for i in 0..6 {
+            let (a, b) = (roll.cells[at + i], mine[at + i]);
+            if a != b {
+                diag(
+                    (format!("applications.{path}"), i),
+                    label.into(),
+                    t.columns[i].into(),
+                    Num::Int(a),
+                    Num::Int(b),
+                );
+            }
+        }
+    }
+    // （七）总计, per column and in all.
+    let total = |cells: &[i64], i: usize| -> i64 {
+        t.rows
+            .iter()
+            .filter(|x| x.role == crate::format::AppRole::Result)
+            .filter_map(|x| l.applications.iter().find(|(p, _)| *p == x.path))
+            .map(|(_, at)| cells[at + i])
+            .sum()
+    };
+    if let Some(row) = t.rows.iter().find(|x| x.kind == AppRowKind::Total) {
+        for i in 0..6 {
+            let (a, b) = (total(&roll.cells, i), total(mine, i));
+            if a != b {
+                diag(
+                    (format!("applications.{}", row.path), i),
+                    row.label.into(),
+                    t.columns[i].into(),
+                    Num::Int(a),
+                    Num::Int(b),
+                );
+            }
+        }
+    }
+    for (g, (_, at)) in f.appeals.groups.iter().zip(&l.appeals) {
+        for i in 0..4 {
+            let (a, b) = (roll.cells[at + i], mine[at + i]);
+            if a != b {
+                diag(
+                    (format!("appeals.{}", g.key), i),
+                    g.label(),
+                    f.appeals.columns[i].into(),
+                    Num::Int(a),
+                    Num::Int(b),
+                );
+            }
+        }
+    }
+    if let (Some(at), Some(fees)) = (l.fees, &f.processing_fees) {
+        for (i, key, col, kind) in [
+            (0, "notices", fees.notices_label, ValueKind::Count),
+            (
+                1,
+                "amount",
+                fees.amount_label,
+                ValueKind::Amount { decimals: 2 },
+            ),
+        ] {
+            let (a, b) = (roll.cells[at + i], mine[at + i]);
+            if a != b {
+                diag(
+                    (format!("processing_fees.{key}"), 0),
+                    fees.label.into(),
+                    col.into(),
+                    num(a, kind),
+                    num(b, kind),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_pack_and_add_exactly() {
+        let cells = vec![0, 1, -3, 127, 128, 1_000_000_000, -1_000_000_000, 3_000, 1];
+        let packed = pack(&cells);
+        assert_eq!(unpack(&packed, cells.len()), cells);
+        let mut sum = vec![0; cells.len()];
+        add_packed(&packed, &mut sum);
+        add_packed(&packed, &mut sum);
+        assert_eq!(sum, cells.iter().map(|c| 2 * c).collect::<Vec<_>>());
+        // 0.1 + 0.2 in ten-thousandths is 0.3 exactly.
+        assert_eq!(Num::Dec(1_000 + 2_000).to_string(), "0.3");
+    }
+
+    #[test]
+    fn change_and_rate_as_across_md_writes_them() {
+        let row = |now, before| CompareRow {
+            label: String::new(),
+            now: Some(Num::Int(now)),
+            before: Some(Num::Int(before)),
+        };
+        assert_eq!(
+            (row(61, 55).change(), row(61, 55).rate()),
+            ("+6".into(), "+10.9%".into())
+        );
+        assert_eq!(
+            (row(49, 50).change(), row(49, 50).rate()),
+            ("\u{2212}1".into(), "\u{2212}2.0%".into())
+        );
+        assert_eq!(
+            (row(5, 5).change(), row(5, 5).rate()),
+            ("0".into(), "0.0%".into())
+        );
+        assert_eq!(row(3, 0).rate(), "—");
+        // Half away from zero: 1/8 = 12.5 % exactly, −1/8 too.
+        assert_eq!(row(9, 8).rate(), "+12.5%");
+        assert_eq!(row(1, 16).rate(), "\u{2212}93.8%");
+        let one_sided = CompareRow {
+            label: String::new(),
+            now: Some(Num::Int(1)),
+            before: None,
+        };
+        assert_eq!(
+            (one_sided.change(), one_sided.rate()),
+            ("—".into(), "—".into())
+        );
+    }
+
+    #[test]
+    fn a_report_of_its_own_cells_has_the_same_tables() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for name in ["2020.md", "2021.md"] {
+            let text = std::fs::read_to_string(
+                root.join("tests/fixtures/valid/content/demo-ju").join(name),
+            )
+            .unwrap();
+            let file = format!("content/demo-ju/{name}");
+            let ctx = crate::validate::FileContext {
+                file: &file,
+                slug: "demo-ju",
+                this_year: 2026,
+            };
+            let r = crate::validate::read_report(&ctx, &text).0.unwrap();
+            let cells = cells_of(&r);
+            let again = report_of_cells(
+                r.format, &cells, &r.file, &r.slug, &r.agency, r.year, &r.title,
+            );
+            assert_eq!(again.application_rows(), r.application_rows(), "{name}");
+            assert_eq!(again.key_figures(), r.key_figures(), "{name}");
+            assert_eq!(cells_of(&again), cells, "{name}");
+        }
+    }
+}
