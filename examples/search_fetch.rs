@@ -1,6 +1,7 @@
 //! Bytes a reader's browser fetches for one query on `/search/`, from a built site: the page and
 //! its styles and scripts, the index files the script reads (entry, one shard per term, the
-//! lists of record paths of the first results) and the records of the first ten results.
+//! lists of record paths of the first results) and the records of the first ten results; and
+//! the report found first.
 //! A benchmark aid (docs/benchmarks.md), not a test.
 //!
 //! ```sh
@@ -40,8 +41,8 @@ fn main() {
     .map(|f| size(dir, f))
     .sum();
     let index = dir.join(nianbao::search::INDEX_DIR);
-    println!("| query | results shown | index files (KB) | records (KB) | page and assets (KB) | total (KB) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| query | found | shown | first | index files (KB) | records (KB) | page and assets (KB) | total (KB) |");
+    println!("|---|---:|---:|---|---:|---:|---:|---:|");
     for q in &queries {
         let mut read_bytes = 0u64;
         let mut read = |name: &str| {
@@ -50,10 +51,20 @@ fn main() {
             Some(b)
         };
         let found = nianbao::search::query_with(&mut read, q, SHOWN);
+        let all = nianbao::search::query_with(
+            &mut |name: &str| std::fs::read(index.join(name)).ok(),
+            q,
+            usize::MAX,
+        )
+        .len();
         let records: u64 = found.iter().map(|r| size(dir, r)).sum();
         let kb = |b: u64| b as f64 / 1024.0;
+        // `search/r/<slug>/<year>.json` → `<slug>/<year>/`
+        let first = found.first().map_or(String::from("–"), |r| {
+            r.trim_start_matches("search/r/").replace(".json", "/")
+        });
         println!(
-            "| {q} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            "| {q} | {all} | {} | {first} | {:.1} | {:.1} | {:.1} | {:.1} |",
             found.len(),
             kb(read_bytes),
             kb(records),

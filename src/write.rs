@@ -420,9 +420,12 @@ impl<'a> Writer<'a> {
             }
             Output::Feed => data::atom(&r.site_title(), &r.abs_url(""), &feed_entries(r, index)),
             Output::Sitemap => {
+                // The search page too (a page like the others, found by its form).
+                let search = r.has_search().then(|| r.abs_url("search/"));
                 let mut urls: Vec<String> = index_pages(index)
                     .iter()
                     .map(|p| r.abs_url(p))
+                    .chain(search)
                     .chain(feed_entries(r, index).into_iter().map(|(_, u)| u))
                     .collect();
                 urls.sort();

@@ -252,6 +252,11 @@ impl Renderer {
         format!("{}{path}", self.base)
     }
 
+    /// Whether the site has `/search/` (`[search] enabled`).
+    pub fn has_search(&self) -> bool {
+        self.site.search.is_some()
+    }
+
     /// Absolute URL of a path below the site root.
     pub fn abs_url(&self, path: &str) -> String {
         let origin = self
