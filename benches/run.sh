@@ -23,8 +23,8 @@
 #   benches/run.sh -c serve 10000        # serve latency only
 #
 # What it does:
-#   1. builds the release binary and the corpus generator once:
-#        cargo build --release --bin nianbao --example gen_corpus
+#   1. builds the release binary, the corpus generator and search_fetch once:
+#        cargo build --release --bin nianbao --example gen_corpus --example search_fetch
 #   2. for each SIZE, generates a site on tmpfs (/dev/shm; else a tmpfs mounted under /tmp when
 #      permitted; else a plain temporary folder, announced, where disk caching weighs in):
 #        target/release/examples/gen_corpus --reports SIZE --out DIR --seed S
@@ -42,7 +42,8 @@
 #      (measure_serve_latency below: `cargo bench --bench serve_latency -- --site DIR --bin BIN`,
 #      median of 20 edits).
 #   4. prints a Markdown table, with the machine it ran on and the load average (the machine may
-#      be shared: compare runs made under similar load).
+#      be shared: compare runs made under similar load); after it, for each size built, what one
+#      query on /search/ fetches (examples/search_fetch.rs on the output of the search-on build).
 
 set -euo pipefail
 
