@@ -192,17 +192,23 @@ measure_serve_latency() {
         row "$n" "serve latency" "–" "skipped: no room for the output" "" "" "" ""
         return 0
     fi
-    log "  serve latency, $n reports: 20 edits"
-    out=$(cd "$ROOT" && cargo bench --quiet --bench serve_latency -- --site "$dir" --bin "$BIN" --edits 20 2>/dev/null) || {
-        row "$n" "serve latency" "–" "failed" "" "" "" ""
-        return 0
-    }
-    # "…: median 16.2 ms (min 14.1, max 24.0)" → "0.016 0.014 0.024"
-    secs() { sed -n "s/^$1 latency over [0-9]* edits: median \([0-9.]*\) ms (min \([0-9.]*\), max \([0-9.]*\)).*/\1 \2 \3/p" <<<"$out" | awk '{ printf "%.3f %.3f %.3f", $1 / 1000, $2 / 1000, $3 / 1000 }'; }
-    read -r served served_lo served_hi <<<"$(secs save-to-served)"
-    read -r told told_lo told_hi <<<"$(secs save-to-reload-announced)"
-    row "$n" "serve: save to page served" 20 "$served" "$served_lo–$served_hi" "–" "–" 0
-    row "$n" "serve: save to reload announced" 20 "$told" "$told_lo–$told_hi" "–" "–" 0
+    # A text edit (the report's page), then a figure edit (its data files, and the roll-ups of
+    # the site and of every region above the agency: their pages and rollup.json/.csv).
+    local edit label
+    for edit in text figure; do
+        log "  serve latency, $n reports: 20 $edit edits"
+        out=$(cd "$ROOT" && cargo bench --quiet --bench serve_latency -- --site "$dir" --bin "$BIN" --edits 20 --edit "$edit" 2>/dev/null) || {
+            row "$n" "serve latency ($edit edit)" "–" "failed" "" "" "" ""
+            continue
+        }
+        # "…: median 16.2 ms (min 14.1, max 24.0)" → "0.016 0.014 0.024"
+        secs() { sed -n "s/^$1 latency over [0-9]* edits: median \([0-9.]*\) ms (min \([0-9.]*\), max \([0-9.]*\)).*/\1 \2 \3/p" <<<"$out" | awk '{ printf "%.3f %.3f %.3f", $1 / 1000, $2 / 1000, $3 / 1000 }'; }
+        read -r served served_lo served_hi <<<"$(secs save-to-served)"
+        read -r told told_lo told_hi <<<"$(secs save-to-reload-announced)"
+        label="serve ($edit edit)"
+        row "$n" "$label: save to page served" 20 "$served" "$served_lo–$served_hi" "–" "–" 0
+        row "$n" "$label: save to reload announced" 20 "$told" "$told_lo–$told_hi" "–" "–" 0
+    done
 }
 # ---- end of slot ------------------------------------------------------------------------------
 

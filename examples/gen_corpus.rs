@@ -19,6 +19,10 @@
 //! except that about 1 % of reports carry a near copy of section 五 of another agency of their
 //! county and year (W102 warns of exactly those).
 //!
+//! `site.toml` declares the regions (across.md): every province, city (eight counties) and
+//! county (ten agencies), each agency's `region` being its county. No agency `covers` its
+//! county: every report counts in the roll-ups.
+//!
 //! Output is deterministic for a given `--seed`: each agency draws from its own generator seeded
 //! by (seed, agency index), so files do not depend on the order rayon writes them in.
 
@@ -67,9 +71,11 @@ fn main() -> Result<()> {
             .with_context(|| format!("removing {}", content.display()))?;
     }
     std::fs::create_dir_all(&content).with_context(|| format!("creating {}", content.display()))?;
-    std::fs::write(args.out.join("site.toml"), site_toml(args.reports))?;
-
     let agencies = args.reports.div_ceil(YEARS);
+    let mut toml = site_toml(args.reports);
+    toml.push_str(&regions_toml(args.seed, agencies));
+    std::fs::write(args.out.join("site.toml"), toml)?;
+
     let bytes: u64 = (0..agencies)
         .into_par_iter()
         .map(|i| {
@@ -340,9 +346,9 @@ fn place(seed: u64, salt: u64, index: u64) -> String {
     }
 }
 
-fn agency(seed: u64, i: usize) -> Agency {
-    let county = (i / 10) as u64;
-    let role = (i % 10) as u64;
+/// The full names of a county's province, city and county (the regions an agency is in), and
+/// the county's own name.
+fn region_names(seed: u64, county: u64) -> [String; 4] {
     let city = county / 8;
     let province = city / 12;
     let county_name = format!(
@@ -350,12 +356,35 @@ fn agency(seed: u64, i: usize) -> Agency {
         place(seed, 3, county),
         if county % 5 == 4 { "区" } else { "县" }
     );
-    let region = format!(
-        "{}省{}市{}",
-        place(seed, 1, province),
-        place(seed, 2, city),
-        county_name
-    );
+    let p = format!("{}省", place(seed, 1, province));
+    let c = format!("{p}{}市", place(seed, 2, city));
+    let k = format!("{c}{county_name}");
+    [p, c, k, county_name]
+}
+
+/// `[regions]`: every province, city and county of the agencies, as across.md declares them.
+fn regions_toml(seed: u64, agencies: usize) -> String {
+    let mut out = String::from("\n[regions]\n");
+    let counties = agencies.div_ceil(10) as u64;
+    for county in 0..counties {
+        let [p, c, k, _] = region_names(seed, county);
+        let city = county / 8;
+        let province = city / 12;
+        if city % 12 == 0 && county % 8 == 0 {
+            let _ = writeln!(out, "p{province:03} = \"{p}\"");
+        }
+        if county % 8 == 0 {
+            let _ = writeln!(out, "c{city:04} = \"{c}\"");
+        }
+        let _ = writeln!(out, "k{county:05} = \"{k}\"");
+    }
+    out
+}
+
+fn agency(seed: u64, i: usize) -> Agency {
+    let county = (i / 10) as u64;
+    let role = (i % 10) as u64;
+    let [_, _, region, county_name] = region_names(seed, county);
     let mut r = Rng::new(seed, 0x5EED_0000 + i as u64);
     let order = 10 + role;
     match role {

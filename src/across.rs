@@ -6,8 +6,12 @@
 //! excluded and 未发布 — the year-on-year comparison of two sets of cells, and W103 (a report of
 //! an agency that `covers` a region differs from the region's roll-up).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use crate::diagnostic::{Code, Detail, Diagnostic};
 use crate::facts::{self, Facts};
@@ -308,7 +312,7 @@ pub fn rollups(
     only: Option<&BTreeSet<&str>>,
 ) -> Vec<Rollup> {
     // The report each agency shows for each year (the first of duplicates).
-    let mut by: HashMap<(&str, u16), &Facts> = HashMap::new();
+    let mut by: HashMap<(&str, u16), &Facts> = HashMap::default();
     let mut years: BTreeSet<u16> = BTreeSet::new();
     for r in reports.iter().filter(|r| shown(r)) {
         by.entry((r.slug.as_str(), r.year)).or_insert(r);
@@ -332,62 +336,95 @@ pub fn rollups(
             agencies: region.agencies.iter().map(String::as_str).collect(),
         });
     }
-    let mut out = Vec::new();
-    for set in &sets {
-        let members: Vec<&str> = set
-            .agencies
+    let members: Vec<Vec<&str>> = sets
+        .iter()
+        .map(|set| {
+            set.agencies
+                .iter()
+                .copied()
+                .filter(|a| !covers.contains(a))
+                .collect()
+        })
+        .collect();
+    // Year by year: each report shown that year unpacked once (an agency is in the site's set
+    // and in every region above it), then every set summed in parallel.
+    let mut out: Vec<(usize, Rollup)> = Vec::new();
+    for &year in &years {
+        let f = FormatDef::for_year(year);
+        let l = layout(f);
+        let dense: HashMap<&str, Vec<i64>> = by
             .iter()
-            .copied()
-            .filter(|a| !covers.contains(a))
+            .filter(|((_, y), r)| *y == year && r.format.id == f.id)
+            .map(|((a, _), r)| (*a, unpack(&r.cells, l.len)))
             .collect();
-        for &year in &years {
-            let f = FormatDef::for_year(year);
-            let l = layout(f);
-            let mut included = Vec::new();
-            let mut excluded = Vec::new();
-            let mut missing = Vec::new();
-            let mut h = facts::hasher();
-            for &a in &members {
-                match by.get(&(a, year)) {
-                    Some(r) if r.format.id == f.id => included.push(*r),
-                    Some(_) => excluded.push((a.to_string(), EXCLUDED_FORMAT)),
-                    None if year > 0 && by.contains_key(&(a, year - 1)) => {
-                        missing.push(a.to_string())
-                    }
-                    None => {}
-                }
-            }
-            if included.is_empty() && excluded.is_empty() && missing.is_empty() {
-                continue;
-            }
-            let mut cells = vec![0i64; l.len];
-            let mut slugs: Vec<String> = Vec::with_capacity(included.len());
-            for r in &included {
-                add_packed(&r.cells, &mut cells);
-                slugs.push(r.slug.clone());
-                std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
-            }
-            slugs.sort();
-            missing.sort();
-            excluded.sort();
-            std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
-            let mut rollup = Rollup {
-                slug: set.slug.map(str::to_string),
-                name: set.name.to_string(),
-                year,
-                format: f,
-                reports: slugs,
-                missing,
-                excluded,
-                cells,
-                figures: KeyFigures::default(),
-                fingerprint: std::hash::Hasher::finish(&h),
-            };
-            rollup.figures = rollup.as_report().key_figures();
-            out.push(rollup);
+        let of_year: Vec<(usize, Rollup)> = sets
+            .par_iter()
+            .zip(&members)
+            .enumerate()
+            .filter_map(|(k, (set, members))| {
+                rollup_of(set, members, year, f, &by, &dense).map(|r| (k, r))
+            })
+            .collect();
+        out.extend(of_year);
+    }
+    // Each set's roll-ups together, oldest first (years were taken in order).
+    out.sort_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// One set's roll-up of a year, if it has anything to show.
+fn rollup_of(
+    set: &Set,
+    members: &[&str],
+    year: u16,
+    f: &'static FormatDef,
+    by: &HashMap<(&str, u16), &Facts>,
+    dense: &HashMap<&str, Vec<i64>>,
+) -> Option<Rollup> {
+    let mut included = Vec::new();
+    let mut excluded = Vec::new();
+    let mut missing = Vec::new();
+    let mut h = facts::hasher();
+    for &a in members {
+        match by.get(&(a, year)) {
+            Some(r) if r.format.id == f.id => included.push(*r),
+            Some(_) => excluded.push((a.to_string(), EXCLUDED_FORMAT)),
+            None if year > 0 && by.contains_key(&(a, year - 1)) => missing.push(a.to_string()),
+            None => {}
         }
     }
-    out
+    if included.is_empty() && excluded.is_empty() && missing.is_empty() {
+        return None;
+    }
+    let mut cells = vec![0i64; layout(f).len];
+    let mut slugs: Vec<String> = Vec::with_capacity(included.len());
+    for r in &included {
+        if let Some(v) = dense.get(r.slug.as_str()) {
+            for (s, x) in cells.iter_mut().zip(v) {
+                *s = s.saturating_add(*x);
+            }
+        }
+        slugs.push(r.slug.clone());
+        std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
+    }
+    slugs.sort();
+    missing.sort();
+    excluded.sort();
+    std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
+    let mut rollup = Rollup {
+        slug: set.slug.map(str::to_string),
+        name: set.name.to_string(),
+        year,
+        format: f,
+        reports: slugs,
+        missing,
+        excluded,
+        cells,
+        figures: KeyFigures::default(),
+        fingerprint: std::hash::Hasher::finish(&h),
+    };
+    rollup.figures = rollup.as_report().key_figures();
+    Some(rollup)
 }
 
 /// One row of the year-on-year comparison.
@@ -425,8 +462,13 @@ impl CompareRow {
         let num = i128::from(diff) * 1000;
         let den = i128::from(b.abs());
         let q = (num.abs() * 2 + den) / (2 * den);
-        let sign = if diff < 0 { "\u{2212}" } else { "+" };
-        format!("{sign}{}.{}%", q / 10, q % 10)
+        let mut out = String::with_capacity(16);
+        out.push_str(if diff < 0 { "\u{2212}" } else { "+" });
+        out.push_str(itoa::Buffer::new().format(q / 10));
+        out.push('.');
+        out.push_str(itoa::Buffer::new().format(q % 10));
+        out.push('%');
+        out
     }
 }
 
@@ -444,8 +486,16 @@ fn sub(a: Num, b: Num) -> Num {
     }
 }
 
+/// A value as printed (integers the fast way: a comparison is on every report page).
+pub fn text(n: Num) -> String {
+    match n {
+        Num::Int(i) => itoa::Buffer::new().format(i).to_string(),
+        n => n.to_string(),
+    }
+}
+
 fn signed(n: Num) -> String {
-    let text = n.to_string();
+    let text = text(n);
     match text.strip_prefix('-') {
         Some(rest) => format!("\u{2212}{rest}"),
         None if scaled(n) == 0 => "0".into(),
@@ -453,54 +503,77 @@ fn signed(n: Num) -> String {
     }
 }
 
-/// The rows the comparison shows, each with a stable key, its label in an edition and its value
-/// in that edition's cells (across.md: table 三's 一, 二, （一）…（六）, （七）总计, 四; table 四's
-/// groups; table 二's rows by their main figure).
-fn comparison_rows(f: &'static FormatDef, cells: &[i64]) -> Vec<(String, String, Num)> {
+/// How a row of the comparison is computed from an edition's cells.
+#[derive(Debug)]
+enum Measure {
+    /// The sum of these cells (a count).
+    Sum(Vec<usize>),
+    /// One cell of a column of this kind.
+    Cell(usize, ValueKind),
+}
+
+/// A row of the comparison in one edition.
+#[derive(Debug)]
+struct CompareDef {
+    /// Stable across editions where the row means the same.
+    key: String,
+    label: String,
+    measure: Measure,
+}
+
+/// The rows the comparison shows in an edition (across.md: table 三's 一, 二, （一）…（六）,
+/// （七）总计, 四; table 四's groups; table 二's rows by their main figure), built once.
+fn comparison_defs(f: &'static FormatDef) -> &'static [CompareDef] {
+    static CACHE: OnceLock<Vec<Vec<CompareDef>>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| EDITIONS.iter().map(|f| build_comparison_defs(f)).collect());
+    let i = EDITIONS.iter().position(|e| e.id == f.id).unwrap_or(0);
+    &all[i]
+}
+
+fn build_comparison_defs(f: &'static FormatDef) -> Vec<CompareDef> {
     let l = layout(f);
-    let get = |i: usize| cells.get(i).copied().unwrap_or(0);
     let t = &f.applications;
     let mut out = Vec::new();
-    // Table 三: each top row and each result group, by its 总计.
-    let row_total = |prefix: &str| -> i64 {
+    // Table 三: each top row and each result group, by its 总计 (every cell of the rows under it).
+    let cells_under = |prefix: &str| -> Vec<usize> {
+        let dotted = format!("{prefix}.");
         l.applications
             .iter()
-            .filter(|(p, _)| *p == prefix || p.starts_with(&format!("{prefix}.")))
-            .map(|(_, at)| (0..6).map(|i| get(at + i)).sum::<i64>())
-            .sum()
+            .filter(|(p, _)| *p == prefix || p.starts_with(&dotted))
+            .flat_map(|(_, at)| *at..at + 6)
+            .collect()
     };
     for row in t.rows {
         let shown = row.depth() == 0 || (row.depth() == 1 && row.path.starts_with("results."));
         if !shown || row.path == "results" {
             continue;
         }
-        let value = if row.kind == AppRowKind::Total {
-            row_total("results")
+        let cells = if row.kind == AppRowKind::Total {
+            cells_under("results")
         } else {
-            row_total(row.path)
+            cells_under(row.path)
         };
-        out.push((
-            format!("applications.{}", row.path),
-            row.label.to_string(),
-            Num::Int(value),
-        ));
+        out.push(CompareDef {
+            key: format!("applications.{}", row.path),
+            label: row.label.to_string(),
+            measure: Measure::Sum(cells),
+        });
     }
     for (g, (_, at)) in f.appeals.groups.iter().zip(&l.appeals) {
-        let total: i64 = (0..4).map(|i| get(at + i)).sum();
-        out.push((
-            format!("appeals.{}", g.key),
-            format!("{}（{}）", g.label(), f.appeals.total_label),
-            Num::Int(total),
-        ));
+        out.push(CompareDef {
+            key: format!("appeals.{}", g.key),
+            label: format!("{}（{}）", g.label(), f.appeals.total_label),
+            measure: Measure::Sum((*at..at + 4).collect()),
+        });
     }
     for (block, row) in f.active_rows() {
         let Some((_, at, kinds)) = l.active.iter().find(|(k, _, _)| *k == row.key) else {
             continue;
         };
-        let (value, what) = match block.main {
-            Main::Col(c) => (num(get(at + c), kinds[c]), block.columns[c].header()),
+        let (measure, what) = match block.main {
+            Main::Col(c) => (Measure::Cell(at + c, kinds[c]), block.columns[c].header()),
             Main::Sum(a, b) => (
-                Num::Int(get(at + a) + get(at + b)),
+                Measure::Sum(vec![at + a, at + b]),
                 format!("{} + {}", block.columns[a].label, block.columns[b].label),
             ),
         };
@@ -510,9 +583,23 @@ fn comparison_rows(f: &'static FormatDef, cells: &[i64]) -> Vec<(String, String,
         } else {
             format!("active.{}", row.key)
         };
-        out.push((key, format!("{}（{what}）", row.label), value));
+        out.push(CompareDef {
+            key,
+            label: format!("{}（{what}）", row.label),
+            measure,
+        });
     }
     out
+}
+
+impl CompareDef {
+    fn value(&self, cells: &[i64]) -> Num {
+        let get = |i: usize| cells.get(i).copied().unwrap_or(0);
+        match &self.measure {
+            Measure::Sum(v) => Num::Int(v.iter().map(|&i| get(i)).sum()),
+            Measure::Cell(i, kind) => num(get(*i), *kind),
+        }
+    }
 }
 
 /// The year-on-year comparison: the rows of the current edition (and those only the previous
@@ -521,26 +608,52 @@ pub fn compare(
     now: (&'static FormatDef, &[i64]),
     before: (&'static FormatDef, &[i64]),
 ) -> Vec<CompareRow> {
-    let a = comparison_rows(now.0, now.1);
-    let b = comparison_rows(before.0, before.1);
+    let a = comparison_defs(now.0);
+    let b = comparison_defs(before.0);
+    let (matches, only_before) = pairing(now.0, before.0);
     let mut out: Vec<CompareRow> = a
         .iter()
-        .map(|(key, label, v)| CompareRow {
-            label: label.clone(),
-            now: Some(*v),
-            before: b.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| *v),
+        .zip(matches)
+        .map(|(d, m)| CompareRow {
+            label: d.label.clone(),
+            now: Some(d.value(now.1)),
+            before: m.map(|j| b[j].value(before.1)),
         })
         .collect();
-    for (key, label, v) in &b {
-        if !a.iter().any(|(k, _, _)| k == key) {
-            out.push(CompareRow {
-                label: label.clone(),
-                now: None,
-                before: Some(*v),
-            });
-        }
-    }
+    out.extend(only_before.iter().map(|&j| CompareRow {
+        label: b[j].label.clone(),
+        now: None,
+        before: Some(b[j].value(before.1)),
+    }));
     out
+}
+
+/// For two editions (this year's, the year before's): the row of the second matching each row
+/// of the first, and the rows only the second has; worked out once per pair.
+fn pairing(now: &FormatDef, before: &FormatDef) -> &'static (Vec<Option<usize>>, Vec<usize>) {
+    type Pairs = Vec<((u16, u16), (Vec<Option<usize>>, Vec<usize>))>;
+    static CACHE: OnceLock<Pairs> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        let mut out = Vec::new();
+        for x in EDITIONS {
+            for y in EDITIONS {
+                let (a, b) = (comparison_defs(x), comparison_defs(y));
+                let matches = a
+                    .iter()
+                    .map(|d| b.iter().position(|e| e.key == d.key))
+                    .collect();
+                let only = (0..b.len())
+                    .filter(|&j| !a.iter().any(|d| d.key == b[j].key))
+                    .collect();
+                out.push(((x.id, y.id), (matches, only)));
+            }
+        }
+        out
+    });
+    all.iter()
+        .find(|(k, _)| *k == (now.id, before.id))
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| &all[0].1)
 }
 
 /// W103: each published report (on its year's default edition) of an agency that `covers` a

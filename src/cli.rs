@@ -446,7 +446,8 @@ pub fn build(
         .unwrap_or(&stats.output)
         .display()
         .to_string();
-    let warnings = site.diagnostics.iter().filter(|d| !d.is_error()).count();
+    // An explained warning (`acknowledge`) is a note: it does not count, as in check's summary.
+    let (_, warnings) = diagnostic::counts(&site.diagnostics);
     let _ = writeln!(
         out,
         "已生成 {} 个页面（{} 份报告）到 {shown}，{warnings} 个警告，用时 {:.2} 秒",

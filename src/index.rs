@@ -30,6 +30,15 @@ pub struct Index {
     /// The roll-ups of the reports shown: the site's, then each region's in tree order, each
     /// by year, oldest first.
     pub rollups: Vec<Arc<Rollup>>,
+    /// The place of each agency in `by_agency`, by slug.
+    places: HashMap<String, usize>,
+}
+
+impl Index {
+    /// The agencies shown that `covers` a region or the site, with their reports.
+    pub fn covering(&self) -> impl Iterator<Item = &(Arc<Agency>, Vec<Arc<Facts>>)> {
+        self.by_agency.iter().filter(|(a, _)| a.covers.is_some())
+    }
 }
 
 impl Index {
@@ -60,9 +69,15 @@ impl Index {
                 _ => by_agency.push((agency.clone(), vec![r])),
             }
         }
+        let places = by_agency
+            .iter()
+            .enumerate()
+            .map(|(i, (a, _))| (a.slug.clone(), i))
+            .collect();
         Index {
             by_agency,
             by_year: by_year.into_iter().rev().collect(),
+            places,
             ..Index::default()
         }
     }
@@ -109,10 +124,26 @@ impl Index {
 
     /// An agency shown, by slug.
     pub fn agency(&self, slug: &str) -> Option<&Arc<Agency>> {
-        self.by_agency
+        self.places.get(slug).map(|&i| &self.by_agency[i].0)
+    }
+
+    /// An agency's place in `by_agency` (display order), by slug.
+    pub fn place(&self, slug: &str) -> Option<usize> {
+        self.places.get(slug).copied()
+    }
+
+    /// An agency's report of a year, if shown.
+    pub fn report(&self, slug: &str, year: u16) -> Option<&Arc<Facts>> {
+        let (_, reports) = &self.by_agency[self.place(slug)?];
+        reports.iter().find(|r| r.year == year)
+    }
+
+    /// The reports shown of a year, in agency order.
+    pub fn year(&self, year: u16) -> &[Arc<Facts>] {
+        self.by_year
             .iter()
-            .find(|(a, _)| a.slug == slug)
-            .map(|(a, _)| a)
+            .find(|(y, _)| *y == year)
+            .map_or(&[][..], |(_, v)| v.as_slice())
     }
 
     /// Total of the key figures of some reports.

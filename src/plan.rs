@@ -730,12 +730,19 @@ pub fn search_regions(index: &Index) -> Vec<&str> {
         .filter_map(|(a, _)| a.region.as_deref())
         .filter(|r| seen.insert(r))
         .collect();
+    // Sorted, the names that begin with a region's name follow it at once.
+    let mut sorted = of_agencies.clone();
+    sorted.sort_unstable();
+    let holds = |name: &str| {
+        let at = sorted.partition_point(|a| *a < name);
+        sorted.get(at).is_some_and(|a| a.starts_with(name))
+    };
     let mut out: Vec<&str> = index
         .regions
         .regions()
         .iter()
         .map(|r| r.name.as_str())
-        .filter(|name| of_agencies.iter().any(|a| a.starts_with(name)))
+        .filter(|name| holds(name))
         .collect();
     let declared: HashSet<&str> = out.iter().copied().collect();
     out.extend(of_agencies.into_iter().filter(|r| !declared.contains(r)));

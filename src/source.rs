@@ -298,7 +298,13 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 
 /// Decodes a file as UTF-8, or says what it is instead (N009).
 pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
-    match String::from_utf8(bytes) {
+    let utf8 = if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: simdutf8 has just validated these very bytes as UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(bytes) })
+    } else {
+        String::from_utf8(bytes)
+    };
+    match utf8 {
         // Most files need no change: keep the buffer rather than copy it.
         Ok(text) if !text.starts_with('\u{feff}') && !text.contains('\r') => Ok(text),
         Ok(text) => Ok(normalize(&text).into_owned()),

@@ -537,20 +537,74 @@ fn the_sample_site_passes_with_its_intended_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (exit, diags) = check_json(root, &[]);
     assert_eq!(exit, 0, "{}", brief(&diags));
-    let got: Vec<(&str, &str)> = diags
+    // (code, file, explained): an explained warning (`acknowledge`) stays in the JSON with its
+    // explanation, as a note.
+    let got: Vec<(&str, &str, bool)> = diags
         .iter()
-        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                !d["acknowledged"].is_null(),
+            )
+        })
         .collect();
+    const FAGAIJU: &str = "content/shilixian-fagaiju/2024.md";
+    const SHICHANG: &str = "content/shilixian-shichangjianguanju/2024.md";
+    const DRAFT: &str = "content/shilixian-jiaoyuju/2024.md";
+    const COUNTY: &str = "content/shilixian-zhengfu/2022.md";
     assert_eq!(
         got,
         [
-            ("W007", "content/shilixian-jiaoyuju/2024.md"),
+            // Two departments wrote the same section 五 in 2024: each is told of the other.
+            ("W102", FAGAIJU, false),
+            ("W007", DRAFT, false),
+            // The draft's text still says 13 closed where its table says 12.
+            ("W101", DRAFT, false),
             // Its 2024 report is still a draft: not yet published (未发布).
-            ("W105", "content/shilixian-jiaoyuju/_index.md"),
-            ("W008", "content/tangyuan-shequ-ban/2020.md"),
+            ("W105", "content/shilixian-jiaoyuju/_index.md", false),
+            ("W102", SHICHANG, false),
+            // The county's 2022 report adds 3 applications of its own office to the roll-up of
+            // its departments and township, and says so: one note per cell that differs.
+            ("W103", COUNTY, true),
+            ("W103", COUNTY, true),
+            ("W103", COUNTY, true),
+            ("W103", COUNTY, true),
+            ("W008", "content/tangyuan-shequ-ban/2020.md", false),
         ],
         "{}",
         brief(&diags)
+    );
+    let of = |code: &'static str| diags.iter().filter(move |d| d["code"] == code);
+    let w101 = of("W101").next().unwrap();
+    assert_eq!(
+        (w101["expected"].as_i64(), w101["found"].as_i64()),
+        (Some(12), Some(13))
+    );
+    let pair: Vec<&str> = of("W102").map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(
+        pair[0].contains(SHICHANG) && pair[1].contains(FAGAIJU),
+        "{pair:?}"
+    );
+    let cells: Vec<(&str, &str, i64)> = of("W103")
+        .map(|d| {
+            let explained = d["acknowledged"].as_str().unwrap();
+            assert!(explained.contains("直接办理的3件自然人申请"), "{explained}");
+            (
+                d["row"].as_str().unwrap(),
+                d["column_label"].as_str().unwrap(),
+                d["found"].as_i64().unwrap() - d["expected"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("一、本年新收政府信息公开申请数量", "自然人", 3),
+            ("（一）予以公开", "自然人", 2),
+            ("1.本机关不掌握相关政府信息", "自然人", 1),
+            ("（七）总计", "自然人", 3),
+        ]
     );
 }
 

@@ -201,8 +201,8 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     );
     h.edit(
         REPORT,
-        "carried_forward: [1, 0, 0, 0, 0, 0, 1]",
-        "carried_forward: [101, 0, 0, 0, 0, 0, 101]",
+        "carried_forward: [0, 0, 0, 0, 0, 0, 0]",
+        "carried_forward: [100, 0, 0, 0, 0, 0, 100]",
     );
     h.step(&[REPORT], "a key figure");
     for f in [

@@ -540,7 +540,7 @@ fn full_build_at(root: &Path, out: &Path, base_url: &str) -> BTreeMap<String, Ve
 }
 
 #[test]
-fn a_burst_of_changes_gives_one_rebuild() {
+fn a_burst_of_changes_is_all_built() {
     let site = common::sample_site();
     let root = site.path();
     let server = Server::start(root);
@@ -568,14 +568,12 @@ fn a_burst_of_changes_gives_one_rebuild() {
         })
         .collect();
     let before = server.stderr.lock().unwrap().matches("已重新构建").count();
-    let started = Instant::now();
     for (f, text) in files.iter().zip(&texts) {
         let tmp = root.join(format!("{f}.tmp"));
         std::fs::write(&tmp, text).unwrap();
         std::fs::rename(&tmp, root.join(f)).unwrap();
     }
     std::fs::write(root.join("content/shilixian-jiaoyuju/.2023.md.swp"), "x").unwrap();
-    let took = started.elapsed();
     server.wait_page("the burst", "/shilixian-zhengfu/2022/", |b| {
         b.contains("批量修改content/shilixian-zhengfu/2022.md")
     });
@@ -586,14 +584,17 @@ fn a_burst_of_changes_gives_one_rebuild() {
         .filter(|l| l.contains("已重新构建"))
         .skip(before)
         .collect();
-    // A burst is what arrives within the debouncer's 10 ms; on a loaded machine the writes
-    // themselves may take longer than that, and then are rightly more than one burst.
-    if took < Duration::from_millis(8) {
-        assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
-        assert!(rebuilds[0].contains("等 10 个文件"), "{}", rebuilds[0]);
-    } else {
-        eprintln!("the writes took {took:?}: {rebuilds:#?}");
-        assert!(!rebuilds.is_empty() && rebuilds.len() < files.len());
+    // How a burst becomes one batch is `serve::gather`'s unit test; here only that every file of
+    // it is built (no count here: how many rebuilds depends on how fast the machine writes).
+    assert!(!rebuilds.is_empty(), "{rebuilds:#?}");
+    for f in &files {
+        let (agency, year) = f
+            .trim_start_matches("content/")
+            .trim_end_matches(".md")
+            .split_once('/')
+            .unwrap();
+        let mark = format!("批量修改{f}");
+        server.wait_page(f, &format!("/{agency}/{year}/"), |b| b.contains(&mark));
     }
 }
 

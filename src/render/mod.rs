@@ -5,6 +5,7 @@
 //! own `templates/` overrides a theme file of the same name. Templates only see the typed views
 //! of [`view`]. The official tables are written by [`table`] from the edition's layout.
 
+mod compare;
 mod cut;
 mod cut_ser;
 pub mod table;
@@ -81,10 +82,6 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/search.html"),
     ),
     (
-        "partials/comparison.html",
-        include_str!("../../themes/default/templates/partials/comparison.html"),
-    ),
-    (
         "partials/figures-row.html",
         include_str!("../../themes/default/templates/partials/figures-row.html"),
     ),
@@ -107,7 +104,6 @@ const PAGES: &[(&str, &[&str])] = &[
     ("region-year.html", &["page", "rollup"]),
     ("404.html", &["page"]),
     ("search.html", &["page", "search"]),
-    ("partials/comparison.html", &["comparison"]),
     ("partials/figures-row.html", &["row"]),
     ("partials/agency-item.html", &["agency"]),
 ];
@@ -452,7 +448,7 @@ impl Renderer {
                 markdown::to_html(&r.body.preamble, &link_base, "s0-")
             },
             sections,
-            comparison_html: self.partial("partials/comparison.html", "comparison", &comparison)?,
+            comparison_html: compare::comparison_html(&comparison),
             comparison,
             notes: r
                 .acknowledge
@@ -817,7 +813,7 @@ impl Renderer {
                 rows: Vec::new(),
             };
         };
-        let text = |n: Option<Num>| n.map_or_else(|| "—".into(), |n| n.to_string());
+        let text = |n: Option<Num>| n.map_or_else(|| "—".into(), across::text);
         ComparisonView {
             year,
             previous: Some(YearLink {
@@ -863,30 +859,22 @@ impl Renderer {
                 SectionKind::Narrative => None,
             })
             .collect();
-        let agencies: std::collections::HashMap<&str, &Agency> = index
-            .by_agency
-            .iter()
-            .map(|(a, _)| (a.slug.as_str(), &**a))
-            .collect();
         let agency_ref = |slug: &str| AgencyRef {
-            name: agencies
-                .get(slug)
+            name: index
+                .agency(slug)
                 .map_or_else(|| slug.to_string(), |a| a.name.clone()),
             url: self.url(&format!("{slug}/")),
         };
-        let of_year = index
-            .by_year
-            .iter()
-            .find(|(y, _)| *y == r.year)
-            .map_or(&[][..], |(_, v)| v.as_slice());
-        let included: std::collections::HashSet<&str> =
-            r.reports.iter().map(String::as_str).collect();
+        // The reports summed, in agency order (the roll-up holds their slugs sorted): looked up
+        // one by one, since a region's page must not walk the whole year.
         let reports = if list_reports {
-            of_year
+            let mut found: Vec<(usize, &Arc<Facts>)> = r
+                .reports
                 .iter()
-                .filter(|x| included.contains(x.slug.as_str()))
-                .map(|x| self.link(x))
-                .collect()
+                .filter_map(|s| Some((index.place(s)?, index.report(s, r.year)?)))
+                .collect();
+            found.sort_unstable_by_key(|(place, _)| *place);
+            found.into_iter().map(|(_, x)| self.link(x)).collect()
         } else {
             Vec::new()
         };
@@ -896,9 +884,10 @@ impl Renderer {
             (Some(slug), Some(c)) => index.regions.get(slug).is_some_and(|g| g.name == c),
             _ => false,
         };
-        let covering = of_year
-            .iter()
-            .filter(|x| agencies.get(x.slug.as_str()).is_some_and(|a| covers(a)))
+        let covering = index
+            .covering()
+            .filter(|(a, _)| covers(a))
+            .filter_map(|(_, v)| v.iter().find(|x| x.year == r.year))
             .map(|x| self.link(x))
             .collect();
         let excluded = r
@@ -943,7 +932,7 @@ impl Renderer {
                         )
                     }),
                 );
-                self.partial("partials/comparison.html", "comparison", &c)?
+                compare::comparison_html(&c)
             }
             None => String::new(),
         };
@@ -969,15 +958,17 @@ impl Renderer {
 
     /// `regions/`: the region tree.
     pub fn regions(&self, index: &Index) -> Result<String, String> {
-        let regions: Vec<RegionLink> = index
-            .regions
-            .regions()
+        let all = index.regions.regions();
+        let complete = all.len() <= REGIONS_LIMIT;
+        let regions: Vec<RegionLink> = all
             .iter()
+            .filter(|r| complete || r.depth <= 1)
             .map(|r| self.region_link(index, r))
             .collect();
         let view = RegionsView {
-            count: regions.len(),
+            count: all.len(),
             regions,
+            complete,
         };
         self.render(
             "regions.html",
@@ -1118,7 +1109,10 @@ impl Renderer {
 type Listed<'a> = (&'a Agency, &'a [Arc<Facts>]);
 
 /// The most agencies `/agencies/` lists on one page when the site declares regions.
-pub const AGENCIES_LIMIT: usize = 2000;
+pub const AGENCIES_LIMIT: usize = 500;
+/// The most regions `/regions/` lists at every depth; beyond, it lists the top two levels and
+/// each region's page its sub-regions.
+pub const REGIONS_LIMIT: usize = 500;
 /// The most reports a year page lists when the site declares regions.
 pub const YEAR_LIMIT: usize = 2000;
 

@@ -20,7 +20,6 @@
 //! | `404.html` | — | — |
 //! | `partials/figures-row.html` | `row` | [`FiguresRow`] (a row of `agency.html`, `year.html`, `region.html`) |
 //! | `partials/agency-item.html` | `agency` | [`AgencyLink`] (an item of `agencies.html`, `region.html`) |
-//! | `partials/comparison.html` | `comparison` | [`ComparisonView`] (与上年对比 of `report.html` and `region-year.html`) |
 //!
 //! The pages extend `base.html`. Lists that grow with the site come both as data (to loop over
 //! in a theme's own template) and rendered by their partial template (`*_html`): a partial is
@@ -263,8 +262,12 @@ pub struct RegionLink {
 /// `regions.html`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegionsView {
-    /// In tree order: depth first, siblings by name.
+    /// In tree order: depth first, siblings by name. With more than 500 regions, only the top
+    /// two levels (each region's page lists its sub-regions).
     pub regions: Vec<RegionLink>,
+    /// Whether `regions` holds every region.
+    pub complete: bool,
+    /// How many regions the site declares.
     pub count: usize,
 }
 
@@ -329,7 +332,7 @@ pub struct RollupView {
     pub csv_url: Option<String>,
     /// Tables 二, 三 and 四.
     pub tables: Vec<TableView>,
-    /// 与上年对比 (region roll-ups only).
+    /// 与上年对比 as HTML (region roll-ups only).
     pub comparison_html: String,
     /// The reports summed.
     pub reports: Vec<ReportLink>,
@@ -473,7 +476,7 @@ pub struct ReportView {
     pub sections: Vec<SectionView>,
     /// 与上年对比, after section 六.
     pub comparison: ComparisonView,
-    /// By `partials/comparison.html`.
+    /// The section as HTML (its table generated like the official tables).
     pub comparison_html: String,
     /// 数据说明: the warnings the report explains.
     pub notes: Vec<NoteView>,

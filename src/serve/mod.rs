@@ -139,6 +139,26 @@ fn other_urls(addr: SocketAddr) -> Vec<String> {
         .collect()
 }
 
+/// One rebuild's files: the first batch and every batch that follows within
+/// [`watch::wait_for_more`] of the one before; `None` once asked to stop.
+fn gather(
+    first: Msg,
+    rx: &mpsc::Receiver<Msg>,
+    mut warn: impl FnMut(&str),
+) -> Option<BTreeSet<String>> {
+    let mut changed = BTreeSet::new();
+    let mut next = Some(first);
+    while let Some(msg) = next {
+        match msg {
+            Msg::Stop => return None,
+            Msg::Change(Change::Files(files)) => changed.extend(files),
+            Msg::Change(Change::Error(e)) => warn(&e),
+        }
+        next = rx.recv_timeout(watch::wait_for_more(changed.len())).ok();
+    }
+    Some(changed)
+}
+
 /// Runs the preview until Ctrl-C or SIGTERM. Errors are failures of the tool (the port is taken,
 /// the folder cannot be written); content errors never end it.
 pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
@@ -189,16 +209,11 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
                 // batches: whatever arrived during the last rebuild, and every batch that follows
                 // within a moment (longer once several files changed), goes into one rebuild.
                 let first_event = Instant::now();
-                let mut changed = BTreeSet::new();
-                let mut next = Some(msg);
-                while let Some(msg) = next {
-                    match msg {
-                        Msg::Stop => break 'outer,
-                        Msg::Change(Change::Files(files)) => changed.extend(files),
-                        Msg::Change(Change::Error(e)) => eprintln!("警告：监视文件变化时出错：{e}"),
-                    }
-                    next = rx.recv_timeout(watch::wait_for_more(changed.len())).ok();
-                }
+                let Some(changed) =
+                    gather(msg, &rx, |e| eprintln!("警告：监视文件变化时出错：{e}"))
+                else {
+                    break 'outer;
+                };
                 if !changed.is_empty() {
                     if let Err(e) = watcher.refresh() {
                         eprintln!("警告：{e}");
@@ -308,5 +323,41 @@ fn open_browser(url: &str) {
             std::thread::spawn(move || child.wait());
         }
         Err(_) => eprintln!("提示：无法自动打开浏览器，请手动访问 {url}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(names: &[&str]) -> Msg {
+        Msg::Change(Change::Files(names.iter().map(|s| s.to_string()).collect()))
+    }
+
+    #[test]
+    fn a_burst_already_reported_is_one_rebuild() {
+        // Ten files reported one by one, as the debouncer does, and a watcher error among them.
+        let (tx, rx) = mpsc::channel();
+        for i in 1..10 {
+            tx.send(files(&[&format!("content/a/{i}.md")])).unwrap();
+        }
+        tx.send(Msg::Change(Change::Error("太多".into()))).unwrap();
+        let mut warned = Vec::new();
+        let got = gather(files(&["content/a/0.md"]), &rx, |e| {
+            warned.push(e.to_string())
+        });
+        assert_eq!(got.map(|c| c.len()), Some(10));
+        assert_eq!(warned, ["太多"]);
+        // What comes after the batch is the next rebuild's.
+        tx.send(files(&["site.toml"])).unwrap();
+        let next = rx.recv().unwrap();
+        assert_eq!(gather(next, &rx, |_| ()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn stop_ends_a_batch_unbuilt() {
+        let (tx, rx) = mpsc::channel();
+        tx.send(Msg::Stop).unwrap();
+        assert!(gather(files(&["content/a/1.md"]), &rx, |_| ()).is_none());
     }
 }

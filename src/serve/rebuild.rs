@@ -298,7 +298,7 @@ impl Builder {
         }
         Ok((
             self.composed.as_ref().map_or(0, |f| f.len()),
-            site.diagnostics.len(),
+            diagnostic::counts(&site.diagnostics).1,
         ))
     }
 
@@ -345,7 +345,8 @@ impl Builder {
                     files.dedup();
                     let heading = |what: String, ds: &[&Diagnostic]| {
                         let errors = ds.iter().filter(|d| d.is_error()).count();
-                        format!("{what}：{errors} 个错误，{} 个警告", ds.len() - errors)
+                        let warnings = ds.iter().filter(|d| d.is_warning()).count();
+                        format!("{what}：{errors} 个错误，{warnings} 个警告")
                     };
                     vec![
                         (

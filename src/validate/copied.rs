@@ -7,7 +7,9 @@
 //! of the sketches, so the cost grows with the number of reports, not with its square; the exact
 //! Jaccard index of the 4-gram sets decides (rules.md).
 
-use std::collections::{HashMap, HashSet};
+// Deterministic and fast: the candidate pairs are millions of small keys on a large site.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -72,6 +74,7 @@ fn class(c: char) -> Class {
         '0'..='9' | '０'..='９' => Class::Digit,
         'a'..='z' | 'A'..='Z' | '\u{4e00}'..='\u{9fff}' => Class::Letter,
         '\0'..='\u{7f}'
+        | '\u{2000}'..='\u{206f}'
         | '\u{3000}'..='\u{303f}'
         | '\u{ff00}'..='\u{ff0f}'
         | '\u{ff1a}'..='\u{ff20}' => Class::Other,
@@ -286,19 +289,21 @@ fn rows_per_band(threshold: f64) -> usize {
 /// member still finds near copies, and a template shared by thousands stays linear.
 const BUCKET_CAP: usize = 24;
 
-/// Pairs (i < j, indexes into `group`) whose sketches share a band.
+/// Pairs (i < j, the entries' indexes that `group` holds) whose sketches share a band and whose
+/// estimated similarity may reach the threshold. Estimated as they are found: on a site where
+/// thousands share a template, keeping every banded pair first took hundreds of MB.
 fn candidates(group: &[(usize, &SectionPrint)], threshold: f64) -> HashSet<(usize, usize)> {
     let r = rows_per_band(threshold);
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     let mut keyed: Vec<(u64, usize)> = Vec::with_capacity(group.len());
     for band in 0..K / r {
         keyed.clear();
-        keyed.extend(group.iter().map(|(i, p)| {
+        keyed.extend(group.iter().enumerate().map(|(k, (_, p))| {
             let mut h = band as u64;
             for v in &p.sketch[band * r..(band + 1) * r] {
                 h = mix(h ^ u64::from(*v).wrapping_mul(0x100_0000_01b3));
             }
-            (h, *i)
+            (h, k)
         }));
         keyed.sort_unstable();
         let mut start = 0;
@@ -307,7 +312,10 @@ fn candidates(group: &[(usize, &SectionPrint)], threshold: f64) -> HashSet<(usiz
             let run = &keyed[start..end];
             for (a, x) in run.iter().enumerate() {
                 for y in run.iter().skip(a + 1).take(BUCKET_CAP) {
-                    out.insert((x.1.min(y.1), x.1.max(y.1)));
+                    let ((i, p), (j, q)) = (group[x.1], group[y.1]);
+                    if p.estimate(q) + MARGIN >= threshold {
+                        out.insert((i.min(j), i.max(j)));
+                    }
                 }
             }
             start = end;
@@ -394,54 +402,66 @@ pub fn check(entries: &[CopyEntry], threshold: f64, exact: &ExactFn) -> Vec<Diag
     let mut years: Vec<u16> = entries.iter().map(|e| e.year).collect();
     years.sort_unstable();
     years.dedup();
-    for year in years {
-        for s in 0..SECTIONS.len() {
-            let group: Vec<(usize, &SectionPrint)> = entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.year == year)
-                .filter_map(|(i, e)| e.print.sections[s].as_ref().map(|p| (i, p)))
-                .collect();
-            if group.len() < 2 {
-                continue;
-            }
-            let prints: HashMap<usize, &SectionPrint> = group.iter().copied().collect();
-            let mut pairs: Vec<(usize, usize)> = candidates(&group, threshold)
-                .into_iter()
-                .filter(|&(i, j)| entries[i].slug != entries[j].slug)
-                .filter(|(i, j)| prints[i].estimate(prints[j]) + MARGIN >= threshold)
-                .collect();
-            pairs.sort_unstable();
-            let sims: Vec<((usize, usize), f64)> = pairs
-                .par_iter()
-                .filter_map(|&(i, j)| {
-                    exact(&entries[i], &entries[j], s)
-                        .filter(|x| *x >= threshold)
-                        .map(|x| ((i, j), x))
-                })
-                .collect();
-            // Each report names its most similar (then the first by file).
-            let mut best: HashMap<usize, (f64, usize)> = HashMap::new();
-            for ((i, j), sim) in sims {
-                for (me, other) in [(i, j), (j, i)] {
-                    if !may_name(&entries[me], &entries[other]) {
-                        continue;
-                    }
-                    let better = best.get(&me).is_none_or(|&(b, o)| {
-                        sim > b || (sim == b && entries[other].file < entries[o].file)
-                    });
-                    if better {
-                        best.insert(me, (sim, other));
+    // Each year and section on its own (in parallel: the candidate search is the serial part of
+    // assembling a large site), the diagnostics then in year and section order.
+    let groups: Vec<(u16, usize)> = years
+        .iter()
+        .flat_map(|&y| (0..SECTIONS.len()).map(move |s| (y, s)))
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = groups
+        .par_iter()
+        .map(|&(year, s)| {
+            let mut out = Vec::new();
+            {
+                let group: Vec<(usize, &SectionPrint)> = entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.year == year)
+                    .filter_map(|(i, e)| e.print.sections[s].as_ref().map(|p| (i, p)))
+                    .collect();
+                if group.len() < 2 {
+                    return out;
+                }
+                let prints: HashMap<usize, &SectionPrint> = group.iter().copied().collect();
+                let mut pairs: Vec<(usize, usize)> = candidates(&group, threshold)
+                    .into_iter()
+                    .filter(|&(i, j)| entries[i].slug != entries[j].slug)
+                    .filter(|(i, j)| prints[i].estimate(prints[j]) + MARGIN >= threshold)
+                    .collect();
+                pairs.sort_unstable();
+                let sims: Vec<((usize, usize), f64)> = pairs
+                    .par_iter()
+                    .filter_map(|&(i, j)| {
+                        exact(&entries[i], &entries[j], s)
+                            .filter(|x| *x >= threshold)
+                            .map(|x| ((i, j), x))
+                    })
+                    .collect();
+                // Each report names its most similar (then the first by file).
+                let mut best: HashMap<usize, (f64, usize)> = HashMap::default();
+                for ((i, j), sim) in sims {
+                    for (me, other) in [(i, j), (j, i)] {
+                        if !may_name(&entries[me], &entries[other]) {
+                            continue;
+                        }
+                        let better = best.get(&me).is_none_or(|&(b, o)| {
+                            sim > b || (sim == b && entries[other].file < entries[o].file)
+                        });
+                        if better {
+                            best.insert(me, (sim, other));
+                        }
                     }
                 }
+                let mut best: Vec<_> = best.into_iter().collect();
+                best.sort_unstable_by_key(|(me, _)| *me);
+                for (me, (sim, other)) in best {
+                    out.extend(warn(&entries[me], s, &entries[other], sim, false));
+                }
             }
-            let mut best: Vec<_> = best.into_iter().collect();
-            best.sort_unstable_by_key(|(me, _)| *me);
-            for (me, (sim, other)) in best {
-                out.extend(warn(&entries[me], s, &entries[other], sim, false));
-            }
-        }
-    }
+            out
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
     out
 }
 
@@ -459,7 +479,7 @@ impl FileSections {
     pub fn new(root: &Path) -> FileSections {
         FileSections {
             root: root.to_path_buf(),
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(HashMap::default()),
         }
     }
 
