@@ -13,6 +13,9 @@
 #   -o, --out FILE      also write the Markdown table to FILE
 #   -h, --help          this text
 #
+#   NIANBAO_BIN=PATH    measure that binary instead of the one built (a target folder shared
+#                       with other worktrees may hold another's binary)
+#
 # Examples:
 #   benches/run.sh                       # everything: 1k, 10k, 100k; check and build
 #   benches/run.sh 1000 10000            # two sizes
@@ -20,8 +23,8 @@
 #   benches/run.sh -c serve 10000        # serve latency only
 #
 # What it does:
-#   1. builds the release binary and the corpus generator once:
-#        cargo build --release --bin nianbao --example gen_corpus
+#   1. builds the release binary, the corpus generator and search_fetch once:
+#        cargo build --release --bin nianbao --example gen_corpus --example search_fetch
 #   2. for each SIZE, generates a site on tmpfs (/dev/shm; else a tmpfs mounted under /tmp when
 #      permitted; else a plain temporary folder, announced, where disk caching weighs in):
 #        target/release/examples/gen_corpus --reports SIZE --out DIR --seed S
@@ -30,7 +33,8 @@
 #      resident memory (max RSS), and the median CPU time (user + system; on a shared machine
 #      it moves less than the wall time):
 #        nianbao check --root DIR
-#        nianbao build --root DIR --output DIR-out     (the output is removed before each run)
+#        nianbao build --root DIR --output DIR-out     (the output is removed before each run;
+#                                                       with [search] enabled = false, then on)
 #      A command the binary does not have (see `nianbao --help`) is skipped, so the script works
 #      while commands are still being written. `build` is skipped for a size whose output would
 #      not fit on the tmpfs (about 90 KB per report).
@@ -38,7 +42,8 @@
 #      (measure_serve_latency below: `cargo bench --bench serve_latency -- --site DIR --bin BIN`,
 #      median of 20 edits).
 #   4. prints a Markdown table, with the machine it ran on and the load average (the machine may
-#      be shared: compare runs made under similar load).
+#      be shared: compare runs made under similar load); after it, for each size built, what one
+#      query on /search/ fetches (examples/search_fetch.rs on the output of the search-on build).
 
 set -euo pipefail
 
@@ -86,9 +91,12 @@ ensure_time() {
 
 ensure_time
 log "building the release binary and gen_corpus"
-(cd "$ROOT" && cargo build --release --quiet --bin nianbao --example gen_corpus)
-BIN="$ROOT/target/release/nianbao"
-GEN="$ROOT/target/release/examples/gen_corpus"
+(cd "$ROOT" && cargo build --release --quiet --bin nianbao --example gen_corpus --example search_fetch)
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+BIN="${NIANBAO_BIN:-$TARGET/release/nianbao}"
+GEN="$TARGET/release/examples/gen_corpus"
+FETCH="$TARGET/release/examples/search_fetch"
 
 has_command() { "$BIN" --help 2>/dev/null | grep -qE "^[[:space:]]+$1[[:space:]]"; }
 
@@ -138,6 +146,7 @@ to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; prin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 ROWS=()
+FETCHED=()
 row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 |"); }
 
 # measure SIZE NAME RUNS PREPARE -- COMMAND...: runs COMMAND RUNS times (PREPARE before each,
@@ -227,7 +236,16 @@ for n in "${SIZES[@]}"; do
                     row "$n" build "–" "skipped: no room for the output" "" "" "" ""
                     continue
                 fi
-                measure "$n" build "$runs" "rm -rf '$dir-out'" -- "$BIN" build --root "$dir" --output "$dir-out"
+                # Search off and on (site.md: the 10k target is for search off), then what one
+                # query fetches from the last build (search on).
+                cp "$dir/site.toml" "$dir/site.toml.orig"
+                printf '\n[search]\nenabled = false\n' >>"$dir/site.toml"
+                measure "$n" "build, search off" "$runs" "rm -rf '$dir-out'" -- "$BIN" build --root "$dir" --output "$dir-out"
+                mv "$dir/site.toml.orig" "$dir/site.toml"
+                measure "$n" "build, search on" "$runs" "rm -rf '$dir-out'" -- "$BIN" build --root "$dir" --output "$dir-out"
+                if [ -x "$FETCH" ] && [ -d "$dir-out/search" ]; then
+                    FETCHED+=("$n reports: $(du -sh "$dir-out/search/index" | cut -f1) index, $(du -sh "$dir-out/search/r" | cut -f1) records" "$("$FETCH" "$dir-out")")
+                fi
                 rm -rf "$dir-out"
                 ;;
             serve)
@@ -248,4 +266,9 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "| reports | command | runs | wall median (s) | wall min–max (s) | CPU user+sys median (s) | peak RSS median (MB) | exit |"
     echo "|---:|---|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
+    if [ "${#FETCHED[@]}" -gt 0 ]; then
+        echo
+        echo "What one query on /search/ fetches (examples/search_fetch.rs):"
+        printf '\n%s\n' "${FETCHED[@]}"
+    fi
 } | tee ${OUT:+"$OUT"}

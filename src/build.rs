@@ -72,6 +72,7 @@ pub fn settings(renderer: &Renderer, config: &Config, opts: &BuildOptions) -> Se
         drafts: opts.drafts,
         keep_going: opts.keep_going || config.build.keep_going,
         global: renderer.fingerprint,
+        search: config.search.enabled,
     }
 }
 
@@ -126,6 +127,9 @@ pub fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, Sta
     let mut out = BTreeMap::new();
     if config.theme == "default" {
         for (rel, text) in DEFAULT_STATIC {
+            if *rel == crate::render::SEARCH_SCRIPT && !config.search.enabled {
+                continue;
+            }
             out.insert((*rel).to_string(), StaticFile::Embedded(text));
         }
     }
@@ -138,11 +142,13 @@ pub fn static_files(root: &Path, config: &Config) -> Result<BTreeMap<String, Sta
         for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let e = e.map_err(|e| format!("无法读取 {}：{e}", dir.display()))?;
             let name = e.file_name().to_string_lossy();
-            if e.file_type().is_file() && !crate::source::is_ignored_name(&name) {
-                out.insert(
-                    crate::source::rel(&dir, e.path()),
-                    StaticFile::Disk(e.path().to_path_buf()),
-                );
+            let rel = crate::source::rel(&dir, e.path());
+            // The theme's search script goes with the search page.
+            let unused = dir.ends_with(&theme_static)
+                && rel == crate::render::SEARCH_SCRIPT
+                && !config.search.enabled;
+            if e.file_type().is_file() && !crate::source::is_ignored_name(&name) && !unused {
+                out.insert(rel, StaticFile::Disk(e.path().to_path_buf()));
             }
         }
     }

@@ -23,6 +23,7 @@ pub struct Config {
     pub build: BuildConfig,
     /// `[data]`: what `data/datapackage.json` says of the published data.
     pub data: DataConfig,
+    pub search: SearchConfig,
     /// `[check]`, read by hand so that a bad value is a diagnostic, not a tool failure.
     #[serde(skip)]
     pub check: CheckConfig,
@@ -111,6 +112,19 @@ pub struct BuildConfig {
     pub keep_going: bool,
 }
 
+/// `[search]`: the page `/search/`, the search field of every page and the index (site.md).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SearchConfig {
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -122,6 +136,7 @@ impl Default for Config {
             portal: Portal::default(),
             build: BuildConfig::default(),
             data: DataConfig::default(),
+            search: SearchConfig::default(),
             check: CheckConfig::default(),
             regions: Vec::new(),
         }
@@ -141,6 +156,7 @@ const KEYS: &[(&str, &[&str])] = &[
             "portal",
             "build",
             "check",
+            "search",
             "regions",
             "data",
         ],
@@ -161,6 +177,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("build", &["strict", "keep_going"]),
     ("check", &["similarity"]),
     ("data", &["license", "license_url", "source"]),
+    ("search", &["enabled"]),
 ];
 
 pub const FILE: &str = "site.toml";

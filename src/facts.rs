@@ -56,6 +56,9 @@ pub struct Facts {
     pub listing: u64,
     /// Fingerprint of what the feed shows of it.
     pub entry: u64,
+    /// Fingerprint of what its search record is made of, but for its agency's region
+    /// ([`crate::search::record`]).
+    pub search: u64,
     pub year_at: Pos,
     pub published_at: Pos,
     /// 二、上年结转 (seven columns, 总计 last), for W001.
@@ -120,6 +123,7 @@ impl Facts {
                 r.published,
                 r.revisions.last().map(|v| v.date),
             )),
+            search: search_fingerprint(r),
             year_at: r.locations.key("year"),
             published_at: r.locations.cell("published", 0),
             carried_over: r.row_by_role(AppRole::CarriedOver),
@@ -200,6 +204,26 @@ fn data_fingerprint(r: &Report) -> u64 {
         &r.processing_fees,
     )
         .hash(&mut h);
+    h.finish()
+}
+
+/// What a report's search record is made of ([`crate::search::record`]): names, year, the
+/// edition (its sections and the fee sentence), the text of the body and the fees.
+fn search_fingerprint(r: &Report) -> u64 {
+    let mut h = hasher();
+    (
+        &r.slug,
+        r.year,
+        &r.agency,
+        &r.title,
+        r.format.id,
+        &r.body.preamble,
+        &r.processing_fees,
+    )
+        .hash(&mut h);
+    for s in &r.body.sections {
+        (s.numeral, &s.heading, &s.markdown).hash(&mut h);
+    }
     h.finish()
 }
 

@@ -12,7 +12,8 @@
 //! validators found; `fullwidth` names what a Chinese input method typed into the YAML and `fix`
 //! rewrites it (`check --fix`); `import` turns Word, HTML and text reports into report files; `cli` runs the commands, `usage` puts their help and usage errors
 //! in Chinese. `regions` is the tree of `[regions]`; `across` computes what several reports make together
-//! (roll-ups, the year-on-year comparison, W103); `audit` is the page of `check --format html`.
+//! (roll-ups, the year-on-year comparison, W103); `audit` is the page of `check --format html`;
+//! `search` makes the records and the index of `/search/`.
 
 pub mod across;
 pub mod audit;
@@ -35,6 +36,7 @@ pub mod plan;
 pub mod regions;
 pub mod render;
 pub mod report;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod source;

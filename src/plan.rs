@@ -37,6 +37,8 @@ pub struct Settings {
     pub keep_going: bool,
     /// Fingerprint of the renderer: templates, `site.toml`, base URL, injected HTML.
     pub global: u64,
+    /// `/search/` and its index are written (`[search] enabled`).
+    pub search: bool,
 }
 
 impl Settings {
@@ -103,6 +105,16 @@ pub enum Output {
     DataSchema(crate::opendata::SchemaFile),
     Static(StaticFile),
     Attachment(PathBuf),
+    /// What a search result shows of a report (its agency's region with it).
+    SearchRecord {
+        report: Arc<Facts>,
+        region: Option<String>,
+    },
+    /// The page `/search/`.
+    SearchPage,
+    /// The folder of the search index, made from the records of [`Plan::search`]: several
+    /// files, all of them written at once, what else is in the folder removed.
+    SearchIndex,
 }
 
 /// One planned output.
@@ -131,6 +143,8 @@ pub struct Plan {
     pub site: PathMap<Planned>,
     /// The folders of the reports whose data `data/reports.json` and `.csv` hold, in order.
     pub data: Vec<String>,
+    /// The search records of the reports the search index holds, in order.
+    pub search: Vec<String>,
     /// The reports shown, grouped for the index pages.
     pub index: Index,
 }
@@ -284,6 +298,18 @@ pub fn agency_plan(
                 output: Output::ReportCsv((*r).clone()),
             },
         ));
+        if settings.search {
+            files.push((
+                crate::search::record_path(&r.slug, r.year),
+                Planned {
+                    fingerprint: record_fp(r, agency),
+                    output: Output::SearchRecord {
+                        report: (*r).clone(),
+                        region: agency.region.clone(),
+                    },
+                },
+            ));
+        }
     }
     for (rel, from) in attachments(root, agency, reports, shown) {
         files.push((
@@ -311,6 +337,12 @@ pub fn agency_plan(
         key: agency_key(root, agency, reports, shown, settings),
         files,
     }
+}
+
+/// Fingerprint of a report's search record: what the record is made of ([`Facts::search`]) and
+/// its agency's region. Neither templates nor settings go into a record, nor into the index.
+fn record_fp(r: &Facts, agency: &Agency) -> u64 {
+    facts::fingerprint_of(&("search.record", r.search, &agency.region))
 }
 
 /// The files each report of `site` has errors in.
@@ -390,10 +422,16 @@ pub fn plan(
     let shown_list: Vec<Arc<Facts>> = shown_facts().cloned().collect();
     let index = site_index(site, &shown_list);
     site_outputs(&index, settings, &shown_list, &mut files);
+    let search = if settings.search {
+        search_outputs(site, &index, settings, &shown_list, &mut files)
+    } else {
+        Vec::new()
+    };
     let mut plan = Plan {
         agencies,
         site: files,
         data,
+        search,
         index,
     };
     // A generated file wins over a static file of the same path.
@@ -676,6 +714,79 @@ fn site_outputs(
             fp(settings, "schema", schema),
         );
     }
+}
+
+/// `/search/` and the search index, made from the records of `reports`; returns the records'
+/// paths, in order.
+fn search_outputs(
+    site: &Site,
+    index: &Index,
+    settings: &Settings,
+    reports: &[Arc<Facts>],
+    files: &mut PathMap<Planned>,
+) -> Vec<String> {
+    let agencies: HashMap<&str, &Agency> = site
+        .agencies
+        .iter()
+        .map(|a| (a.slug.as_str(), &**a))
+        .collect();
+    let mut records = Vec::with_capacity(reports.len());
+    let mut fps = Vec::with_capacity(reports.len());
+    for r in reports {
+        let Some(a) = agencies.get(r.slug.as_str()) else {
+            continue;
+        };
+        records.push(crate::search::record_path(&r.slug, r.year));
+        fps.push(record_fp(r, a));
+    }
+    files.insert(
+        crate::search::INDEX_DIR.to_string(),
+        Planned {
+            output: Output::SearchIndex,
+            // The records, in order: the index is made from them alone.
+            fingerprint: facts::fingerprint_of(&("search.index", &records, &fps)),
+        },
+    );
+    let years: Vec<u16> = index.by_year.iter().map(|(y, _)| *y).collect();
+    files.insert(
+        "search/index.html".to_string(),
+        Planned {
+            output: Output::SearchPage,
+            fingerprint: fp(settings, "search", (&years, search_regions(index))),
+        },
+    );
+    records
+}
+
+/// The regions to filter search results by. With `[regions]`, the declared regions in tree
+/// order that hold an agency shown (a region takes in the regions below it, whose names it
+/// begins); then, and without `[regions]`, the other regions of the agencies shown, in their
+/// order.
+pub fn search_regions(index: &Index) -> Vec<&str> {
+    let mut seen: HashSet<&str> = HashSet::default();
+    let of_agencies: Vec<&str> = index
+        .by_agency
+        .iter()
+        .filter_map(|(a, _)| a.region.as_deref())
+        .filter(|r| seen.insert(r))
+        .collect();
+    // Sorted, the names that begin with a region's name follow it at once.
+    let mut sorted = of_agencies.clone();
+    sorted.sort_unstable();
+    let holds = |name: &str| {
+        let at = sorted.partition_point(|a| *a < name);
+        sorted.get(at).is_some_and(|a| a.starts_with(name))
+    };
+    let mut out: Vec<&str> = index
+        .regions
+        .regions()
+        .iter()
+        .map(|r| r.name.as_str())
+        .filter(|name| holds(name))
+        .collect();
+    let declared: HashSet<&str> = out.iter().copied().collect();
+    out.extend(of_agencies.into_iter().filter(|r| !declared.contains(r)));
+    out
 }
 
 /// What a folder holds of a plan: each agency's part as written, and the fingerprint of every

@@ -34,6 +34,53 @@ pub trait Sink: Sync {
     fn writes_data_files(&self) -> bool {
         true
     }
+    /// Whether an output is left for the caller to write later (`serve` writes the search
+    /// index in the background).
+    fn defers(&self, _output: &Output) -> bool {
+        false
+    }
+}
+
+/// Removes a file, or a folder output (a path ending in `/`) with everything in it.
+fn remove_path(path: &Path, rel: &str) -> io::Result<()> {
+    let result = if rel.ends_with('/') {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a folder output (`rel` ends in `/`): its files in the order given (the one that
+/// names the others last), then removes whatever else the folder holds.
+pub fn write_folder(sink: &dyn Sink, rel: &str, files: &[(String, Vec<u8>)]) -> Result<(), String> {
+    for (name, bytes) in files {
+        let path = format!("{rel}{name}");
+        sink.write(&path, bytes)
+            .map_err(|e| write_error(&path, e))?;
+    }
+    let dir = sink
+        .dir()
+        .join(safe_rel(rel).map_err(|e| write_error(rel, e))?);
+    let names: std::collections::HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let entries = std::fs::read_dir(&dir).map_err(|e| write_error(rel, e))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        // Files being replaced beside their final name are not ours to remove.
+        if !name.starts_with('.') && !names.contains(name.as_str()) {
+            let path = format!("{rel}{name}");
+            let path = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                format!("{path}/")
+            } else {
+                path
+            };
+            sink.remove(&path).map_err(|e| write_error(&path, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// The message of a failed write.
@@ -52,7 +99,7 @@ impl Sink for Staging {
         Staging::copy(self, from, rel)
     }
     fn remove(&self, rel: &str) -> io::Result<()> {
-        std::fs::remove_file(self.path(rel)?)
+        remove_path(&self.path(rel)?, rel)
     }
 }
 
@@ -61,6 +108,8 @@ impl Sink for Staging {
 #[derive(Debug)]
 pub struct InPlace {
     pub dir: PathBuf,
+    /// Leave the search index to the caller ([`Sink::defers`]).
+    pub defer_search: bool,
 }
 
 impl InPlace {
@@ -89,10 +138,7 @@ impl Sink for InPlace {
     }
     fn remove(&self, rel: &str) -> io::Result<()> {
         let path = self.dir.join(safe_rel(rel)?);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        remove_path(&path, rel)?;
         // Folders left empty go too (a removed report's folder).
         let mut dir = path.parent();
         while let Some(d) = dir.filter(|d| *d != self.dir) {
@@ -105,6 +151,9 @@ impl Sink for InPlace {
     }
     fn writes_data_files(&self) -> bool {
         false
+    }
+    fn defers(&self, output: &Output) -> bool {
+        self.defer_search && matches!(output, Output::SearchIndex)
     }
 }
 
@@ -179,7 +228,7 @@ impl<'a> Writer<'a> {
             .iter()
             .flat_map(|a| a.files.iter().map(|(p, o)| (p.as_str(), o)))
             .collect();
-        self.write(&files, &Index::default(), None, reports)?;
+        self.write(&files, &Index::default(), None, &[], reports)?;
         let mut held = self.held();
         for a in agencies {
             held.agencies.insert(a.slug.clone(), Arc::clone(a));
@@ -196,7 +245,7 @@ impl<'a> Writer<'a> {
         let todo: Vec<(&str, &Planned)> = todo.into_iter().map(|(p, o)| (p.as_str(), o)).collect();
         // Files that went are removed last, once no page written links them.
         let result = self
-            .write(&todo, &plan.index, Some(&plan.data), reports)
+            .write(&todo, &plan.index, Some(&plan.data), &plan.search, reports)
             .and_then(|()| {
                 gone.iter()
                     .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
@@ -237,16 +286,22 @@ impl<'a> Writer<'a> {
         Ok(touched)
     }
 
-    /// Renders and writes some outputs (in parallel; the site's data files last).
+    /// Renders and writes some outputs (in parallel; the site's data files and the search
+    /// index, made from the files of the others, last).
     fn write(
         &self,
         outputs: &[(&str, &Planned)],
         index: &Index,
         data_folders: Option<&[String]>,
+        search_records: &[String],
         reports: ReportSource,
     ) -> Result<(), String> {
-        let is_data =
-            |o: &Output| matches!(o, Output::DataJson | Output::DataCsv | Output::DataWide);
+        let is_data = |o: &Output| {
+            matches!(
+                o,
+                Output::DataJson | Output::DataCsv | Output::DataWide | Output::SearchIndex
+            )
+        };
         let pages: Vec<&(&str, &Planned)> = outputs
             .iter()
             .filter(|(_, p)| !is_data(&p.output))
@@ -302,8 +357,13 @@ impl<'a> Writer<'a> {
         }
         drop(stream);
 
-        if self.sink.writes_data_files() {
-            for (rel, _) in outputs.iter().filter(|(_, p)| is_data(&p.output)) {
+        for (rel, p) in outputs.iter().filter(|(_, p)| is_data(&p.output)) {
+            if matches!(p.output, Output::SearchIndex) {
+                if !self.sink.defers(&p.output) {
+                    let files = crate::search::index_files(self.sink.dir(), search_records)?;
+                    write_folder(self.sink, rel, &files)?;
+                }
+            } else if self.sink.writes_data_files() {
                 self.write_data_file(rel, data_folders.unwrap_or_default())?;
             }
         }
@@ -373,9 +433,12 @@ impl<'a> Writer<'a> {
             }
             Output::Feed => data::atom(&r.site_title(), &r.abs_url(""), &feed_entries(r, index)),
             Output::Sitemap => {
+                // The search page too (a page like the others, found by its form).
+                let search = r.has_search().then(|| r.abs_url("search/"));
                 let mut urls: Vec<String> = index_pages(index)
                     .iter()
                     .map(|p| r.abs_url(p))
+                    .chain(search)
                     .chain(feed_entries(r, index).into_iter().map(|(_, u)| u))
                     .collect();
                 urls.sort();
@@ -399,7 +462,18 @@ impl<'a> Writer<'a> {
                 put(&schema.bytes())?;
                 return Ok(None);
             }
-            Output::DataJson | Output::DataCsv | Output::DataWide => return Ok(None),
+            Output::SearchRecord { report, region } => {
+                let whole = reports(&report.file)?;
+                put(&crate::search::record_bytes(&crate::search::record(
+                    &whole,
+                    region.as_deref(),
+                ))?)?;
+                return Ok(None);
+            }
+            Output::SearchPage => r.search_page(index)?,
+            Output::DataJson | Output::DataCsv | Output::DataWide | Output::SearchIndex => {
+                return Ok(None)
+            }
         };
         put(text.as_bytes())?;
         Ok(None)
@@ -726,6 +800,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sink = InPlace {
             dir: dir.path().to_path_buf(),
+            defer_search: false,
         };
         sink.write("a/2020/index.html", b"one").unwrap();
         sink.write("a/2020/index.html", b"two").unwrap();

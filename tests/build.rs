@@ -103,6 +103,8 @@ fn page_shell_has_landmarks_skip_link_breadcrumb_and_footer() {
 
 /// The theme's one script tag, under the sample's sub-path.
 const THEME_SCRIPT: &str = "<script src=\"/zfxxgk/ndbg/assets/nianbao.js\" defer></script>";
+/// The search page's own script.
+const SEARCH_SCRIPT: &str = "<script src=\"/zfxxgk/ndbg/assets/search.js\" defer></script>";
 
 /// The labels a data cell of table 三 must be announced with, from the edition definition.
 fn expected_labels(f: &FormatDef, path: &str, col: usize) -> Vec<String> {
@@ -507,7 +509,9 @@ fn hostile_content_is_inert() {
         if !(name.ends_with(".html") || name.ends_with(".xml")) {
             continue; // data files carry the strings as data
         }
-        let text = String::from_utf8_lossy(&bytes).replace(THEME_SCRIPT, "");
+        let text = String::from_utf8_lossy(&bytes)
+            .replace(THEME_SCRIPT, "")
+            .replace(SEARCH_SCRIPT, "");
         // Hostile strings may appear as escaped text, never as markup.
         let lower = text.to_lowercase();
         for bad in ["<script", "<img src=x", "<iframe", "<a href=\"javascript"] {
@@ -1027,4 +1031,57 @@ fn the_fee_sentence_is_not_repeated_after_the_authors_own() {
     assert!(!page.contains("<p class=\"fees\">"));
     let page = std::fs::read_to_string(out.join("shilixian-jiaoyuju/2023/index.html")).unwrap();
     assert_eq!(page.matches("<p class=\"fees\">").count(), 1);
+}
+
+#[test]
+fn the_search_index_holds_the_published_reports_and_goes_with_search_off() {
+    let (t, out) = built_sample();
+    let files = tree(&out);
+    assert!(files.contains_key("search/index.html"));
+    assert!(files.contains_key("search/index/entry.json"));
+    assert!(files.contains_key("assets/search.js"));
+    let page = String::from_utf8_lossy(&files["index.html"]).into_owned();
+    assert!(
+        page.contains("role=\"search\"") && page.contains("action=\"/zfxxgk/ndbg/search/\""),
+        "no search field in the header"
+    );
+    // Every published report has a record, and the index finds it; the draft has neither.
+    let draft = "search/r/shilixian-jiaoyuju/2024.json";
+    assert!(!files.contains_key(draft));
+    assert!(files.contains_key("search/r/shilixian-jiaoyuju/2023.json"));
+    let found = common::search(&out, "教育局");
+    assert!(
+        !found.is_empty() && !found.iter().any(|f| f == draft),
+        "{found:?}"
+    );
+    assert!(
+        found[0].starts_with("search/r/shilixian-jiaoyuju/"),
+        "{found:?}"
+    );
+    assert!(common::search(&out, "从未出现过的词语组合").is_empty());
+
+    // With --drafts the draft is indexed too.
+    let with_drafts = t.path().join("with-drafts");
+    build(t.path(), &with_drafts, &["--drafts"]).success();
+    assert!(with_drafts.join(draft).is_file());
+    assert!(common::search(&with_drafts, "教育局")
+        .iter()
+        .any(|f| f == draft));
+
+    // `[search] enabled = false`: no page, no field, no index, no script.
+    let toml = common::read(t.path(), "site.toml");
+    common::write(
+        t.path(),
+        "site.toml",
+        format!("{toml}\n[search]\nenabled = false\n"),
+    );
+    let off = t.path().join("off");
+    build(t.path(), &off, &[]).success();
+    let files = tree(&off);
+    assert!(!files
+        .keys()
+        .any(|f| f.starts_with("search/") || f.ends_with("search.js")));
+    assert!(!files.iter().any(
+        |(f, b)| f.ends_with(".html") && String::from_utf8_lossy(b).contains("role=\"search\"")
+    ));
 }

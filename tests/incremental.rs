@@ -89,6 +89,7 @@ impl Harness {
             Arc::default(),
         );
         builder.rebuild(&BTreeSet::new());
+        builder.wait_for_search();
         assert!(hub.overlay().is_none(), "the first build failed");
         let first = builder.served().unwrap().to_path_buf();
         Harness {
@@ -108,6 +109,8 @@ impl Harness {
         let before = common::tree(self.builder.served().unwrap());
         let changed: BTreeSet<String> = changed.iter().map(|s| s.to_string()).collect();
         self.builder.rebuild(&changed);
+        // The search index is written in the background: compared once it is done.
+        self.builder.wait_for_search();
         self.steps += 1;
         let out = self.scratch.path().join(format!("full-{}", self.steps));
         match full_build(&self.root, &out) {
@@ -148,9 +151,18 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
         "shilixian-jiaoyuju/2023/report.csv",
         "shilixian-jiaoyuju/2023/report.json",
     ];
-    h.edit(REPORT, "## 五、", "新增一句。\n\n## 五、");
+    // The report's search record, and the index made from the records (in the background).
+    let search = ["search/index/", "search/r/shilixian-jiaoyuju/2023.json"];
+    h.edit(REPORT, "## 五、", "新增一句回执编号甲乙。\n\n## 五、");
     h.step(&[REPORT], "the narrative");
-    assert_eq!(h.builder.last_written, vec![page]);
+    let mut want = vec![page];
+    want.extend(search);
+    want.sort();
+    assert_eq!(h.builder.last_written, want);
+    assert_eq!(
+        common::search(h.builder.served().unwrap(), "回执编号甲乙"),
+        ["search/r/shilixian-jiaoyuju/2023.json"]
+    );
     h.edit(REPORT, "licensing: 487", "licensing: 488");
     h.step(&[REPORT], "a figure of table 二");
     // The report, and what is computed from it: the roll-ups of its year (the site's on the
@@ -276,12 +288,48 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     h.step(&["content/shilixian-wenlvju"], "an agency removed");
 
     // Agency files, templates, static files, site.toml.
+    // The region is in the agency's search records, and so in the index.
+    const GONGAN: &str = "content/shilixian-gonganju/_index.md";
+    h.edit(GONGAN, "region: 示例省示例市示例县", "region: 示例省示例市");
+    h.step(&[GONGAN], "an agency moved to another region");
+    let written = &h.builder.last_written;
+    assert!(written.iter().any(|w| w == "search/index/"), "{written:?}");
+    assert!(
+        written
+            .iter()
+            .any(|w| w.starts_with("search/r/shilixian-gonganju/")),
+        "{written:?}"
+    );
+    h.edit(GONGAN, "region: 示例省示例市", "region: 示例省示例市示例县");
+    h.step(&[GONGAN], "an agency moved back");
+    // Every page changes with the skip link's text, but templates go into no search record,
+    // nor into the index: of search, the page alone is rewritten.
+    let base = common::read(root, "themes/default/templates/base.html");
+    common::write(
+        root,
+        "templates/base.html",
+        base.replace("跳到正文", "跳到正文内容"),
+    );
+    h.step(&["templates/base.html"], "base.html overridden (search)");
+    let written = &h.builder.last_written;
+    assert!(
+        written.iter().any(|w| w == "search/index.html"),
+        "{written:?}"
+    );
+    assert!(
+        !written
+            .iter()
+            .any(|w| w.starts_with("search/r/") || w == "search/index/"),
+        "{written:?}"
+    );
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+    h.step(&["templates"], "the override removed (search)");
     h.edit(
-        "content/shilixian-gonganju/_index.md",
+        GONGAN,
         "region: 示例省示例市示例县",
         "region: 示例省示例市示例县（改）",
     );
-    h.step(&["content/shilixian-gonganju/_index.md"], "an agency file");
+    h.step(&[GONGAN], "an agency file");
     let base = common::read(root, "themes/default/templates/base.html");
     common::write(
         root,

@@ -80,6 +80,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "partials/figures-row.html",
         include_str!("../../themes/default/templates/partials/figures-row.html"),
     ),
@@ -101,6 +105,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("region.html", &["page", "region"]),
     ("region-year.html", &["page", "rollup"]),
     ("404.html", &["page"]),
+    ("search.html", &["page", "search"]),
     ("partials/figures-row.html", &["row"]),
     ("partials/agency-item.html", &["agency"]),
 ];
@@ -114,6 +119,10 @@ pub const DEFAULT_STATIC: &[(&str, &str)] = &[
     (
         "assets/nianbao.js",
         include_str!("../../themes/default/static/assets/nianbao.js"),
+    ),
+    (
+        SEARCH_SCRIPT,
+        include_str!("../../themes/default/static/assets/search.js"),
     ),
 ];
 
@@ -130,6 +139,9 @@ const REGION_TABLE_CAPTION: &str = "历年汇总主要数据";
 fn six(f: &FiguresView) -> [u64; 6] {
     std::array::from_fn(|k| f.values.get(k).copied().unwrap_or(0))
 }
+
+/// The search page's script, left out with `[search] enabled = false`.
+pub const SEARCH_SCRIPT: &str = "assets/search.js";
 
 /// Tera's escaper also escapes `/`, which bloats every URL; this one escapes what HTML needs.
 fn escape_html(s: &str) -> String {
@@ -221,6 +233,7 @@ impl Renderer {
             script: format!("{base}assets/nianbao.js"),
             figure_labels: FIGURE_LABELS.to_vec(),
             has_regions: !config.regions.is_empty(),
+            search: config.search.enabled.then(|| format!("{base}search/")),
         };
         let site_value = serde_json::to_value(&site).map_err(|e| e.to_string())?;
         // Pages are cut at private-use markers: site settings, printed as they are, must not
@@ -249,6 +262,11 @@ impl Renderer {
     /// Root-relative URL of a path below the site root.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Whether the site has `/search/` (`[search] enabled`).
+    pub fn has_search(&self) -> bool {
+        self.site.search.is_some()
     }
 
     /// Absolute URL of a path below the site root.
@@ -1128,6 +1146,27 @@ impl Renderer {
                 crumbs,
             ),
             "rollup",
+            view,
+        )
+    }
+
+    /// `/search/`: the form, with the years and regions to filter by.
+    pub fn search_page(&self, index: &Index) -> Result<String, String> {
+        let view = SearchView {
+            index_url: self.url(crate::search::INDEX_DIR),
+            search_script: self.url(SEARCH_SCRIPT),
+            years: index.by_year.iter().map(|(y, _)| *y).collect(),
+            regions: crate::plan::search_regions(index)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            agencies_url: self.url("agencies/"),
+            years_url: self.url("years/"),
+        };
+        self.render(
+            "search.html",
+            self.page("搜索", "search/", vec![("搜索".into(), None)]),
+            "search",
             view,
         )
     }

@@ -16,6 +16,7 @@
 //! | `regions.html` | `regions` | [`RegionsView`] |
 //! | `region.html` | `region` | [`RegionView`] |
 //! | `region-year.html` | `rollup` | [`RollupView`] |
+//! | `search.html` | `search` | [`SearchView`] |
 //! | `404.html` | — | — |
 //! | `partials/figures-row.html` | `row` | [`FiguresRow`] (a row of `agency.html`, `year.html`, `region.html`) |
 //! | `partials/agency-item.html` | `agency` | [`AgencyLink`] (an item of `agencies.html`, `region.html`) |
@@ -53,6 +54,9 @@ pub struct SiteView {
     pub figure_labels: Vec<&'static str>,
     /// Whether `site.toml` declares regions: the region pages exist.
     pub has_regions: bool,
+    /// URL of `/search/`, which every page's search field goes to; absent when
+    /// `[search] enabled = false`.
+    pub search: Option<String>,
 }
 
 /// A breadcrumb entry; the last one (the current page) has no URL.
@@ -401,6 +405,22 @@ pub struct AgencyView {
     /// The key figures across years as a chart (inline SVG, oldest year first), naming the
     /// key-figures table as its data; empty when there is no report.
     pub chart_html: String,
+}
+
+/// `search.html`: the form, and what the script `search_script` needs to search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    /// URL of the folder of the index (`…/search/index/`).
+    pub index_url: String,
+    /// URL of the theme's search script.
+    pub search_script: String,
+    /// The years of the reports, newest first (the year filter).
+    pub years: Vec<u16>,
+    /// The regions of the agencies, in their order (the region filter; empty: no filter).
+    pub regions: Vec<String>,
+    /// The indexes a reader without JavaScript can browse.
+    pub agencies_url: String,
+    pub years_url: String,
 }
 
 /// `years.html`.

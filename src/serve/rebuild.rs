@@ -12,14 +12,17 @@
 //! every fingerprint: then every page is rendered again, in place.
 //!
 //! The site's data files are never written here: the HTTP side serves them joined from the
-//! reports' own data files, in the plan's order ([`Served::composed`]).
+//! reports' own data files, in the plan's order ([`Served::composed`]). The search index is
+//! written in the background ([`Indexer`]) from the reports' search records, once they are
+//! written: pages reload at once, and the folder equals a fresh build once it has finished
+//! ([`Builder::wait_for_search`]).
 //!
 //! With `NIANBAO_TIMINGS` set, each rebuild prints how long each of its steps took.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::build::{self, BuildOptions};
@@ -27,6 +30,7 @@ use crate::diagnostic::{self, Diagnostic, HumanRenderer};
 use crate::plan::{Plan, Written};
 use crate::render::Renderer;
 use crate::report::Report;
+use crate::search;
 use crate::site::{Inputs, LoadOptions};
 use crate::write::{InPlace, Writer};
 
@@ -89,6 +93,9 @@ pub struct Builder {
     pub last_written: Vec<String>,
     /// The files of the last save (site-relative): their problems lead the overlay.
     last_saved: BTreeSet<String>,
+    indexer: Indexer,
+    /// The folder and fingerprint of the search index last handed to the indexer.
+    index_sent: Option<(PathBuf, u64)>,
 }
 
 impl Builder {
@@ -117,7 +124,14 @@ impl Builder {
             steps: Steps::default(),
             last_written: Vec::new(),
             last_saved: BTreeSet::new(),
+            indexer: Indexer::start(),
+            index_sent: None,
         }
+    }
+
+    /// Waits until the search index of the served folder is written (tests, benchmarks).
+    pub fn wait_for_search(&self) {
+        self.indexer.wait();
     }
 
     /// The options every serve build uses.
@@ -246,6 +260,7 @@ impl Builder {
         self.steps.mark("plan");
         let sink = InPlace {
             dir: state.folder.clone(),
+            defer_search: true,
         };
         std::fs::create_dir_all(&sink.dir)
             .map_err(|e| Failure::Tool(format!("无法创建预览目录 {}：{e}", sink.dir.display())))?;
@@ -261,6 +276,16 @@ impl Builder {
         state.written = writer.into_written();
         self.last_written = written.map_err(Failure::Tool)?;
         self.steps.mark("write");
+        // The search index, when what it is made from changed: in the background.
+        let index = plan.site.get(search::INDEX_DIR).map(|p| p.fingerprint);
+        let sent = (state.folder.clone(), index.unwrap_or(0));
+        if self.index_sent.as_ref() != Some(&sent) {
+            self.indexer.send(IndexJob {
+                dir: state.folder.clone(),
+                records: index.map(|_| plan.search.clone()),
+            });
+            self.index_sent = Some(sent);
+        }
         let folders = Arc::new(plan.data.clone());
         state.plan = Some(plan);
         self.composed = Some(folders.clone());
@@ -337,6 +362,135 @@ impl Builder {
                 let _ = writeln!(err, "[{}] 构建失败{what}：{msg}；{meanwhile}", clock());
                 reload::overlay_html("构建失败", msg)
             }
+        }
+    }
+}
+
+/// The search index to write into a served folder: made from these records, or none.
+struct IndexJob {
+    dir: PathBuf,
+    records: Option<Vec<String>>,
+}
+
+/// What the indexer thread and the builder share.
+#[derive(Default)]
+struct IndexerState {
+    /// The newest job not started yet: an older one waiting is replaced.
+    pending: Option<IndexJob>,
+    busy: bool,
+    stop: bool,
+}
+
+/// Writes the search index of the served folder on its own thread, one job at a time.
+struct Indexer {
+    shared: Arc<(Mutex<IndexerState>, Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Indexer {
+    fn start() -> Indexer {
+        let shared: Arc<(Mutex<IndexerState>, Condvar)> = Arc::default();
+        let mine = Arc::clone(&shared);
+        let timings = std::env::var_os("NIANBAO_TIMINGS").is_some();
+        let thread = std::thread::Builder::new()
+            .name("nianbao-search".into())
+            .spawn(move || {
+                let (lock, cv) = &*mine;
+                // Behind the rebuilds for the processor: on Linux the nice value is the calling
+                // thread's, and this one's pool thread inherits it.
+                #[cfg(target_os = "linux")]
+                let _ = rustix::process::setpriority_process(None, 10);
+                // One thread of its own: the rebuilds' rendering keeps the shared pool.
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "nianbao-search-pool".into())
+                    .build()
+                    .ok();
+                loop {
+                    let job = {
+                        let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                        while s.pending.is_none() && !s.stop {
+                            s = cv.wait(s).unwrap_or_else(PoisonError::into_inner);
+                        }
+                        if s.stop {
+                            return;
+                        }
+                        s.busy = true;
+                        s.pending.take()
+                    };
+                    if let Some(job) = job {
+                        let started = Instant::now();
+                        let result = match &pool {
+                            Some(p) => p.install(|| Indexer::run(&job)),
+                            None => Indexer::run(&job),
+                        };
+                        if timings {
+                            eprintln!(
+                                "[timings] search index {:.1} ms",
+                                started.elapsed().as_secs_f64() * 1e3
+                            );
+                        }
+                        let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                        // A failure a newer job makes moot (a folder replaced) is not told.
+                        match result {
+                            Err(e) if s.pending.is_none() => {
+                                eprintln!("[{}] 搜索索引写入失败：{e}", clock());
+                            }
+                            _ => {}
+                        }
+                        s.busy = false;
+                        cv.notify_all();
+                    }
+                }
+            })
+            .ok();
+        Indexer { shared, thread }
+    }
+
+    fn run(job: &IndexJob) -> Result<(), String> {
+        let sink = InPlace {
+            dir: job.dir.clone(),
+            defer_search: false,
+        };
+        match &job.records {
+            Some(records) => {
+                let files = search::index_files(&job.dir, records)?;
+                crate::write::write_folder(&sink, search::INDEX_DIR, &files)
+            }
+            None => crate::write::Sink::remove(&sink, search::INDEX_DIR)
+                .map_err(|e| crate::write::write_error(search::INDEX_DIR, e)),
+        }
+    }
+
+    fn send(&self, job: IndexJob) {
+        if self.thread.is_none() {
+            // No thread could be started: written here, at once.
+            if let Err(e) = Indexer::run(&job) {
+                eprintln!("[{}] 搜索索引写入失败：{e}", clock());
+            }
+            return;
+        }
+        let (lock, cv) = &*self.shared;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).pending = Some(job);
+        cv.notify_all();
+    }
+
+    fn wait(&self) {
+        let (lock, cv) = &*self.shared;
+        let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        while self.thread.is_some() && (s.pending.is_some() || s.busy) {
+            s = cv.wait(s).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        let (lock, cv) = &*self.shared;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+        cv.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }

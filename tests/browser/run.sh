@@ -4,7 +4,7 @@
 # docs/部署.md), and runs every
 # tests/browser/*.test.mjs with Node's test runner (its closing summary is the result).
 #
-#   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME.test.mjs…]
+#   bash tests/browser/setup.sh && bash tests/browser/run.sh [NAME…]   (NAME or NAME.test.mjs: only that file)
 #
 # Env for the tests: NIANBAO_BIN, SITE_DIR, SITE_URL, CHROMIUM, NIANBAO_ROOT (repo root),
 # BROWSER_TMP (a scratch folder removed at the end). KEEP_TMP=1 keeps the temp folder.
@@ -131,7 +131,7 @@ shopt -s nullglob
 tests=("$here"/*.test.mjs)
 if [ "$#" -gt 0 ]; then
   tests=()
-  for t in "$@"; do tests+=("$here/$(basename "$t")"); done
+  for t in "$@"; do t=$(basename "$t"); tests+=("$here/${t%.test.mjs}.test.mjs"); done
 fi
 [ "${#tests[@]}" -gt 0 ] || { echo "run: no tests in $here" >&2; exit 2; }
 

@@ -185,3 +185,11 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// The search records a site's index finds for a query, best first, as the page's script would.
+pub fn search(site: &Path, q: &str) -> Vec<String> {
+    let files: Vec<(String, Vec<u8>)> = tree(&site.join(nianbao::search::INDEX_DIR))
+        .into_iter()
+        .collect();
+    nianbao::search::query(&files, q)
+}
