@@ -301,7 +301,10 @@ struct Set<'a> {
 /// report included or excluded, or an agency 未发布. `shown` says which reports count (drafts
 /// count as none for `check` and `build`; `serve` and `--drafts` show them). Agencies that
 /// `covers` a region are in no roll-up. `regions_only`, when given, limits the sets to those
-/// regions (and `site` to the whole site).
+/// regions (and `site` to the whole site). `before` gives a roll-up made earlier (serve's last
+/// plan) for a set and year: it is kept when its fingerprint — of exactly what it sums and lists —
+/// is the one it would have now.
+#[allow(clippy::too_many_arguments)]
 pub fn rollups(
     reports: &[Arc<Facts>],
     covers: &BTreeSet<&str>,
@@ -310,7 +313,8 @@ pub fn rollups(
     site_name: &str,
     shown: &dyn Fn(&Facts) -> bool,
     only: Option<&BTreeSet<&str>>,
-) -> Vec<Rollup> {
+    before: &Before,
+) -> Vec<Arc<Rollup>> {
     // The report each agency shows for each year (the first of duplicates).
     let mut by: HashMap<(&str, u16), &Facts> = HashMap::default();
     let mut years: BTreeSet<u16> = BTreeSet::new();
@@ -347,22 +351,26 @@ pub fn rollups(
         })
         .collect();
     // Year by year: each report shown that year unpacked once (an agency is in the site's set
-    // and in every region above it), then every set summed in parallel.
-    let mut out: Vec<(usize, Rollup)> = Vec::new();
+    // and in every region above it) when a set needs summing, every set in parallel.
+    let mut out: Vec<(usize, Arc<Rollup>)> = Vec::new();
     for &year in &years {
         let f = FormatDef::for_year(year);
         let l = layout(f);
-        let dense: HashMap<&str, Vec<i64>> = by
-            .iter()
-            .filter(|((_, y), r)| *y == year && r.format.id == f.id)
-            .map(|((a, _), r)| (*a, unpack(&r.cells, l.len)))
-            .collect();
-        let of_year: Vec<(usize, Rollup)> = sets
+        let dense: OnceLock<HashMap<&str, Vec<i64>>> = OnceLock::new();
+        let unpacked = || {
+            dense.get_or_init(|| {
+                by.iter()
+                    .filter(|((_, y), r)| *y == year && r.format.id == f.id)
+                    .map(|((a, _), r)| (*a, unpack(&r.cells, l.len)))
+                    .collect()
+            })
+        };
+        let of_year: Vec<(usize, Arc<Rollup>)> = sets
             .par_iter()
             .zip(&members)
             .enumerate()
             .filter_map(|(k, (set, members))| {
-                rollup_of(set, members, year, f, &by, &dense).map(|r| (k, r))
+                rollup_of(set, members, year, f, &by, &unpacked, before).map(|r| (k, r))
             })
             .collect();
         out.extend(of_year);
@@ -372,15 +380,19 @@ pub fn rollups(
     out.into_iter().map(|(_, r)| r).collect()
 }
 
+/// A roll-up made earlier for a set (`None`: the site) and a year.
+pub type Before<'a> = dyn Fn(Option<&str>, u16) -> Option<Arc<Rollup>> + Sync + 'a;
+
 /// One set's roll-up of a year, if it has anything to show.
-fn rollup_of(
+fn rollup_of<'a>(
     set: &Set,
     members: &[&str],
     year: u16,
     f: &'static FormatDef,
     by: &HashMap<(&str, u16), &Facts>,
-    dense: &HashMap<&str, Vec<i64>>,
-) -> Option<Rollup> {
+    dense: &(dyn Fn() -> &'a HashMap<&'a str, Vec<i64>> + Sync),
+    before: &Before,
+) -> Option<Arc<Rollup>> {
     let mut included = Vec::new();
     let mut excluded = Vec::new();
     let mut missing = Vec::new();
@@ -396,6 +408,18 @@ fn rollup_of(
     if included.is_empty() && excluded.is_empty() && missing.is_empty() {
         return None;
     }
+    for r in &included {
+        // Both fingerprints cover the slug.
+        std::hash::Hash::hash(&(r.data, r.listing), &mut h);
+    }
+    missing.sort();
+    excluded.sort();
+    std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
+    let fingerprint = std::hash::Hasher::finish(&h);
+    if let Some(kept) = before(set.slug, year).filter(|b| b.fingerprint == fingerprint) {
+        return Some(kept);
+    }
+    let dense = dense();
     let mut cells = vec![0i64; layout(f).len];
     let mut slugs: Vec<String> = Vec::with_capacity(included.len());
     for r in &included {
@@ -405,12 +429,8 @@ fn rollup_of(
             }
         }
         slugs.push(r.slug.clone());
-        std::hash::Hash::hash(&(&r.slug, r.data, r.listing), &mut h);
     }
     slugs.sort();
-    missing.sort();
-    excluded.sort();
-    std::hash::Hash::hash(&(set.slug, set.name, year, &missing, &excluded), &mut h);
     let mut rollup = Rollup {
         slug: set.slug.map(str::to_string),
         name: set.name.to_string(),
@@ -421,10 +441,10 @@ fn rollup_of(
         excluded,
         cells,
         figures: KeyFigures::default(),
-        fingerprint: std::hash::Hasher::finish(&h),
+        fingerprint,
     };
     rollup.figures = rollup.as_report().key_figures();
-    Some(rollup)
+    Some(Arc::new(rollup))
 }
 
 /// One row of the year-on-year comparison.
@@ -665,7 +685,7 @@ fn pairing(now: &FormatDef, before: &FormatDef) -> &'static (Vec<Option<usize>>,
 pub fn covering_diagnostics(
     reports: &[Arc<Facts>],
     covering: &[(&str, &str)],
-    rollups: &[Rollup],
+    rollups: &[Arc<Rollup>],
     tree: &RegionTree,
     site_title: &str,
 ) -> Vec<(Diagnostic, String, usize)> {

@@ -12,6 +12,7 @@
 //! of agencies at a time, while their reports are whole, and a plan reuses an agency's part of
 //! the previous plan when the fingerprint of everything it is made from is the same.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -391,7 +392,7 @@ pub fn plan(
         .unwrap_or_default();
     let agencies = site
         .agencies
-        .iter()
+        .par_iter()
         .map(|a| {
             let range = runs.get(a.slug.as_str()).cloned().unwrap_or(0..0);
             let (reports, on) = (&site.reports[range.clone()], &shown[range]);
@@ -420,7 +421,7 @@ pub fn plan(
     }
     let data: Vec<String> = shown_facts().map(|r| r.path()).collect();
     let shown_list: Vec<Arc<Facts>> = shown_facts().cloned().collect();
-    let index = site_index(site, &shown_list);
+    let index = site_index(site, &shown_list, previous.map(|p| &p.index));
     site_outputs(&index, settings, &shown_list, &mut files);
     let search = if settings.search {
         search_outputs(site, &index, settings, &shown_list, &mut files)
@@ -469,8 +470,9 @@ pub fn plan(
     plan
 }
 
-/// The reports shown grouped for the index pages, with the regions and the roll-ups.
-pub fn site_index(site: &Site, shown: &[Arc<Facts>]) -> Index {
+/// The reports shown grouped for the index pages, with the regions and the roll-ups (those of
+/// `previous` kept where nothing they are made of changed).
+pub fn site_index(site: &Site, shown: &[Arc<Facts>], previous: Option<&Index>) -> Index {
     let mut index = Index::new(&site.agencies, shown.iter().cloned());
     // Reports of agencies that `covers` a region are that region's roll-up: summed in none.
     let covers: BTreeSet<&str> = site
@@ -481,20 +483,16 @@ pub fn site_index(site: &Site, shown: &[Arc<Facts>]) -> Index {
         .collect();
     let all: Vec<&str> = site.agencies.iter().map(|a| a.slug.as_str()).collect();
     index.regions = Arc::clone(&site.regions);
-    index.set_rollups(
-        across::rollups(
-            shown,
-            &covers,
-            &all,
-            &site.regions,
-            &site.config.title,
-            &|_| true,
-            None,
-        )
-        .into_iter()
-        .map(Arc::new)
-        .collect(),
-    );
+    index.set_rollups(across::rollups(
+        shown,
+        &covers,
+        &all,
+        &site.regions,
+        &site.config.title,
+        &|_| true,
+        None,
+        &|region, year| previous?.rollup(region, year).cloned(),
+    ));
     index
 }
 

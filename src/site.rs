@@ -189,6 +189,8 @@ pub struct Inputs {
     reports: BTreeMap<String, CheckedReport>,
     /// Each agency as [`Inputs::agency`] makes it, made again whenever its folder is checked.
     agencies: BTreeMap<String, Arc<Agency>>,
+    /// W102's findings by year and section, kept for the next assemble.
+    copied_memo: copied::Memo,
 }
 
 impl Inputs {
@@ -222,6 +224,7 @@ impl Inputs {
             agency_files: BTreeMap::new(),
             reports: BTreeMap::new(),
             agencies: BTreeMap::new(),
+            copied_memo: Default::default(),
         };
         let slugs: Vec<String> = inputs.dirs.keys().cloned().collect();
         inputs.check_agencies(&slugs, on_batch)?;
@@ -582,12 +585,16 @@ impl Inputs {
                 year: r.year,
                 draft: r.draft,
                 print: &r.print,
+                source: r.source,
             })
             .collect();
         let files = copied::FileSections::new(&self.root);
-        copied::check(&entries, self.config.check.similarity, &|a, b, s| {
-            files.similarity(a, b, s)
-        })
+        copied::check(
+            &entries,
+            self.config.check.similarity,
+            &|a, b, s| files.similarity(a, b, s),
+            &self.copied_memo,
+        )
     }
 
     /// W105: an agency that published the year before the newest and not the newest.
@@ -642,6 +649,7 @@ impl Inputs {
             &self.config.title,
             &|r| !r.draft,
             Some(&slugs),
+            &|_, _| None,
         );
         let found =
             across::covering_diagnostics(reports, &covering, &sets, tree, &self.config.title);

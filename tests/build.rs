@@ -564,7 +564,7 @@ fn renderer(root: &Path, site: &nianbao::site::Site, inject: &str) -> nianbao::r
 /// The index of a site's published reports (drafts aside), as a build makes it.
 fn index_of(site: &nianbao::site::Site) -> nianbao::index::Index {
     let shown: Vec<_> = site.reports.iter().filter(|r| !r.draft).cloned().collect();
-    nianbao::plan::site_index(site, &shown)
+    nianbao::plan::site_index(site, &shown, None)
 }
 
 /// A report, whole, with its agency's name and the facts of its agency's report of the year

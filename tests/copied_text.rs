@@ -48,6 +48,7 @@ fn run(docs: &[Doc], threshold: f64) -> Vec<Diagnostic> {
             year: d.year,
             draft: d.draft,
             print: &d.print,
+            source: nianbao::facts::fingerprint(d.texts.concat().as_bytes()),
         })
         .collect();
     let index: HashMap<&str, &Doc> = docs.iter().map(|d| (d.file.as_str(), d)).collect();
@@ -55,8 +56,17 @@ fn run(docs: &[Doc], threshold: f64) -> Vec<Diagnostic> {
         let (x, y) = (index[a.file], index[b.file]);
         copied::similarity(&x.texts[s], &x.agency, &y.texts[s], &y.agency)
     };
-    let mut d = copied::check(&entries, threshold, &exact);
+    let memo = copied::Memo::default();
+    let mut d = copied::check(&entries, threshold, &exact, &memo);
+    // Again with what the first check kept (as serve does after a save): the same findings.
+    let mut again = copied::check(&entries, threshold, &exact, &memo);
     nianbao::diagnostic::sort(&mut d);
+    nianbao::diagnostic::sort(&mut again);
+    assert_eq!(
+        format!("{d:?}"),
+        format!("{again:?}"),
+        "the kept findings differ"
+    );
     d
 }
 
@@ -376,15 +386,21 @@ fn site_from_env() {
             year: r.year,
             draft: r.draft,
             print: p,
+            source: r.source,
         })
         .collect();
     let files = copied::FileSections::new(&root);
     let started = std::time::Instant::now();
     let calls = std::sync::atomic::AtomicUsize::new(0);
-    let found = copied::check(&entries, site.config.check.similarity, &|a, b, s| {
-        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        files.similarity(a, b, s)
-    });
+    let found = copied::check(
+        &entries,
+        site.config.check.similarity,
+        &|a, b, s| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            files.similarity(a, b, s)
+        },
+        &copied::Memo::default(),
+    );
     eprintln!("{} exact checks", calls.into_inner());
     eprintln!(
         "{} reports: prints {:.3} s (one thread), check {:.3} s, {} W102",

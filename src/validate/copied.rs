@@ -264,7 +264,13 @@ pub struct CopyEntry<'a> {
     pub year: u16,
     pub draft: bool,
     pub print: &'a ReportPrint,
+    /// Fingerprint of the file (the exact check reads it).
+    pub source: u64,
 }
+
+/// W102's findings for each year and section, with the fingerprint of what they were found in:
+/// a group whose entries are unchanged is not searched again (serve, after a save).
+pub type Memo = std::sync::Mutex<HashMap<(u16, usize), (u64, Vec<Diagnostic>)>>;
 
 /// The exact similarity of section `section` (index into [`SECTIONS`]) of two reports.
 pub type ExactFn<'f> = dyn Fn(&CopyEntry, &CopyEntry, usize) -> Option<f64> + Sync + 'f;
@@ -338,7 +344,12 @@ fn heading(section: usize) -> String {
 /// only), and against other agencies of the same year (each report naming its most similar
 /// one). A draft may be warned but is never named for a published report. `threshold` is
 /// `[check] similarity`.
-pub fn check(entries: &[CopyEntry], threshold: f64, exact: &ExactFn) -> Vec<Diagnostic> {
+pub fn check(
+    entries: &[CopyEntry],
+    threshold: f64,
+    exact: &ExactFn,
+    memo: &Memo,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let by_key: HashMap<(&str, u16), usize> = entries
         .iter()
@@ -419,6 +430,20 @@ pub fn check(entries: &[CopyEntry], threshold: f64, exact: &ExactFn) -> Vec<Diag
                     .filter(|(_, e)| e.year == year)
                     .filter_map(|(i, e)| e.print.sections[s].as_ref().map(|p| (i, p)))
                     .collect();
+                // Everything the group's findings are made of: each file's fingerprint covers
+                // its path, slug, draft flag and text (so its sketch too), and the name it goes by.
+                let mut h = crate::facts::hasher();
+                std::hash::Hash::hash(&threshold.to_bits(), &mut h);
+                for (i, _) in &group {
+                    std::hash::Hash::hash(&(entries[*i].source, entries[*i].agency), &mut h);
+                }
+                let key = std::hash::Hasher::finish(&h);
+                if let Some((k, found)) = memo.lock().ok().and_then(|m| m.get(&(year, s)).cloned())
+                {
+                    if k == key {
+                        return found;
+                    }
+                }
                 if group.len() < 2 {
                     return out;
                 }
@@ -456,6 +481,9 @@ pub fn check(entries: &[CopyEntry], threshold: f64, exact: &ExactFn) -> Vec<Diag
                 best.sort_unstable_by_key(|(me, _)| *me);
                 for (me, (sim, other)) in best {
                     out.extend(warn(&entries[me], s, &entries[other], sim, false));
+                }
+                if let Ok(mut m) = memo.lock() {
+                    m.insert((year, s), (key, out.clone()));
                 }
             }
             out
