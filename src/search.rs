@@ -359,14 +359,14 @@ impl Index {
         let size: usize = terms.iter().map(|(t, p)| t.len() + 4 + p.bytes.len()).sum();
         let shards = (size / SHARD_BYTES).clamp(1, 4096).next_power_of_two();
         let mut shard_bytes: Vec<Vec<u8>> = vec![Vec::new(); shards];
-        for (t, p) in &terms {
-            let out = &mut shard_bytes[(term_hash(t) as usize) & (shards - 1)];
+        // Each term's postings freed once copied: the index is not held twice at its peak.
+        for (t, p) in terms {
+            let out = &mut shard_bytes[(term_hash(&t) as usize) & (shards - 1)];
             varint(out, t.len() as u64);
             out.extend_from_slice(t.as_bytes());
             varint(out, u64::from(p.count));
             out.extend_from_slice(&p.bytes);
         }
-        drop(terms);
 
         self.years = self.docs.iter().map(|d| d.0).collect();
         self.years.sort_unstable_by(|a, b| b.cmp(a));
