@@ -268,6 +268,9 @@ pub struct Rollup {
     pub figures: KeyFigures,
     /// Fingerprint of what the roll-up is made of.
     pub fingerprint: u64,
+    /// Its roll-up object once written, with the URL it was written with: written once for its
+    /// `rollup.json` and `data/rollups.json`, and kept while serve keeps the roll-up.
+    pub json: OnceLock<(String, Arc<[u8]>)>,
 }
 
 impl Rollup {
@@ -442,6 +445,7 @@ fn rollup_of<'a>(
         cells,
         figures: KeyFigures::default(),
         fingerprint,
+        json: OnceLock::new(),
     };
     rollup.figures = rollup.as_report().key_figures();
     Some(Arc::new(rollup))

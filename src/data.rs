@@ -255,9 +255,23 @@ pub fn rollup_json<'a>(rollup: &'a Rollup, url: &'a str) -> RollupJson<'a> {
 
 /// The bytes of `rollup.json`: one roll-up object, with a final line break.
 pub fn rollup_json_bytes(rollup: &Rollup, url: &str) -> Result<Vec<u8>, String> {
-    let mut json = serde_json::to_vec(&rollup_json(rollup, url)).map_err(|e| e.to_string())?;
+    let mut json = rollup_object(rollup, url)?.to_vec();
     json.push(b'\n');
     Ok(json)
+}
+
+/// One roll-up object, written once per roll-up and URL.
+fn rollup_object(rollup: &Rollup, url: &str) -> Result<std::sync::Arc<[u8]>, String> {
+    if let Some((u, bytes)) = rollup.json.get() {
+        if u == url {
+            return Ok(bytes.clone());
+        }
+    }
+    let bytes: std::sync::Arc<[u8]> = serde_json::to_vec(&rollup_json(rollup, url))
+        .map_err(|e| e.to_string())?
+        .into();
+    let _ = rollup.json.set((url.to_string(), bytes.clone()));
+    Ok(bytes)
 }
 
 /// `data/rollups.json`: every roll-up object (each page's URL in `urls`), one per line.
@@ -270,7 +284,7 @@ pub fn rollups_json(
         if i > 0 {
             out.extend_from_slice(b",\n");
         }
-        serde_json::to_writer(&mut out, &rollup_json(r, url)).map_err(|e| e.to_string())?;
+        out.extend_from_slice(&rollup_object(r, url)?);
     }
     out.extend_from_slice(b"]\n");
     Ok(out)

@@ -58,8 +58,15 @@ impl Index {
             .into_iter()
             .map(|r| (rank.get(r.slug.as_str()).copied().unwrap_or(usize::MAX), r))
             .collect();
+        // An agency's reports share its rank (and slug): slugs are compared only among reports
+        // of no known agency.
         ranked.sort_by(|(ra, a), (rb, b)| {
-            (ra, &a.slug, std::cmp::Reverse(a.year)).cmp(&(rb, &b.slug, std::cmp::Reverse(b.year)))
+            ra.cmp(rb)
+                .then_with(|| match *ra {
+                    usize::MAX => a.slug.cmp(&b.slug),
+                    _ => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| b.year.cmp(&a.year))
         });
         let mut by_agency: Vec<(Arc<Agency>, Vec<Arc<Facts>>)> = Vec::new();
         let mut by_year: BTreeMap<u16, Vec<Arc<Facts>>> = BTreeMap::new();
