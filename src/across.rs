@@ -268,8 +268,8 @@ pub struct Rollup {
     pub figures: KeyFigures,
     /// Fingerprint of what the roll-up is made of.
     pub fingerprint: u64,
-    /// Its roll-up object once written, with the URL it was written with: written once for its
-    /// `rollup.json` and `data/rollups.json`, and kept while serve keeps the roll-up.
+    /// Its roll-up object as `data/rollups.json` holds it, with the URL it was written with:
+    /// kept while serve keeps the roll-up (a build writes each once and keeps none).
     pub json: OnceLock<(String, Arc<[u8]>)>,
 }
 

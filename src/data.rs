@@ -255,13 +255,14 @@ pub fn rollup_json<'a>(rollup: &'a Rollup, url: &'a str) -> RollupJson<'a> {
 
 /// The bytes of `rollup.json`: one roll-up object, with a final line break.
 pub fn rollup_json_bytes(rollup: &Rollup, url: &str) -> Result<Vec<u8>, String> {
-    let mut json = rollup_object(rollup, url)?.to_vec();
+    let mut json = rollup_object(rollup, url, false)?.to_vec();
     json.push(b'\n');
     Ok(json)
 }
 
-/// One roll-up object, written once per roll-up and URL.
-fn rollup_object(rollup: &Rollup, url: &str) -> Result<std::sync::Arc<[u8]>, String> {
+/// One roll-up object; with `keep`, kept with the roll-up for the next time (serve, which keeps
+/// unchanged roll-ups from one plan to the next; a build writes each once).
+fn rollup_object(rollup: &Rollup, url: &str, keep: bool) -> Result<std::sync::Arc<[u8]>, String> {
     if let Some((u, bytes)) = rollup.json.get() {
         if u == url {
             return Ok(bytes.clone());
@@ -270,21 +271,25 @@ fn rollup_object(rollup: &Rollup, url: &str) -> Result<std::sync::Arc<[u8]>, Str
     let bytes: std::sync::Arc<[u8]> = serde_json::to_vec(&rollup_json(rollup, url))
         .map_err(|e| e.to_string())?
         .into();
-    let _ = rollup.json.set((url.to_string(), bytes.clone()));
+    if keep {
+        let _ = rollup.json.set((url.to_string(), bytes.clone()));
+    }
     Ok(bytes)
 }
 
-/// `data/rollups.json`: every roll-up object (each page's URL in `urls`), one per line.
+/// `data/rollups.json`: every roll-up object (each page's URL in `urls`), one per line; `keep`
+/// as for [`rollup_object`].
 pub fn rollups_json(
     rollups: &[std::sync::Arc<Rollup>],
     urls: &[String],
+    keep: bool,
 ) -> Result<Vec<u8>, String> {
     let mut out = b"[".to_vec();
     for (i, (r, url)) in rollups.iter().zip(urls).enumerate() {
         if i > 0 {
             out.extend_from_slice(b",\n");
         }
-        out.extend_from_slice(&rollup_object(r, url)?);
+        out.extend_from_slice(&rollup_object(r, url, keep)?);
     }
     out.extend_from_slice(b"]\n");
     Ok(out)

@@ -428,7 +428,9 @@ impl<'a> Writer<'a> {
                     .iter()
                     .map(|x| r.abs_url(&rollup_page(x)))
                     .collect();
-                put(&data::rollups_json(&index.rollups, &urls)?)?;
+                // Kept where the sink is kept from one run to the next (serve).
+                let keep = !self.sink.writes_data_files();
+                put(&data::rollups_json(&index.rollups, &urls, keep)?)?;
                 return Ok(None);
             }
             Output::Feed => data::atom(&r.site_title(), &r.abs_url(""), &feed_entries(r, index)),
