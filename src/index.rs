@@ -14,6 +14,9 @@ use crate::facts::Facts;
 use crate::regions::RegionTree;
 use crate::report::{Agency, KeyFigures};
 
+/// An agency shown, with its reports shown (newest first).
+pub type Shown = (Arc<Agency>, Vec<Arc<Facts>>);
+
 /// The most reports the home page lists (site.md).
 pub const SEASON_LIMIT: usize = 200;
 
@@ -42,6 +45,29 @@ impl Index {
     /// The agencies shown that `covers` a region or the site, with their reports.
     pub fn covering(&self) -> impl Iterator<Item = &(Arc<Agency>, Vec<Arc<Facts>>)> {
         self.covering.iter().map(|&i| &self.by_agency[i])
+    }
+}
+
+impl Index {
+    /// The agencies shown that `covers` something, as a roll-up's pages name them: each with
+    /// whether it covers the set (the site: any; a region: that region) and whether it belongs
+    /// to the set (the site: all; a region: its agencies). The rest are left out.
+    pub fn covering_of<'a>(
+        &'a self,
+        set: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a Shown, bool, bool)> + 'a {
+        let region = set.and_then(|s| self.regions.get(s));
+        self.covering().filter_map(move |entry| {
+            let a = &entry.0;
+            let (covers, member) = match set {
+                None => (true, true),
+                Some(_) => (
+                    region.is_some_and(|g| a.covers.as_deref() == Some(g.name.as_str())),
+                    region.is_some_and(|g| g.agencies.binary_search(&a.slug).is_ok()),
+                ),
+            };
+            (covers || member).then_some((entry, covers, member))
+        })
     }
 }
 

@@ -550,6 +550,10 @@ fn site_outputs(
                 .map(|a| agency_fp(a))
                 .hash(&mut h);
         }
+        // The agencies that `covers` the set or belong to it, which its pages also name.
+        for ((a, v), covers, member) in index.covering_of(r.slug.as_deref()) {
+            (agency_fp(a), listings(v), covers, member).hash(&mut h);
+        }
         h.finish()
     };
 

@@ -302,6 +302,27 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     );
     h.edit(GONGAN, "region: 示例省示例市", "region: 示例省示例市示例县");
     h.step(&[GONGAN], "an agency moved back");
+    // The county government `covers` its county: the county's year pages name its report
+    // (本地区汇总报告), and list it as 未发布 once it is gone.
+    const COUNTY: &str = "content/shilixian-zhengfu/2023.md";
+    h.edit(
+        COUNTY,
+        "agency: 示例县人民政府\n",
+        "agency: 示例县人民政府\ntitle: 示例县政务公开年报\n",
+    );
+    h.step(&[COUNTY], "a covering agency's report retitled");
+    let written = &h.builder.last_written;
+    assert!(
+        written
+            .iter()
+            .any(|w| w == "regions/shilixian/2023/index.html"),
+        "{written:?}"
+    );
+    let county = common::read(root, COUNTY);
+    std::fs::remove_file(root.join(COUNTY)).unwrap();
+    h.step(&[COUNTY], "a covering agency's report removed");
+    common::write(root, COUNTY, &county);
+    h.step(&[COUNTY], "a covering agency's report back");
     // Every page changes with the skip link's text, but templates go into no search record,
     // nor into the index: of search, the page alone is rewritten.
     let base = common::read(root, "themes/default/templates/base.html");

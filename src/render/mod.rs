@@ -910,15 +910,10 @@ impl Renderer {
         // The reports of agencies that `covers` this region; for the site's roll-up (the year
         // page), of every agency that `covers` a region or the site: none is added into any
         // roll-up, while the year's table lists them all (site.md: listed but not added).
-        let covers = |a: &Agency| match (&r.slug, a.covers.as_deref()) {
-            (None, Some(_)) => true,
-            (Some(slug), Some(c)) => index.regions.get(slug).is_some_and(|g| g.name == c),
-            _ => false,
-        };
         let covering = index
-            .covering()
-            .filter(|(a, _)| covers(a))
-            .filter_map(|(_, v)| v.iter().find(|x| x.year == r.year))
+            .covering_of(r.slug.as_deref())
+            .filter(|(_, covers, _)| *covers)
+            .filter_map(|((_, v), _, _)| v.iter().find(|x| x.year == r.year))
             .map(|x| self.link(x))
             .collect();
         let excluded = r
@@ -970,24 +965,16 @@ impl Renderer {
         // 未发布 as the pages show it (across.md, Coverage; what W105 names): the roll-up's own
         // list, and the agencies of the set that `covers` a region — left out of the roll-up's
         // lists, but just as unpublished.
-        let in_set = |slug: &str| match &r.slug {
-            None => true,
-            Some(s) => index.regions.get(s).is_some_and(|g| {
-                g.agencies
-                    .binary_search_by(|a| a.as_str().cmp(slug))
-                    .is_ok()
-            }),
-        };
         let mut unpublished: Vec<&str> = r.missing.iter().map(String::as_str).collect();
         unpublished.extend(
             index
-                .covering()
-                .filter(|(a, v)| {
-                    in_set(&a.slug)
+                .covering_of(r.slug.as_deref())
+                .filter(|((_, v), _, member)| {
+                    *member
                         && !v.iter().any(|x| x.year == r.year)
                         && v.iter().any(|x| x.year + 1 == r.year)
                 })
-                .map(|(a, _)| a.slug.as_str()),
+                .map(|((a, _), _, _)| a.slug.as_str()),
         );
         unpublished.sort_unstable();
         let missing = unpublished.into_iter().map(agency_ref).collect();
