@@ -318,11 +318,25 @@ pub fn rollups(
     only: Option<&BTreeSet<&str>>,
     before: &Before,
 ) -> Vec<Arc<Rollup>> {
-    // The report each agency shows for each year (the first of duplicates).
-    let mut by: HashMap<(&str, u16), &Facts> = HashMap::default();
+    // Each agency with a report shown, numbered, with the report it shows for each year (the
+    // first of duplicates) and what a roll-up's fingerprint takes of it: sets look their
+    // members up once, not once a year (serve runs this after every save).
+    let mut ids: HashMap<&str, usize> = HashMap::default();
+    let mut table: Vec<Vec<Shown>> = Vec::new();
     let mut years: BTreeSet<u16> = BTreeSet::new();
     for r in reports.iter().filter(|r| shown(r)) {
-        by.entry((r.slug.as_str(), r.year)).or_insert(r);
+        let id = *ids.entry(r.slug.as_str()).or_insert_with(|| {
+            table.push(Vec::new());
+            table.len() - 1
+        });
+        if table[id].iter().all(|s| s.year != r.year) {
+            table[id].push(Shown {
+                year: r.year,
+                facts: r,
+                format: r.format.id,
+                fingerprint: (r.data, r.listing),
+            });
+        }
         years.insert(r.year);
     }
     let mut sets: Vec<Set> = Vec::new();
@@ -343,13 +357,14 @@ pub fn rollups(
             agencies: region.agencies.iter().map(String::as_str).collect(),
         });
     }
-    let members: Vec<Vec<&str>> = sets
+    // Agencies with no report shown have nothing to sum, exclude or miss: left out.
+    let members: Vec<Vec<(&str, usize)>> = sets
         .iter()
         .map(|set| {
             set.agencies
                 .iter()
-                .copied()
-                .filter(|a| !covers.contains(a))
+                .filter(|a| !covers.contains(*a))
+                .filter_map(|a| Some((*a, *ids.get(a)?)))
                 .collect()
         })
         .collect();
@@ -359,12 +374,16 @@ pub fn rollups(
     for &year in &years {
         let f = FormatDef::for_year(year);
         let l = layout(f);
-        let dense: OnceLock<HashMap<&str, Vec<i64>>> = OnceLock::new();
+        let dense: OnceLock<Vec<Option<Vec<i64>>>> = OnceLock::new();
         let unpacked = || {
             dense.get_or_init(|| {
-                by.iter()
-                    .filter(|((_, y), r)| *y == year && r.format.id == f.id)
-                    .map(|((a, _), r)| (*a, unpack(&r.cells, l.len)))
+                table
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .find(|s| s.year == year && s.format == f.id)
+                            .map(|s| unpack(&s.facts.cells, l.len))
+                    })
                     .collect()
             })
         };
@@ -373,7 +392,7 @@ pub fn rollups(
             .zip(&members)
             .enumerate()
             .filter_map(|(k, (set, members))| {
-                rollup_of(set, members, year, f, &by, &unpacked, before).map(|r| (k, r))
+                rollup_of(set, members, year, f, &table, &unpacked, before).map(|r| (k, r))
             })
             .collect();
         out.extend(of_year);
@@ -383,37 +402,49 @@ pub fn rollups(
     out.into_iter().map(|(_, r)| r).collect()
 }
 
+/// A report as [`rollups`] keeps it: its year, edition and the fingerprints a roll-up's takes.
+struct Shown<'a> {
+    year: u16,
+    facts: &'a Facts,
+    format: u16,
+    fingerprint: (u64, u64),
+}
+
 /// A roll-up made earlier for a set (`None`: the site) and a year.
 pub type Before<'a> = dyn Fn(Option<&str>, u16) -> Option<Arc<Rollup>> + Sync + 'a;
 
-/// One set's roll-up of a year, if it has anything to show.
+/// One set's roll-up of a year, if it has anything to show. `members`: slug and number in
+/// `table` of each agency summed.
 fn rollup_of<'a>(
     set: &Set,
-    members: &[&str],
+    members: &[(&str, usize)],
     year: u16,
     f: &'static FormatDef,
-    by: &HashMap<(&str, u16), &Facts>,
-    dense: &(dyn Fn() -> &'a HashMap<&'a str, Vec<i64>> + Sync),
+    table: &[Vec<Shown>],
+    dense: &(dyn Fn() -> &'a Vec<Option<Vec<i64>>> + Sync),
     before: &Before,
 ) -> Option<Arc<Rollup>> {
-    let mut included = Vec::new();
+    let mut included: Vec<(usize, &Shown)> = Vec::new();
     let mut excluded = Vec::new();
     let mut missing = Vec::new();
     let mut h = facts::hasher();
-    for &a in members {
-        match by.get(&(a, year)) {
-            Some(r) if r.format.id == f.id => included.push(*r),
+    for &(a, id) in members {
+        let row = &table[id];
+        match row.iter().find(|s| s.year == year) {
+            Some(s) if s.format == f.id => included.push((id, s)),
             Some(_) => excluded.push((a.to_string(), EXCLUDED_FORMAT)),
-            None if year > 0 && by.contains_key(&(a, year - 1)) => missing.push(a.to_string()),
+            None if year > 0 && row.iter().any(|s| s.year == year - 1) => {
+                missing.push(a.to_string())
+            }
             None => {}
         }
     }
     if included.is_empty() && excluded.is_empty() && missing.is_empty() {
         return None;
     }
-    for r in &included {
+    for (_, s) in &included {
         // Both fingerprints cover the slug.
-        std::hash::Hash::hash(&(r.data, r.listing), &mut h);
+        std::hash::Hash::hash(&s.fingerprint, &mut h);
     }
     missing.sort();
     excluded.sort();
@@ -425,13 +456,13 @@ fn rollup_of<'a>(
     let dense = dense();
     let mut cells = vec![0i64; layout(f).len];
     let mut slugs: Vec<String> = Vec::with_capacity(included.len());
-    for r in &included {
-        if let Some(v) = dense.get(r.slug.as_str()) {
-            for (s, x) in cells.iter_mut().zip(v) {
-                *s = s.saturating_add(*x);
+    for (id, s) in &included {
+        if let Some(v) = &dense[*id] {
+            for (sum, x) in cells.iter_mut().zip(v) {
+                *sum = sum.saturating_add(*x);
             }
         }
-        slugs.push(r.slug.clone());
+        slugs.push(s.facts.slug.clone());
     }
     slugs.sort();
     let mut rollup = Rollup {

@@ -53,7 +53,7 @@ impl Default for CheckConfig {
 }
 
 /// One entry of `[regions]`: slug = full official name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RegionDecl {
     pub slug: String,
     pub name: String,

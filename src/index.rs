@@ -39,13 +39,10 @@ pub struct Index {
     covering: Vec<usize>,
     /// Where each set's roll-ups are in `rollups` (the site's under `None`).
     rollup_ranges: HashMap<Option<String>, std::ops::Range<usize>>,
-}
-
-impl Index {
-    /// The agencies shown that `covers` a region or the site, with their reports.
-    pub fn covering(&self) -> impl Iterator<Item = &(Arc<Agency>, Vec<Arc<Facts>>)> {
-        self.covering.iter().map(|&i| &self.by_agency[i])
-    }
+    /// For each region of `regions` (by its place), the covering agencies its pages name:
+    /// (place in `covering`, covers the region, belongs to it). Made at the first use, once
+    /// `regions` is set.
+    covering_by_region: std::sync::OnceLock<Vec<Vec<(usize, bool, bool)>>>,
 }
 
 impl Index {
@@ -56,17 +53,43 @@ impl Index {
         &'a self,
         set: Option<&'a str>,
     ) -> impl Iterator<Item = (&'a Shown, bool, bool)> + 'a {
-        let region = set.and_then(|s| self.regions.get(s));
-        self.covering().filter_map(move |entry| {
-            let a = &entry.0;
-            let (covers, member) = match set {
-                None => (true, true),
-                Some(_) => (
-                    region.is_some_and(|g| a.covers.as_deref() == Some(g.name.as_str())),
-                    region.is_some_and(|g| g.agencies.binary_search(&a.slug).is_ok()),
-                ),
-            };
-            (covers || member).then_some((entry, covers, member))
+        let site = set
+            .is_none()
+            .then_some(0..self.covering.len())
+            .into_iter()
+            .flatten()
+            .map(|k| (k, true, true));
+        let region = set
+            .and_then(|s| self.regions.index_of(s))
+            .and_then(|i| self.covering_by_region().get(i))
+            .map_or(&[][..], Vec::as_slice);
+        site.chain(region.iter().copied())
+            .map(|(k, covers, member)| (&self.by_agency[self.covering[k]], covers, member))
+    }
+
+    /// [`Index::covering_by_region`]'s lists: each covering agency goes to the region it covers
+    /// and to the regions it is in (its own and those above), not to every region.
+    fn covering_by_region(&self) -> &[Vec<(usize, bool, bool)>] {
+        self.covering_by_region.get_or_init(|| {
+            let tree = &self.regions;
+            let mut out = vec![Vec::new(); tree.regions().len()];
+            for (k, &i) in self.covering.iter().enumerate() {
+                let a = &self.by_agency[i].0;
+                let mut within = Vec::new();
+                let mut at = a.region.as_deref().and_then(|r| tree.index_of_name(r));
+                while let Some(j) = at {
+                    within.push(j);
+                    at = tree.regions()[j].parent;
+                }
+                let covered = a.covers.as_deref().and_then(|c| tree.index_of_name(c));
+                if let Some(c) = covered {
+                    out[c].push((k, true, within.contains(&c)));
+                }
+                for j in within.into_iter().filter(|j| Some(*j) != covered) {
+                    out[j].push((k, false, true));
+                }
+            }
+            out
         })
     }
 }
@@ -79,31 +102,43 @@ impl Index {
             .enumerate()
             .map(|(i, a)| (a.slug.as_str(), i))
             .collect();
-        // Each report with its agency's rank, looked up once.
-        let mut ranked: Vec<(usize, Arc<Facts>)> = reports
-            .into_iter()
-            .map(|r| (rank.get(r.slug.as_str()).copied().unwrap_or(usize::MAX), r))
-            .collect();
-        // An agency's reports share its rank (and slug): slugs are compared only among reports
-        // of no known agency.
-        ranked.sort_by(|(ra, a), (rb, b)| {
-            ra.cmp(rb)
-                .then_with(|| match *ra {
-                    usize::MAX => a.slug.cmp(&b.slug),
-                    _ => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| b.year.cmp(&a.year))
+        // The reports come grouped by agency (a site holds them in slug order): each agency's
+        // run is ranked once, and only the runs are sorted. Runs of one agency apart in the
+        // input are joined after.
+        let mut runs: Vec<(usize, Vec<Arc<Facts>>)> = Vec::with_capacity(agencies.len());
+        for r in reports {
+            match runs.last_mut() {
+                Some((_, v)) if v[0].slug == r.slug => v.push(r),
+                _ => {
+                    let k = rank.get(r.slug.as_str()).copied().unwrap_or(usize::MAX);
+                    runs.push((k, vec![r]));
+                }
+            }
+        }
+        // Reports of no known agency by slug.
+        runs.sort_by(|(ra, a), (rb, b)| {
+            ra.cmp(rb).then_with(|| match *ra {
+                usize::MAX => a[0].slug.cmp(&b[0].slug),
+                _ => std::cmp::Ordering::Equal,
+            })
         });
-        let mut by_agency: Vec<(Arc<Agency>, Vec<Arc<Facts>>)> = Vec::new();
+        let mut joined: Vec<(usize, Vec<Arc<Facts>>)> = Vec::with_capacity(runs.len());
+        for (k, v) in runs {
+            match joined.last_mut() {
+                Some((_, j)) if j[0].slug == v[0].slug => j.extend(v),
+                _ => joined.push((k, v)),
+            }
+        }
+        let mut by_agency: Vec<(Arc<Agency>, Vec<Arc<Facts>>)> = Vec::with_capacity(joined.len());
         let mut by_year: BTreeMap<u16, Vec<Arc<Facts>>> = BTreeMap::new();
-        for (rank, r) in ranked {
-            by_year.entry(r.year).or_default().push(r.clone());
-            let Some(agency) = agencies.get(rank) else {
-                continue;
-            };
-            match by_agency.last_mut() {
-                Some((a, v)) if Arc::ptr_eq(a, agency) => v.push(r),
-                _ => by_agency.push((agency.clone(), vec![r])),
+        for (rank, mut v) in joined {
+            // Newest first (stable: reports of one year in the order given).
+            v.sort_by_key(|r| std::cmp::Reverse(r.year));
+            for r in &v {
+                by_year.entry(r.year).or_default().push(r.clone());
+            }
+            if let Some(agency) = agencies.get(rank) {
+                by_agency.push((agency.clone(), v));
             }
         }
         let places = by_agency

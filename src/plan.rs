@@ -143,9 +143,15 @@ pub struct Plan {
     /// The static files, and the pages and files made from every report.
     pub site: PathMap<Planned>,
     /// The folders of the reports whose data `data/reports.json` and `.csv` hold, in order.
-    pub data: Vec<String>,
+    pub data: Arc<Vec<String>>,
     /// The search records of the reports the search index holds, in order.
-    pub search: Vec<String>,
+    pub search: Arc<Vec<String>>,
+    /// The reports of `data` and of `search`: the next plan keeps both lists while its reports
+    /// are the same.
+    data_of: Vec<Arc<Facts>>,
+    search_of: Vec<Arc<Facts>>,
+    /// Fingerprint of `search`.
+    search_fp: u64,
     /// The reports shown, grouped for the index pages.
     pub index: Index,
 }
@@ -390,20 +396,26 @@ pub fn plan(
     let before: HashMap<&str, &Arc<AgencyPlan>> = previous
         .map(|p| p.agencies.iter().map(|a| (a.slug.as_str(), a)).collect())
         .unwrap_or_default();
-    let agencies = site
-        .agencies
-        .par_iter()
-        .map(|a| {
-            let range = runs.get(a.slug.as_str()).cloned().unwrap_or(0..0);
-            let (reports, on) = (&site.reports[range.clone()], &shown[range]);
-            match before.get(a.slug.as_str()) {
-                Some(p) if p.key == agency_key(&site.root, a, reports, on, settings) => {
-                    Arc::clone(p)
+    let shown_list: Vec<Arc<Facts>> = shown_facts().cloned().collect();
+    // The agencies' outputs beside the index and roll-ups: neither needs the other.
+    let plan_agencies = || {
+        site.agencies
+            .par_iter()
+            .map(|a| {
+                let range = runs.get(a.slug.as_str()).cloned().unwrap_or(0..0);
+                let (reports, on) = (&site.reports[range.clone()], &shown[range]);
+                match before.get(a.slug.as_str()) {
+                    Some(p) if p.key == agency_key(&site.root, a, reports, on, settings) => {
+                        Arc::clone(p)
+                    }
+                    _ => Arc::new(agency_plan(&site.root, a, reports, on, settings)),
                 }
-                _ => Arc::new(agency_plan(&site.root, a, reports, on, settings)),
-            }
-        })
-        .collect();
+            })
+            .collect()
+    };
+    let (agencies, index) = rayon::join(plan_agencies, || {
+        site_index(site, &shown_list, previous.map(|p| &p.index))
+    });
 
     let mut files: PathMap<Planned> = PathMap::default();
     for (rel, f) in statics {
@@ -419,28 +431,56 @@ pub fn plan(
             },
         );
     }
-    let data: Vec<String> = shown_facts().map(|r| r.path()).collect();
-    let shown_list: Vec<Arc<Facts>> = shown_facts().cloned().collect();
-    let index = site_index(site, &shown_list, previous.map(|p| &p.index));
+    // The same list as the last plan's, most of the time in serve: kept, not written again.
+    let data = match previous {
+        Some(p) if same_reports(&p.data_of, &shown_list) => Arc::clone(&p.data),
+        _ => Arc::new(shown_list.iter().map(|r| r.path()).collect()),
+    };
     site_outputs(&index, settings, &shown_list, &mut files);
-    let search = if settings.search {
-        search_outputs(site, &index, settings, &shown_list, &mut files)
+    let (search, search_of, search_fp) = if settings.search {
+        search_outputs(
+            site,
+            &index,
+            settings,
+            &shown_list,
+            previous.map(|p| (&p.search, p.search_of.as_slice(), p.search_fp)),
+            &mut files,
+        )
     } else {
-        Vec::new()
+        Default::default()
     };
     let mut plan = Plan {
         agencies,
         site: files,
         data,
         search,
+        data_of: shown_list,
+        search_of,
+        search_fp,
         index,
     };
-    // A generated file wins over a static file of the same path.
-    let generated: Vec<String> = plan
+    // A generated file wins over a static file of the same path. An agency's outputs are all
+    // below its folder or its search records' (`search/r/<slug>/`): a static file is looked
+    // for among those of the agency its path names, not among every output.
+    let by_slug: HashMap<&str, &AgencyPlan> = plan
         .agencies
         .iter()
-        .flat_map(|a| a.files.iter().map(|(p, _)| p))
-        .filter(|p| plan.site.contains_key(*p))
+        .map(|a| (a.slug.as_str(), &**a))
+        .collect();
+    let generated: Vec<String> = plan
+        .site
+        .iter()
+        .filter(|(_, p)| matches!(p.output, Output::Static(_)))
+        .map(|(path, _)| path)
+        .filter(|path| {
+            let slug = path
+                .strip_prefix("search/r/")
+                .unwrap_or(path)
+                .split('/')
+                .next();
+            slug.and_then(|s| by_slug.get(s))
+                .is_some_and(|a| a.files.iter().any(|(p, _)| p == *path))
+        })
         .cloned()
         .collect();
     for p in generated {
@@ -610,9 +650,9 @@ fn site_outputs(
             .map(|r| (&r.slug, &r.name, r.agencies.len()))
             .collect();
         let covered_by: Vec<_> = index
-            .covering()
-            .filter(|(a, _)| a.covers.as_deref() == Some(region.name.as_str()))
-            .map(|(a, v)| (agency_fp(a), listings(v)))
+            .covering_of(Some(&region.slug))
+            .filter(|(_, covers, _)| *covers)
+            .map(|((a, v), _, _)| (agency_fp(a), listings(v)))
             .collect();
         let rows: Vec<_> = index
             .rollups_of(Some(&region.slug))
@@ -718,35 +758,52 @@ fn site_outputs(
     }
 }
 
+/// The last plan's search records: paths, reports, fingerprint of the paths.
+type SearchList<'a> = (&'a Arc<Vec<String>>, &'a [Arc<Facts>], u64);
+
 /// `/search/` and the search index, made from the records of `reports`; returns the records'
-/// paths, in order.
+/// paths, in order, their reports and the paths' fingerprint.
 fn search_outputs(
     site: &Site,
     index: &Index,
     settings: &Settings,
     reports: &[Arc<Facts>],
+    previous: Option<SearchList>,
     files: &mut PathMap<Planned>,
-) -> Vec<String> {
+) -> (Arc<Vec<String>>, Vec<Arc<Facts>>, u64) {
     let agencies: HashMap<&str, &Agency> = site
         .agencies
         .iter()
         .map(|a| (a.slug.as_str(), &**a))
         .collect();
-    let mut records = Vec::with_capacity(reports.len());
+    let mut indexed = Vec::with_capacity(reports.len());
     let mut fps = Vec::with_capacity(reports.len());
     for r in reports {
         let Some(a) = agencies.get(r.slug.as_str()) else {
             continue;
         };
-        records.push(crate::search::record_path(&r.slug, r.year));
+        indexed.push(Arc::clone(r));
         fps.push(record_fp(r, a));
     }
+    let records = match previous {
+        Some((kept, of, _)) if same_reports(of, &indexed) => Arc::clone(kept),
+        _ => Arc::new(
+            indexed
+                .iter()
+                .map(|r| crate::search::record_path(&r.slug, r.year))
+                .collect(),
+        ),
+    };
+    let records_fp = match previous {
+        Some((kept, _, fp)) if Arc::ptr_eq(kept, &records) => fp,
+        _ => facts::fingerprint_of(&*records),
+    };
     files.insert(
         crate::search::INDEX_DIR.to_string(),
         Planned {
             output: Output::SearchIndex,
             // The records, in order: the index is made from them alone.
-            fingerprint: facts::fingerprint_of(&("search.index", &records, &fps)),
+            fingerprint: facts::fingerprint_of(&("search.index", records_fp, &fps)),
         },
     );
     let years: Vec<u16> = index.by_year.iter().map(|(y, _)| *y).collect();
@@ -757,7 +814,16 @@ fn search_outputs(
             fingerprint: fp(settings, "search", (&years, search_regions(index))),
         },
     );
-    records
+    (records, indexed, records_fp)
+}
+
+/// Whether two lists hold the same reports (slug and year) in the same order. Most are the
+/// same facts in serve, compared without reading them.
+fn same_reports(a: &[Arc<Facts>], b: &[Arc<Facts>]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| Arc::ptr_eq(x, y) || (x.slug == y.slug && x.year == y.year))
 }
 
 /// The regions to filter search results by. With `[regions]`, the declared regions in tree

@@ -167,6 +167,11 @@ impl RegionTree {
         self.by_slug.get(slug).map(|&i| &self.regions[i])
     }
 
+    /// The place of the region with this slug.
+    pub fn index_of(&self, slug: &str) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
     /// The index of the region with this full name.
     pub fn index_of_name(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
@@ -207,7 +212,7 @@ impl RegionTree {
 
 /// What N012 needs of an agency: its slug, its agency file, and `region` and `covers` with
 /// where their values stand.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Hash)]
 pub struct AgencyPlace<'a> {
     pub slug: &'a str,
     /// The agency file (`content/<slug>/_index.md`), where `region` and `covers` are written.

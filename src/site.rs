@@ -12,11 +12,14 @@
 //! A build checks a batch of agencies at a time and renders their reports before the next batch
 //! (see [`BatchFn`]); only their [`Facts`] stay in memory.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 use crate::across;
 use crate::config::{self, Config};
@@ -191,7 +194,15 @@ pub struct Inputs {
     agencies: BTreeMap<String, Arc<Agency>>,
     /// W102's findings by year and section, kept for the next assemble.
     copied_memo: copied::Memo,
+    /// W102's exact sets of the files read, kept for the next assemble (serve only: a build
+    /// assembles once).
+    copied_files: Option<copied::FileSections>,
+    /// The region tree and N012 with the fingerprint of what they were made from.
+    regions_memo: std::sync::Mutex<Option<RegionsMade>>,
 }
+
+/// The region tree and N012, with the fingerprint of what they were made from.
+type RegionsMade = (u64, Arc<RegionTree>, Vec<Diagnostic>);
 
 impl Inputs {
     /// Reads and checks every file of the site at `root`, a batch of agencies at a time, each
@@ -225,6 +236,8 @@ impl Inputs {
             reports: BTreeMap::new(),
             agencies: BTreeMap::new(),
             copied_memo: Default::default(),
+            copied_files: keep_reports.then(|| copied::FileSections::new(root)),
+            regions_memo: Default::default(),
         };
         let slugs: Vec<String> = inputs.dirs.keys().cloned().collect();
         inputs.check_agencies(&slugs, on_batch)?;
@@ -492,22 +505,35 @@ impl Inputs {
         }
         reports.sort_by(|a, b| (&a.slug, a.year, &a.file).cmp(&(&b.slug, b.year, &b.file)));
 
-        let mut across = validate::check_site(&reports, &self.agencies);
-        across.extend(self.copied_text(&reports));
-        across.extend(self.coverage(&reports));
-        across.extend(self.regions_check());
-        let tree = RegionTree::from_config(
-            &self.config.regions,
-            self.agencies
-                .values()
-                .map(|a| (a.slug.as_str(), a.region.as_deref())),
+        // W102 beside the other rules: each is a pass over the whole site.
+        let (copied, (mut across, others, tree)) = rayon::join(
+            || self.copied_text(&reports),
+            || {
+                let across = validate::check_site(&reports, &self.agencies);
+                let mut others = self.coverage(&reports);
+                let (tree, n012) = self.regions();
+                others.extend(n012);
+                others.extend(self.covering(&reports, &tree));
+                (across, others, tree)
+            },
         );
-        across.extend(self.covering(&reports, &tree));
-        // Their lines, where the facts of the report hold them.
-        let by_file: HashMap<&str, &Facts> =
-            reports.iter().map(|r| (r.file.as_str(), &**r)).collect();
-        for d in across.iter_mut().filter(|d| d.source.is_none()) {
-            d.source = by_file.get(d.file.as_str()).and_then(|r| r.line(d.line));
+        across.extend(copied);
+        across.extend(others);
+        // Their lines, where the facts of the report hold them (few: only those files looked up).
+        let lacking: HashSet<&str> = across
+            .iter()
+            .filter(|d| d.source.is_none())
+            .map(|d| d.file.as_str())
+            .collect();
+        if !lacking.is_empty() {
+            let by_file: HashMap<&str, &Facts> = reports
+                .iter()
+                .filter(|r| lacking.contains(r.file.as_str()))
+                .map(|r| (r.file.as_str(), &**r))
+                .collect();
+            for d in across.iter_mut().filter(|d| d.source.is_none()) {
+                d.source = by_file.get(d.file.as_str()).and_then(|r| r.line(d.line));
+            }
         }
         diags.extend(across);
         if self.opts.strict || self.config.build.strict {
@@ -537,7 +563,6 @@ impl Inputs {
             .collect();
         acknowledge::apply(&mut diags, &acks);
         diagnostic::sort(&mut diags);
-
         let with_reports: BTreeSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
         let mut agencies: Vec<Arc<Agency>> = self
             .agencies
@@ -568,7 +593,7 @@ impl Inputs {
             diagnostics: diags,
             ignored,
             report_files: self.reports.len(),
-            regions: Arc::new(tree),
+            regions: tree,
         }
     }
 }
@@ -588,13 +613,22 @@ impl Inputs {
                 source: r.source,
             })
             .collect();
-        let files = copied::FileSections::new(&self.root);
-        copied::check(
+        let fresh;
+        let files = match &self.copied_files {
+            Some(kept) => kept,
+            None => {
+                fresh = copied::FileSections::new(&self.root);
+                &fresh
+            }
+        };
+        let found = copied::check(
             &entries,
             self.config.check.similarity,
             &|a, b, s| files.similarity(a, b, s),
             &self.copied_memo,
-        )
+        );
+        files.sweep();
+        found
     }
 
     /// W105: an agency that published the year before the newest and not the newest.
@@ -655,7 +689,7 @@ impl Inputs {
             across::covering_diagnostics(reports, &covering, &sets, tree, &self.config.title);
         // Each where its cell is written: the report is read again (only those that differ).
         let mut out = Vec::with_capacity(found.len());
-        let mut read: HashMap<String, Option<(String, Report)>> = HashMap::new();
+        let mut read: HashMap<String, Option<(String, Report)>> = HashMap::default();
         for (mut d, path, i) in found {
             let whole = read.entry(d.file.clone()).or_insert_with(|| {
                 let text = source::read(&self.root, &d.file).ok()?.ok()?;
@@ -682,10 +716,37 @@ impl Inputs {
         out
     }
 
-    /// N012: agencies' `region` and `covers` against `[regions]`.
-    fn regions_check(&self) -> Vec<Diagnostic> {
-        let places: Vec<crate::regions::AgencyPlace> = self
-            .agency_files
+    /// The region tree, and N012: the last ones while nothing they are made of changed.
+    fn regions(&self) -> (Arc<RegionTree>, Vec<Diagnostic>) {
+        let places = self.places();
+        let agencies = || {
+            self.agencies
+                .values()
+                .map(|a| (a.slug.as_str(), a.region.as_deref()))
+        };
+        let key = crate::facts::fingerprint_of(&(
+            &self.config.regions,
+            &places,
+            agencies().collect::<Vec<_>>(),
+        ));
+        let mut memo = self
+            .regions_memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((k, tree, diags)) = memo.as_ref() {
+            if *k == key {
+                return (Arc::clone(tree), diags.clone());
+            }
+        }
+        let tree = Arc::new(RegionTree::from_config(&self.config.regions, agencies()));
+        let diags = crate::regions::check(&self.config.regions, &places);
+        *memo = Some((key, Arc::clone(&tree), diags.clone()));
+        (tree, diags)
+    }
+
+    /// What N012 reads of each agency file.
+    fn places(&self) -> Vec<crate::regions::AgencyPlace<'_>> {
+        self.agency_files
             .iter()
             .filter_map(|(slug, f)| {
                 let (a, _) = f.as_ref().ok()?;
@@ -697,8 +758,7 @@ impl Inputs {
                     covers: a.covers.as_deref().zip(a.covers_at),
                 })
             })
-            .collect();
-        crate::regions::check(&self.config.regions, &places)
+            .collect()
     }
 }
 

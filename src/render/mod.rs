@@ -1052,9 +1052,9 @@ impl Renderer {
             })
             .collect();
         let covered_by = index
-            .covering()
-            .filter(|(a, _)| a.covers.as_deref() == Some(r.name.as_str()))
-            .map(|(a, v)| self.agency_link(a, v))
+            .covering_of(Some(&r.slug))
+            .filter(|(_, covers, _)| *covers)
+            .map(|((a, v), _, _)| self.agency_link(a, v))
             .collect();
         let mut rollups: Vec<&Arc<Rollup>> = index.rollups_of(Some(&r.slug)).collect();
         // The chart runs oldest to newest; the table below it lists the roll-ups newest first. A

@@ -286,7 +286,7 @@ impl Builder {
             });
             self.index_sent = Some(sent);
         }
-        let folders = Arc::new(plan.data.clone());
+        let folders = Arc::clone(&plan.data);
         state.plan = Some(plan);
         self.composed = Some(folders.clone());
         if self.served.as_deref() != Some(&state.folder) {
@@ -369,7 +369,7 @@ impl Builder {
 /// The search index to write into a served folder: made from these records, or none.
 struct IndexJob {
     dir: PathBuf,
-    records: Option<Vec<String>>,
+    records: Option<Arc<Vec<String>>>,
 }
 
 /// What the indexer thread and the builder share.

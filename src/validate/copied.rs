@@ -268,9 +268,19 @@ pub struct CopyEntry<'a> {
     pub source: u64,
 }
 
-/// W102's findings for each year and section, with the fingerprint of what they were found in:
-/// a group whose entries are unchanged is not searched again (serve, after a save).
-pub type Memo = std::sync::Mutex<HashMap<(u16, usize), (u64, Vec<Diagnostic>)>>;
+/// W102's findings, each with the fingerprint of what it was found in, so that serve, after a
+/// save, searches again only what changed: for each year and section (against other agencies),
+/// and for each report (against its agency's previous year, by the later report's file).
+#[derive(Debug, Default)]
+pub struct Memo {
+    groups: Mutex<HashMap<(u16, usize), Found>>,
+    /// By file: the findings, and the check that last found them.
+    previous: Mutex<HashMap<Box<str>, (Found, u64)>>,
+    round: std::sync::atomic::AtomicU64,
+}
+
+/// Findings, with the fingerprint of what they were found in.
+type Found = (u64, Vec<Diagnostic>);
 
 /// The exact similarity of section `section` (index into [`SECTIONS`]) of two reports.
 pub type ExactFn<'f> = dyn Fn(&CopyEntry, &CopyEntry, usize) -> Option<f64> + Sync + 'f;
@@ -379,35 +389,65 @@ pub fn check(
             .label(format!("相似度 {}%", percent(sim)));
         Some(d)
     };
-
-    // Against the previous year of the same agency.
-    let previous: Vec<Diagnostic> = entries
+    // Against the previous year of the same agency. The fingerprint of a file covers its path,
+    // slug and text: its draft flag, its name and its sketch too.
+    let mut before = memo
+        .previous
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let previous: Vec<(&str, u64, Option<Vec<Diagnostic>>)> = entries
         .par_iter()
-        .flat_map_iter(|e| {
+        .filter_map(|e| {
             let prev = e
                 .year
                 .checked_sub(1)
                 .and_then(|y| by_key.get(&(e.slug, y)))
                 .map(|&i| &entries[i])
-                .filter(|p| may_name(e, p));
+                .filter(|p| may_name(e, p))?;
+            let key = crate::facts::fingerprint_of(&(threshold.to_bits(), e.source, prev.source));
+            if before.get(e.file).is_some_and(|((k, _), _)| *k == key) {
+                return Some((e.file, key, None));
+            }
             let mut found = Vec::new();
-            if let Some(p) = prev {
-                for s in 0..SECTIONS.len() {
-                    let (Some(a), Some(b)) = (&e.print.sections[s], &p.print.sections[s]) else {
-                        continue;
-                    };
-                    if a.estimate(b) + MARGIN < threshold {
-                        continue;
-                    }
-                    if let Some(sim) = exact(e, p, s).filter(|x| *x >= threshold) {
-                        found.extend(warn(e, s, p, sim, true));
-                    }
+            for s in 0..SECTIONS.len() {
+                let (Some(a), Some(b)) = (&e.print.sections[s], &prev.print.sections[s]) else {
+                    continue;
+                };
+                if a.estimate(b) + MARGIN < threshold {
+                    continue;
+                }
+                if let Some(sim) = exact(e, prev, s).filter(|x| *x >= threshold) {
+                    found.extend(warn(e, s, prev, sim, true));
                 }
             }
-            found
+            Some((e.file, key, Some(found)))
         })
         .collect();
-    out.extend(previous);
+    // Kept: what this check found or found again; forgotten: files gone, or now without a
+    // previous year.
+    let round = memo
+        .round
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    for (file, key, found) in previous {
+        match (before.get_mut(file), found) {
+            (Some(kept), None) => {
+                kept.1 = round;
+                out.extend(kept.0 .1.iter().cloned());
+            }
+            (Some(kept), Some(found)) => {
+                out.extend(found.iter().cloned());
+                *kept = ((key, found), round);
+            }
+            (None, found) => {
+                let found = found.unwrap_or_default();
+                out.extend(found.iter().cloned());
+                before.insert(file.into(), ((key, found), round));
+            }
+        }
+    }
+    before.retain(|_, kept| kept.1 == round);
+    drop(before);
 
     // Against other agencies of the same year: candidates by year and section.
     let mut years: Vec<u16> = entries.iter().map(|e| e.year).collect();
@@ -431,14 +471,18 @@ pub fn check(
                     .filter_map(|(i, e)| e.print.sections[s].as_ref().map(|p| (i, p)))
                     .collect();
                 // Everything the group's findings are made of: each file's fingerprint covers
-                // its path, slug, draft flag and text (so its sketch too), and the name it goes by.
+                // its path, slug and text (so its draft flag, name and sketch too).
                 let mut h = crate::facts::hasher();
-                std::hash::Hash::hash(&threshold.to_bits(), &mut h);
+                std::hash::Hasher::write_u64(&mut h, threshold.to_bits());
                 for (i, _) in &group {
-                    std::hash::Hash::hash(&(entries[*i].source, entries[*i].agency), &mut h);
+                    std::hash::Hasher::write_u64(&mut h, entries[*i].source);
                 }
                 let key = std::hash::Hasher::finish(&h);
-                if let Some((k, found)) = memo.lock().ok().and_then(|m| m.get(&(year, s)).cloned())
+                if let Some((k, found)) = memo
+                    .groups
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&(year, s)).cloned())
                 {
                     if k == key {
                         return found;
@@ -447,11 +491,9 @@ pub fn check(
                 if group.len() < 2 {
                     return out;
                 }
-                let prints: HashMap<usize, &SectionPrint> = group.iter().copied().collect();
                 let mut pairs: Vec<(usize, usize)> = candidates(&group, threshold)
                     .into_iter()
                     .filter(|&(i, j)| entries[i].slug != entries[j].slug)
-                    .filter(|(i, j)| prints[i].estimate(prints[j]) + MARGIN >= threshold)
                     .collect();
                 pairs.sort_unstable();
                 let sims: Vec<((usize, usize), f64)> = pairs
@@ -482,7 +524,7 @@ pub fn check(
                 for (me, (sim, other)) in best {
                     out.extend(warn(&entries[me], s, &entries[other], sim, false));
                 }
-                if let Ok(mut m) = memo.lock() {
+                if let Ok(mut m) = memo.groups.lock() {
                     m.insert((year, s), (key, out.clone()));
                 }
             }
@@ -494,26 +536,54 @@ pub fn check(
 }
 
 /// The exact check for [`check`] from the files themselves: each file is read once and its
-/// sections' 4-gram sets kept while the check runs (only files in some candidate pair are read).
+/// sections' 4-gram sets kept (only files in some candidate pair are read). Serve keeps one
+/// across saves: a set is used again while its file's fingerprint is unchanged, and [`sweep`]
+/// forgets the files the last check did not use.
+///
+/// [`sweep`]: FileSections::sweep
+#[derive(Debug)]
 pub struct FileSections {
     root: PathBuf,
-    cache: Mutex<HashMap<String, Arc<GramSets>>>,
+    /// By file: its fingerprint, the last check that used it, its sets.
+    cache: Mutex<HashMap<String, Kept>>,
+    /// The check running (counted by [`FileSections::sweep`]).
+    round: std::sync::atomic::AtomicU64,
 }
 
 /// The 4-gram sets of a report's sections 一 and 五 (`None`: absent or too short).
 type GramSets = [Option<Vec<u64>>; 2];
+
+/// A file's sets with its fingerprint and the check that last used them.
+type Kept = (u64, u64, Arc<GramSets>);
 
 impl FileSections {
     pub fn new(root: &Path) -> FileSections {
         FileSections {
             root: root.to_path_buf(),
             cache: Mutex::new(HashMap::default()),
+            round: Default::default(),
+        }
+    }
+
+    /// Forgets the sets the check since the last sweep did not use.
+    pub fn sweep(&self) {
+        let round = self
+            .round
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut c) = self.cache.lock() {
+            c.retain(|_, (_, used, _)| *used == round);
         }
     }
 
     fn sets(&self, e: &CopyEntry) -> Arc<GramSets> {
-        if let Some(s) = self.cache.lock().ok().and_then(|c| c.get(e.file).cloned()) {
-            return s;
+        let round = self.round.load(std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut c) = self.cache.lock() {
+            if let Some((source, used, sets)) = c.get_mut(e.file) {
+                if *source == e.source {
+                    *used = round;
+                    return sets.clone();
+                }
+            }
         }
         let text = crate::source::read(&self.root, e.file)
             .ok()
@@ -528,7 +598,7 @@ impl FileSections {
         });
         let sets = Arc::new(sets);
         if let Ok(mut c) = self.cache.lock() {
-            c.insert(e.file.to_string(), sets.clone());
+            c.insert(e.file.to_string(), (e.source, round, sets.clone()));
         }
         sets
     }

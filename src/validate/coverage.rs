@@ -1,11 +1,12 @@
-//! W105 and 未发布: agencies that published a report for a year and none for the next.
+//! W105: agencies that published a report for a year and none for the next.
 //!
 //! In: every report's agency, year and draft flag, and every agency's name and agency file.
-//! Out: W105 for the newest year any agency has published; the 未发布 agencies of any year.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! Out: W105 for the newest year any agency has published. (The 未发布 lists of every year's
+//! pages are the roll-ups' and the index's, `across.rs`.)
 
 use crate::diagnostic::{Code, Detail, Diagnostic, Pos};
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A report as coverage sees it.
 #[derive(Debug, Clone, Copy)]
@@ -27,70 +28,45 @@ pub struct AgencyHome<'a> {
     pub index_file: Option<&'a str>,
 }
 
-/// The years each agency has published (drafts left out).
-fn published<'a>(reports: &[Publication<'a>]) -> BTreeMap<&'a str, BTreeSet<u16>> {
-    let mut out: BTreeMap<&str, BTreeSet<u16>> = BTreeMap::new();
-    for r in reports.iter().filter(|r| !r.draft) {
-        out.entry(r.slug).or_default().insert(r.year);
-    }
-    out
-}
-
-/// The 未发布 agencies of `year`: those that published a report for `year − 1` and have none
-/// (or only a draft) for `year`. Sorted by slug.
-pub fn unpublished<'a>(reports: &[Publication<'a>], year: u16) -> Vec<&'a str> {
-    let Some(before) = year.checked_sub(1) else {
-        return Vec::new();
-    };
-    let now: BTreeSet<&str> = reports
-        .iter()
-        .filter(|r| !r.draft && r.year == year)
-        .map(|r| r.slug)
-        .collect();
-    let mut out: Vec<&str> = reports
-        .iter()
-        .filter(|r| !r.draft && r.year == before && !now.contains(r.slug))
-        .map(|r| r.slug)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// W105: for the newest year N any agency has published, each agency that published N − 1 and
 /// has no published report for N, located at its agency file, else its newest report (line 1).
+/// Each agency's reports are read as one run: serve runs this after every save.
 pub fn missing_reports(reports: &[Publication], agencies: &[AgencyHome]) -> Vec<Diagnostic> {
-    let years = published(reports);
-    let Some(newest) = years.values().filter_map(|y| y.last()).max().copied() else {
+    let sorted: Vec<Publication>;
+    let reports = if reports.is_sorted_by(|a, b| a.slug <= b.slug) {
+        reports
+    } else {
+        sorted = {
+            let mut v = reports.to_vec();
+            v.sort_by(|a, b| a.slug.cmp(b.slug));
+            v
+        };
+        &sorted
+    };
+    let Some(newest) = reports.iter().filter(|r| !r.draft).map(|r| r.year).max() else {
         return Vec::new();
     };
     let Some(before) = newest.checked_sub(1) else {
         return Vec::new();
     };
-    let homes: BTreeMap<&str, &AgencyHome> = agencies.iter().map(|a| (a.slug, a)).collect();
-    // Each agency's newest report (of any kind), and whether its report for N is a draft.
-    let mut newest_file: BTreeMap<&str, (u16, &str)> = BTreeMap::new();
-    let mut drafts: BTreeSet<&str> = BTreeSet::new();
-    for r in reports {
-        let e = newest_file.entry(r.slug).or_insert((r.year, r.file));
-        if (r.year, r.file) > *e {
-            *e = (r.year, r.file);
-        }
-        if r.draft && r.year == newest {
-            drafts.insert(r.slug);
-        }
-    }
+    let mut homes: Option<HashMap<&str, &AgencyHome>> = None;
     let mut out = Vec::new();
-    for (slug, ys) in &years {
-        if !ys.contains(&before) || ys.contains(&newest) {
+    for run in reports.chunk_by(|a, b| a.slug == b.slug) {
+        let published = |y: u16| run.iter().any(|r| !r.draft && r.year == y);
+        if !published(before) || published(newest) {
             continue;
         }
-        let home = homes.get(slug);
-        let name = home.map_or(*slug, |a| a.name);
-        let draft = drafts.contains(slug);
+        let slug = run[0].slug;
+        let home = homes
+            .get_or_insert_with(|| agencies.iter().map(|a| (a.slug, a)).collect())
+            .get(slug)
+            .copied();
+        let name = home.map_or(slug, |a| a.name);
+        let draft = run.iter().any(|r| r.draft && r.year == newest);
         let file = match home.and_then(|a| a.index_file) {
             Some(f) => f,
-            None => match newest_file.get(slug) {
+            // Its newest report (of any kind).
+            None => match run.iter().map(|r| (r.year, r.file)).max() {
                 Some((_, f)) => f,
                 None => continue,
             },
@@ -150,8 +126,6 @@ mod tests {
         assert_eq!(got, [("content/b/_index.md", 1), ("content/c/2023.md", 1)]);
         assert!(d[0].message.contains("乙局") && d[0].message.contains("2023"));
         assert!(d[1].message.contains("草稿"), "{}", d[1].message);
-        assert_eq!(unpublished(&reports, 2023), ["b", "c"]);
-        assert_eq!(unpublished(&reports, 2022), ["d"]);
     }
 
     #[test]

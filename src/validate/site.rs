@@ -190,12 +190,25 @@ pub fn check_site(
     agencies: &BTreeMap<String, Arc<Agency>>,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    // A folder's name is checked on each of its reports, or on its agency file (or the folder
-    // itself) when it holds none.
+    // The reports are sorted by agency, as the agencies are: each agency's reports are one run,
+    // found by walking both in step (serve runs this after every save).
+    let mut runs: Vec<&[Arc<Facts>]> = Vec::new();
+    let mut start = 0;
+    while start < reports.len() {
+        let slug = reports[start].slug.as_str();
+        let len = reports[start..]
+            .iter()
+            .take_while(|r| r.slug == slug)
+            .count();
+        runs.push(&reports[start..start + len]);
+        start += len;
+    }
+    let mut next = runs.iter().peekable();
     for a in agencies.values() {
-        let slug = a.slug.as_str();
-        let start = reports.partition_point(|r| r.slug.as_str() < slug);
-        if reports.get(start).is_none_or(|r| r.slug != slug) {
+        while next.next_if(|run| run[0].slug < a.slug).is_some() {}
+        // A folder's name is checked on each of its reports, or on its agency file (or the
+        // folder itself) when it holds none.
+        if next.peek().is_none_or(|run| run[0].slug != a.slug) {
             let file = a
                 .index_file
                 .clone()
@@ -205,14 +218,17 @@ pub fn check_site(
             diags.extend(sink.diags);
         }
     }
-    // The reports are sorted by agency: the rules look at one agency's reports at a time.
-    let mut start = 0;
-    while start < reports.len() {
-        let slug = reports[start].slug.as_str();
-        let end = start + reports[start..].partition_point(|r| r.slug == slug);
-        let kind = agencies.get(slug).map(|a| a.kind).unwrap_or_default();
-        check_agency(&reports[start..end], kind, &mut diags);
-        start = end;
+    // The rules look at one agency's reports at a time.
+    let mut kinds = agencies.values().peekable();
+    for run in runs {
+        let slug = run[0].slug.as_str();
+        while kinds.next_if(|a| a.slug.as_str() < slug).is_some() {}
+        let kind = kinds
+            .peek()
+            .filter(|a| a.slug == slug)
+            .map(|a| a.kind)
+            .unwrap_or_default();
+        check_agency(run, kind, &mut diags);
     }
     diags
 }

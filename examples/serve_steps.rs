@@ -1,0 +1,84 @@
+//! Times serve's steps after a save, in process and without the watcher or the writer: a
+//! figure of one report is changed on disk, then the changed file is checked again, the site
+//! assembled and planned (against the last plan), as `serve` does. A profiling aid for the
+//! serve targets (see docs/benchmarks.md); run it under `perf record` to see where a save goes.
+//!
+//! ```sh
+//! cargo run --release --example serve_steps -- /dev/shm/nb-10k [SAVES]
+//! ```
+//!
+//! The report edited is the newest of the first agency (its 行政许可 figure, as
+//! `benches/serve_latency.rs --edit figure` does); it is restored at the end.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use nianbao::build::{self, BuildOptions};
+use nianbao::site::{Inputs, LoadOptions};
+
+/// Median and least, in ms (the least is the steadiest on a shared machine).
+fn ms(mut v: Vec<Duration>) -> String {
+    v.sort();
+    let f = |d: Duration| d.as_secs_f64() * 1e3;
+    format!("{:.1} (least {:.1})", f(v[v.len() / 2]), f(v[0]))
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = PathBuf::from(args.next().expect("usage: serve_steps SITE_DIR [SAVES]"));
+    let saves: usize = args
+        .next()
+        .map_or(20, |s| s.parse().expect("SAVES is a number"));
+    let tree = nianbao::source::scan(&root).expect("scan content/");
+    let file = tree
+        .agencies
+        .first()
+        .and_then(|a| a.reports.iter().max())
+        .expect("a report")
+        .clone();
+    let path = root.join(&file);
+    let original = std::fs::read_to_string(&path).expect("read the report");
+    let line = original
+        .lines()
+        .find(|l| l.trim_start().starts_with("licensing: "))
+        .filter(|l| !l.contains('['))
+        .expect("a licensing row of one figure (the 2021 edition)")
+        .to_string();
+
+    let opts = BuildOptions {
+        drafts: true,
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..Default::default()
+    };
+    let mut inputs = Inputs::load(&root, LoadOptions::default(), true, None).expect("load");
+    let site = inputs.assemble();
+    let renderer = build::renderer(&root, &site.config, &opts).expect("templates");
+    let settings = build::settings(&renderer, &site.config, &opts);
+    let mut plan = build::plan(&site, &settings, None).expect("plan");
+
+    let changed: BTreeSet<String> = [file.clone()].into();
+    let (mut reload, mut assemble, mut planning) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..saves {
+        let (key, _) = line.split_once(": ").expect("key: value");
+        // Every save a new figure: the report stays valid, the roll-ups above it change.
+        let text = original.replace(&line, &format!("{key}: {}", 1_000_000 + i));
+        std::fs::write(&path, text).expect("write the report");
+        let t = Instant::now();
+        inputs.reload(&changed).expect("reload");
+        reload.push(t.elapsed());
+        let t = Instant::now();
+        let site = inputs.assemble();
+        assemble.push(t.elapsed());
+        let t = Instant::now();
+        plan = build::plan(&site, &settings, Some(&plan)).expect("plan");
+        planning.push(t.elapsed());
+    }
+    std::fs::write(&path, &original).expect("restore the report");
+    println!(
+        "{saves} saves of {file}, medians in ms: reload {} · assemble {} · plan {}",
+        ms(reload),
+        ms(assemble),
+        ms(planning),
+    );
+}
