@@ -247,21 +247,78 @@ impl Doc {
     }
 
     /// Its terms with their weights: bit 4 (16) when the term is in the agency's name, title,
-    /// region or year; the low four bits the count in the text (at most 15).
-    fn weigh(&self) -> HashMap<&str, u8> {
-        // About one term for every six bytes of Chinese text (three characters): little growing.
-        let mut w: HashMap<&str, u8> =
-            HashMap::with_capacity_and_hasher(self.text.len() / 6 + 64, Default::default());
-        terms_of_folded(&self.fields, true, &mut |t| {
-            *w.entry(t).or_default() |= 16;
+    /// region or year; the low four bits the count in the text (at most 15). Han terms come as
+    /// codes ([`han_code`]), sorted: counted by sorting, not in a map (most of a build's search
+    /// work); words (letters and digits, few) in a map.
+    fn weigh(&self) -> Weighed<'_> {
+        let mut words: HashMap<&str, u8> = HashMap::default();
+        let mut field_codes: Vec<u64> = Vec::new();
+        terms_of_folded(&self.fields, true, &mut |t| match han_code(t) {
+            Some(c) => field_codes.push(c),
+            None => *words.entry(t).or_default() |= 16,
         });
-        terms_of_folded(&self.text, true, &mut |t| {
-            let e = w.entry(t).or_default();
-            if *e & 15 < 15 {
-                *e += 1;
+        // About two Han terms (a pair and a single) for every three bytes of text.
+        let mut codes: Vec<u64> = Vec::with_capacity(self.text.len() * 2 / 3 + 16);
+        terms_of_folded(&self.text, true, &mut |t| match han_code(t) {
+            Some(c) => codes.push(c),
+            None => {
+                let e = words.entry(t).or_default();
+                if *e & 15 < 15 {
+                    *e += 1;
+                }
             }
         });
-        w
+        field_codes.sort_unstable();
+        field_codes.dedup();
+        codes.sort_unstable();
+        let mut han: Vec<(u64, u8)> = Vec::with_capacity(codes.len() / 2 + field_codes.len());
+        let mut fields = field_codes.iter().peekable();
+        for run in codes.chunk_by(|a, b| a == b) {
+            let code = run[0];
+            while let Some(&&f) = fields.peek() {
+                if f >= code {
+                    break;
+                }
+                han.push((f, 16));
+                fields.next();
+            }
+            let in_fields = fields.next_if(|&&f| f == code).is_some();
+            han.push((
+                code,
+                run.len().min(15) as u8 | if in_fields { 16 } else { 0 },
+            ));
+        }
+        han.extend(fields.map(|&f| (f, 16)));
+        (han, words.into_iter().collect())
+    }
+}
+
+/// A report's Han terms (by code, sorted) and words, with their weights.
+type Weighed<'d> = (Vec<(u64, u8)>, Vec<(&'d str, u8)>);
+
+/// A term of one or two Han characters as a number (the index's key while it is made); `None`
+/// for a word.
+fn han_code(term: &str) -> Option<u64> {
+    let mut cs = term.chars();
+    let a = cs.next().filter(|c| is_han(*c))?;
+    Some(match cs.next() {
+        None => u64::from(a),
+        Some(b) => HAN_PAIR | (u64::from(a) << 21) | u64::from(b),
+    })
+}
+
+/// Marks a code of two characters (each below 2²¹).
+const HAN_PAIR: u64 = 1 << 42;
+
+/// The term a [`han_code`] stands for.
+fn han_term(code: u64) -> String {
+    let ch = |c: u64| char::from_u32(c as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+    if code & HAN_PAIR == 0 {
+        ch(code).to_string()
+    } else {
+        [ch((code >> 21) & 0x1F_FFFF), ch(code & 0x1F_FFFF)]
+            .into_iter()
+            .collect()
     }
 }
 
@@ -274,10 +331,14 @@ struct Postings {
     count: u32,
 }
 
+/// Some of the terms being indexed, with their postings: Han terms by code, words by text.
+type Part = (HashMap<u64, Postings>, HashMap<Box<str>, Postings>);
+
 /// The index being made, a batch of reports at a time, in their order.
 struct Index {
-    /// The terms, parted by their hash so that the parts are filled in parallel.
-    parts: Vec<HashMap<Box<str>, Postings>>,
+    /// The terms, parted by their hash so that the parts are filled in parallel: Han terms by
+    /// code, words by text.
+    parts: Vec<Part>,
     years: Vec<u16>,
     regions: Vec<String>,
     /// The place of each region in `regions`, plus one.
@@ -286,11 +347,20 @@ struct Index {
     docs: Vec<(u16, usize)>,
 }
 
+impl Postings {
+    fn add(&mut self, n: u32, w: u8) {
+        varint(&mut self.bytes, u64::from(n - self.last));
+        self.bytes.push(w);
+        self.last = n;
+        self.count += 1;
+    }
+}
+
 impl Index {
     fn new() -> Index {
         Index {
             parts: (0..rayon::current_num_threads().max(1))
-                .map(|_| HashMap::default())
+                .map(|_| Default::default())
                 .collect(),
             years: Vec::new(),
             regions: Vec::new(),
@@ -303,12 +373,18 @@ impl Index {
     /// parallel, reports in order.
     fn add(&mut self, docs: &[Doc]) {
         let parts = self.parts.len();
-        let weighed: Vec<Vec<Vec<(&str, u8)>>> = docs
+        let part_of = |code: u64| (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % parts;
+        type ByPart<'d> = Vec<Weighed<'d>>;
+        let weighed: Vec<ByPart> = docs
             .par_iter()
             .map(|d| {
-                let mut by_part = vec![Vec::new(); parts];
-                for (t, w) in d.weigh() {
-                    by_part[term_hash(t) as usize % parts].push((t, w));
+                let (han, words) = d.weigh();
+                let mut by_part: ByPart = vec![Default::default(); parts];
+                for (code, w) in han {
+                    by_part[part_of(code)].0.push((code, w));
+                }
+                for (t, w) in words {
+                    by_part[term_hash(t) as usize % parts].1.push((t, w));
                 }
                 by_part
             })
@@ -317,18 +393,18 @@ impl Index {
         self.parts
             .par_iter_mut()
             .enumerate()
-            .for_each(|(i, terms)| {
+            .for_each(|(i, (han, words))| {
                 for (k, doc) in weighed.iter().enumerate() {
                     let n = first + k as u32;
-                    for &(t, w) in &doc[i] {
-                        let p = match terms.get_mut(t) {
+                    for &(code, w) in &doc[i].0 {
+                        han.entry(code).or_default().add(n, w);
+                    }
+                    for &(t, w) in &doc[i].1 {
+                        let p = match words.get_mut(t) {
                             Some(p) => p,
-                            None => terms.entry(t.into()).or_default(),
+                            None => words.entry(t.into()).or_default(),
                         };
-                        varint(&mut p.bytes, u64::from(n - p.last));
-                        p.bytes.push(w);
-                        p.last = n;
-                        p.count += 1;
+                        p.add(n, w);
                     }
                 }
             });
@@ -353,8 +429,15 @@ impl Index {
 
     /// The files, the entry last.
     fn finish(mut self, paths: &[String]) -> Vec<(String, Vec<u8>)> {
-        let mut terms: Vec<(Box<str>, Postings)> =
-            self.parts.drain(..).flat_map(|p| p.into_iter()).collect();
+        let mut terms: Vec<(Box<str>, Postings)> = self
+            .parts
+            .drain(..)
+            .flat_map(|(han, words)| {
+                han.into_iter()
+                    .map(|(c, p)| (han_term(c).into_boxed_str(), p))
+                    .chain(words)
+            })
+            .collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let size: usize = terms.iter().map(|(t, p)| t.len() + 4 + p.bytes.len()).sum();
         let shards = (size / SHARD_BYTES).clamp(1, 4096).next_power_of_two();
@@ -638,6 +721,42 @@ mod tests {
         // The same records, the same files.
         assert_eq!(build(&paths, &recs), files);
         assert!(build(&[], &[]).iter().any(|(n, _)| n == "entry.json"));
+    }
+
+    #[test]
+    fn han_terms_go_to_codes_and_back() {
+        for t in ["局", "信息", "𠀀", "𠀀局", "龥𪚥"] {
+            let c = han_code(t).unwrap();
+            assert_eq!(han_term(c), t);
+        }
+        assert_eq!(han_code("2023"), None);
+        assert_ne!(han_code("信息"), han_code("息信"));
+    }
+
+    #[test]
+    fn a_term_weighs_its_count_up_to_fifteen_and_sixteen_more_in_the_fields() {
+        let text = format!("{}教育{}", "信息".repeat(20), " 2023".repeat(3));
+        let doc = Doc::new(Record {
+            title: "年报".into(),
+            ..rec("a/2023/", "教育局", 2023, &text)
+        });
+        let (han, words) = doc.weigh();
+        let of = |t: &str| {
+            han.iter()
+                .find(|(c, _)| Some(*c) == han_code(t))
+                .map(|x| x.1)
+        };
+        assert_eq!(of("信息"), Some(15));
+        assert_eq!(of("息信"), Some(15));
+        assert_eq!(of("教育"), Some(16 | 1));
+        assert_eq!(of("育局"), Some(16));
+        assert_eq!(of("局"), Some(16));
+        assert_eq!(of("教"), Some(16 | 1));
+        assert_eq!(of("息教"), Some(1));
+        assert_eq!(of("校"), None);
+        assert!(han.windows(2).all(|w| w[0].0 < w[1].0), "sorted, each once");
+        let year = words.iter().find(|(t, _)| *t == "2023").map(|x| x.1);
+        assert_eq!(year, Some(16 | 3));
     }
 
     #[test]
