@@ -374,7 +374,7 @@ pub fn plan(
     let shown: Vec<bool> = site
         .reports
         .iter()
-        .map(|r| settings.shows(r, errors.contains(r.file.as_str())))
+        .map(|r| settings.shows(r, !errors.is_empty() && errors.contains(r.file.as_str())))
         .collect();
     let shown_facts = || {
         site.reports
@@ -436,19 +436,33 @@ pub fn plan(
         Some(p) if same_reports(&p.data_of, &shown_list) => Arc::clone(&p.data),
         _ => Arc::new(shown_list.iter().map(|r| r.path()).collect()),
     };
-    site_outputs(&index, settings, &shown_list, &mut files);
-    let (search, search_of, search_fp) = if settings.search {
-        search_outputs(
-            site,
-            &index,
-            settings,
-            &shown_list,
-            previous.map(|p| (&p.search, p.search_of.as_slice(), p.search_fp)),
-            &mut files,
-        )
-    } else {
-        Default::default()
-    };
+    // The pages made from every report beside the search outputs (each a pass over them all);
+    // a generated file wins over a static file of the same path, as the order of inserting says.
+    let (made, (searched, (search, search_of, search_fp))) = rayon::join(
+        || {
+            let mut made = PathMap::default();
+            site_outputs(&index, settings, &shown_list, &mut made);
+            made
+        },
+        || {
+            let mut made = PathMap::default();
+            let search = if settings.search {
+                search_outputs(
+                    site,
+                    &index,
+                    settings,
+                    &shown_list,
+                    previous.map(|p| (&p.search, p.search_of.as_slice(), p.search_fp)),
+                    &mut made,
+                )
+            } else {
+                Default::default()
+            };
+            (made, search)
+        },
+    );
+    files.extend(made);
+    files.extend(searched);
     let mut plan = Plan {
         agencies,
         site: files,
