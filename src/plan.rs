@@ -527,7 +527,6 @@ pub fn plan(
 /// The reports shown grouped for the index pages, with the regions and the roll-ups (those of
 /// `previous` kept where nothing they are made of changed).
 pub fn site_index(site: &Site, shown: &[Arc<Facts>], previous: Option<&Index>) -> Index {
-    let mut index = Index::new(&site.agencies, shown.iter().cloned());
     // Reports of agencies that `covers` a region are that region's roll-up: summed in none.
     let covers: BTreeSet<&str> = site
         .agencies
@@ -536,17 +535,24 @@ pub fn site_index(site: &Site, shown: &[Arc<Facts>], previous: Option<&Index>) -
         .map(|a| a.slug.as_str())
         .collect();
     let all: Vec<&str> = site.agencies.iter().map(|a| a.slug.as_str()).collect();
+    // The grouping and the roll-ups side by side: neither reads the other.
+    let (mut index, rollups) = rayon::join(
+        || Index::new(&site.agencies, shown.iter().cloned()),
+        || {
+            across::rollups(
+                shown,
+                &covers,
+                &all,
+                &site.regions,
+                &site.config.title,
+                &|_| true,
+                None,
+                &|region, year| previous?.rollup(region, year).cloned(),
+            )
+        },
+    );
     index.regions = Arc::clone(&site.regions);
-    index.set_rollups(across::rollups(
-        shown,
-        &covers,
-        &all,
-        &site.regions,
-        &site.config.title,
-        &|_| true,
-        None,
-        &|region, year| previous?.rollup(region, year).cloned(),
-    ));
+    index.set_rollups(rollups);
     index
 }
 
