@@ -13,7 +13,10 @@
 //!
 //! `--edit text` (the default) adds a sentence to the report's first section; `--edit date`
 //! moves its `published` date back and forth by a day, which changes the index pages and the
-//! data files too; `--edit figure` changes a figure of table 二 (the data files change).
+//! data files too; `--edit figure` changes a figure of table 二 (the data files change);
+//! `--edit rename` renames the report's agency in its `_index.md` (every page naming it);
+//! `--edit new` adds a copy of the report as the report of a new agency and polls its page (the
+//! folder is removed, untimed, before the next save).
 //!
 //! Besides the time until the page shows the edit, it follows the live-reload event stream and
 //! prints the time until open pages are told to reload, by when everything the edit changes is
@@ -69,6 +72,8 @@ fn args() -> Args {
                 a.edit = match it.next().as_deref() {
                     Some("date") => Edit::Date,
                     Some("figure") => Edit::Figure,
+                    Some("rename") => Edit::Rename,
+                    Some("new") => Edit::New,
                     _ => Edit::Text,
                 }
             }
@@ -89,6 +94,8 @@ enum Edit {
     Text,
     Date,
     Figure,
+    Rename,
+    New,
 }
 
 /// Follows the live-reload stream: the arrival time of every version announced.
@@ -268,11 +275,51 @@ fn main() {
     if args.edit == Edit::Figure {
         assert!(figure_line.is_some(), "{report} has no licensing row");
     }
+    // The agency file, for a rename.
+    let index_file = format!("content/{slug}/_index.md");
+    let index_original = std::fs::read_to_string(root.join(&index_file)).unwrap_or_default();
+    let name_line = index_original
+        .lines()
+        .find(|l| l.starts_with("name: "))
+        .map(str::to_string);
+    if args.edit == Edit::Rename {
+        assert!(name_line.is_some(), "{index_file} has no name");
+    }
     let mut times = Vec::new();
     let mut announced = Vec::new();
     for i in 1..=args.edits {
+        // A new agency's folder, or another file than the report, saved instead of it.
+        let (file, page, new_dir) = match args.edit {
+            Edit::New => {
+                let dir = format!("content/latency-new-{}-{i}", std::process::id());
+                (
+                    format!("{dir}/{year}.md"),
+                    format!("/latency-new-{}-{i}/{year}/", std::process::id()),
+                    Some(dir),
+                )
+            }
+            Edit::Rename => (index_file.clone(), page.clone(), None),
+            _ => (report.clone(), page.clone(), None),
+        };
         // The text, the date or a figure, and what the page shows once the edit is served.
         let (text, shown, gone) = match (&date_line, &figure_line, args.edit) {
+            (_, _, Edit::Rename) => {
+                let line = name_line.as_deref().unwrap_or_default();
+                let name = format!("{}第{i}次更名", line.trim_start_matches("name: "));
+                (
+                    index_original.replace(line, &format!("name: {name}")),
+                    name,
+                    None,
+                )
+            }
+            (_, _, Edit::New) => {
+                let title = original
+                    .lines()
+                    .find_map(|l| l.strip_prefix("title: "))
+                    .map(|t| t.trim().trim_matches('"').to_string())
+                    .unwrap_or_default();
+                (original.clone(), title, None)
+            }
             (_, Some(line), Edit::Figure) => {
                 let (key, value) = line.split_once(": ").unwrap();
                 let value = value.split_whitespace().next().unwrap();
@@ -310,12 +357,15 @@ fn main() {
                 (text, marker, None)
             }
         };
-        // An editor's atomic save: write beside, rename over.
-        let tmp = root.join(format!("{report}.tmp"));
-        std::fs::write(&tmp, text).unwrap();
+        // An editor's atomic save: write beside, rename over (a new folder made first).
         let seen_before = events.lock().unwrap().len();
         let t0 = Instant::now();
-        std::fs::rename(&tmp, root.join(&report)).unwrap();
+        if let Some(dir) = &new_dir {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        let tmp = root.join(format!("{file}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, root.join(&file)).unwrap();
         let served = wait_for(Duration::from_secs(600), || {
             get(addr, &page).filter(|b| {
                 b.contains(&shown) && gone.as_ref().is_none_or(|g| !b.contains(g.as_str()))
@@ -335,9 +385,20 @@ fn main() {
         );
         times.push(took);
         announced.push(told.as_secs_f64() * 1e3);
+        if let Some(dir) = &new_dir {
+            // Gone again before the next save (untimed).
+            std::fs::remove_dir_all(root.join(dir)).unwrap();
+            wait_for(Duration::from_secs(600), || {
+                get(addr, &page).is_none().then_some(())
+            })
+            .expect("the new report removed");
+        }
         std::thread::sleep(args.pause);
     }
     std::fs::write(root.join(&report), &original).unwrap();
+    if args.edit == Edit::Rename {
+        std::fs::write(root.join(&index_file), &index_original).unwrap();
+    }
     let _ = Command::new("kill")
         .arg("-INT")
         .arg(child.id().to_string())
