@@ -260,31 +260,25 @@ fn main() {
     })
     .expect("the event stream");
     steps.lock().unwrap().clear();
-    let date_line = original
-        .lines()
-        .find(|l| l.starts_with("published: "))
-        .map(str::to_string);
-    if args.edit == Edit::Date {
-        assert!(date_line.is_some(), "{report} has no published date");
-    }
+    // The line an edit changes, which that edit needs.
+    let line = |text: &str, key: &str, needed_by: Edit, file: &str| {
+        let found = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .map(str::to_string);
+        assert!(
+            args.edit != needed_by || found.is_some(),
+            "{file} has no line `{key}`"
+        );
+        found
+    };
+    let date_line = line(&original, "published: ", Edit::Date, &report);
     // A figure: the first one of table 二's `licensing` row, shown on the page as it is.
-    let figure_line = original
-        .lines()
-        .find(|l| l.trim_start().starts_with("licensing: "))
-        .map(str::to_string);
-    if args.edit == Edit::Figure {
-        assert!(figure_line.is_some(), "{report} has no licensing row");
-    }
+    let figure_line = line(&original, "licensing: ", Edit::Figure, &report);
     // The agency file, for a rename.
     let index_file = format!("content/{slug}/_index.md");
     let index_original = std::fs::read_to_string(root.join(&index_file)).unwrap_or_default();
-    let name_line = index_original
-        .lines()
-        .find(|l| l.starts_with("name: "))
-        .map(str::to_string);
-    if args.edit == Edit::Rename {
-        assert!(name_line.is_some(), "{index_file} has no name");
-    }
+    let name_line = line(&index_original, "name: ", Edit::Rename, &index_file);
     let mut times = Vec::new();
     let mut announced = Vec::new();
     for i in 1..=args.edits {

@@ -18,9 +18,6 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
-
 use crate::across;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
@@ -30,6 +27,9 @@ use crate::report::{Agency, Report};
 use crate::source::{self, AgencyDir, ContentTree};
 use crate::validate::acknowledge::{self, FileAcknowledgements};
 use crate::validate::{self, copied, coverage, FileContext};
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// A loaded, checked site.
 #[derive(Debug, Clone)]
@@ -192,12 +192,12 @@ pub struct Inputs {
     reports: BTreeMap<String, CheckedReport>,
     /// Each agency as [`Inputs::agency`] makes it, made again whenever its folder is checked.
     agencies: BTreeMap<String, Arc<Agency>>,
-    /// W102's findings by year and section, kept for the next assemble.
+    /// W102's findings, kept for the next assemble.
     copied_memo: copied::Memo,
     /// W102's exact sets of the files read, kept for the next assemble (serve only: a build
     /// assembles once).
     copied_files: Option<copied::FileSections>,
-    /// The region tree and N012 with the fingerprint of what they were made from.
+    /// The region tree and N012, kept for the next assemble.
     regions_memo: std::sync::Mutex<Option<RegionsMade>>,
 }
 
@@ -563,6 +563,7 @@ impl Inputs {
             .collect();
         acknowledge::apply(&mut diags, &acks);
         diagnostic::sort(&mut diags);
+
         let with_reports: BTreeSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
         let mut agencies: Vec<Arc<Agency>> = self
             .agencies
