@@ -221,6 +221,9 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
                     builder.rebuild_since(&changed, first_event);
                 }
             }
+            // Its search indexer finishes writing into the private folder before the folder
+            // goes (a late write left it behind).
+            drop(builder);
             let _ = done_tx.send(());
         })
         .map_err(|e| format!("无法启动构建线程：{e}"))?;
