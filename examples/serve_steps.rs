@@ -4,11 +4,13 @@
 //! serve targets (see docs/benchmarks.md); run it under `perf record` to see where a save goes.
 //!
 //! ```sh
-//! cargo run --release --example serve_steps -- /dev/shm/nb-10k [SAVES]
+//! cargo run --release --example serve_steps -- /dev/shm/nb-10k [SAVES] [new]
 //! ```
 //!
 //! The report edited is the newest of the first agency (its 行政许可 figure, as
-//! `benches/serve_latency.rs --edit figure` does); it is restored at the end.
+//! `benches/serve_latency.rs --edit figure` does); it is restored at the end. With `new`, each
+//! save is instead a copy of that report as the only report of a new agency folder (as
+//! `--edit new` does), removed again after the save (untimed).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -30,6 +32,7 @@ fn main() {
     let saves: usize = args
         .next()
         .map_or(20, |s| s.parse().expect("SAVES is a number"));
+    let new = args.next().as_deref() == Some("new");
     let tree = nianbao::source::scan(&root).expect("scan content/");
     let file = tree
         .agencies
@@ -57,13 +60,23 @@ fn main() {
     let settings = build::settings(&renderer, &site.config, &opts);
     let mut plan = build::plan(&site, &settings, None).expect("plan");
 
-    let changed: BTreeSet<String> = [file.clone()].into();
     let (mut reload, mut assemble, mut planning) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..saves {
-        let (key, _) = line.split_once(": ").expect("key: value");
-        // Every save a new figure: the report stays valid, the roll-ups above it change.
-        let text = original.replace(&line, &format!("{key}: {}", 1_000_000 + i));
-        std::fs::write(&path, text).expect("write the report");
+        let (changed, folder) = if new {
+            // The folder as the watcher reports it, then the report in it.
+            let folder = format!("content/steps-new-{i}");
+            let name = file.rsplit('/').next().expect("a file name");
+            std::fs::create_dir_all(root.join(&folder)).expect("make the folder");
+            std::fs::write(root.join(&folder).join(name), &original).expect("write the report");
+            let changed: BTreeSet<String> = [folder.clone(), format!("{folder}/{name}")].into();
+            (changed, Some(folder))
+        } else {
+            let (key, _) = line.split_once(": ").expect("key: value");
+            // Every save a new figure: the report stays valid, the roll-ups above it change.
+            let text = original.replace(&line, &format!("{key}: {}", 1_000_000 + i));
+            std::fs::write(&path, text).expect("write the report");
+            ([file.clone()].into(), None)
+        };
         let t = Instant::now();
         inputs.reload(&changed).expect("reload");
         reload.push(t.elapsed());
@@ -73,10 +86,20 @@ fn main() {
         let t = Instant::now();
         plan = build::plan(&site, &settings, Some(&plan)).expect("plan");
         planning.push(t.elapsed());
+        if let Some(folder) = folder {
+            std::fs::remove_dir_all(root.join(&folder)).expect("remove the folder");
+            inputs.reload(&changed).expect("reload");
+            plan = build::plan(&inputs.assemble(), &settings, Some(&plan)).expect("plan");
+        }
     }
     std::fs::write(&path, &original).expect("restore the report");
     println!(
-        "{saves} saves of {file}, medians in ms: reload {} · assemble {} · plan {}",
+        "{saves} {} of {file}, medians in ms: reload {} · assemble {} · plan {}",
+        if new {
+            "copies in a new folder"
+        } else {
+            "saves"
+        },
         ms(reload),
         ms(assemble),
         ms(planning),

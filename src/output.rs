@@ -7,8 +7,10 @@
 //! `.nianbao-tmp-<output>-<pid>` beside the output; those of processes that died are removed by
 //! the next build ([`remove_orphans`]).
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// Start of the staging folders' names (beside the output folder).
 pub const STAGING_PREFIX: &str = ".nianbao-tmp-";
@@ -38,6 +40,10 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     done: bool,
+    /// Folders made so far (relative): the folder is fresh and only this build writes in it, so
+    /// each is made once instead of once per file (`create_dir_all` costs two system calls for
+    /// a folder that exists: a third of a build's `mkdir` and `statx` calls).
+    made: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -63,6 +69,7 @@ impl Staging {
             target: target.to_path_buf(),
             dir,
             done: false,
+            made: Mutex::default(),
         })
     }
 
@@ -79,10 +86,31 @@ impl Staging {
     /// Writes a file, creating its folders.
     pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> io::Result<()> {
         let path = self.path(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(rel, &path)?;
         std::fs::write(path, bytes)
+    }
+
+    /// Makes the folder of `path` (the place of `rel`) unless this build made it already.
+    fn make_parent(&self, rel: &str, path: &Path) -> io::Result<()> {
+        let (Some(folder), Some(parent)) = (rel.rsplit_once('/').map(|(f, _)| f), path.parent())
+        else {
+            return Ok(());
+        };
+        let made = || self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        if !made().contains(folder) {
+            std::fs::create_dir_all(parent)?;
+            made().insert(folder.to_string());
+        }
+        Ok(())
+    }
+
+    /// Removes a file or a folder (a path ending in `/`) of the site; forgets the folders made.
+    pub fn remove(&self, rel: &str) -> io::Result<()> {
+        self.made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        crate::write::remove_path(&self.path(rel)?, rel)
     }
 
     /// Copies a file into the site: its bytes only. The copy gets an ordinary mode (0644, or 0755
@@ -90,9 +118,7 @@ impl Staging {
     /// everyone.
     pub fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
         let path = self.path(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
+        self.make_parent(rel, &path)?;
         let mut src = std::fs::File::open(from)?;
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
@@ -380,6 +406,18 @@ mod tests {
         assert!(s.path("/etc/passwd").is_err());
         assert!(s.path("a/../../x").is_err());
         assert!(s.path("a/b/index.html").is_ok());
+    }
+
+    #[test]
+    fn a_folder_removed_is_made_again_for_the_next_file() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Staging::new(&t.path().join("public")).unwrap();
+        s.write("a/b/one.txt", "1").unwrap();
+        s.write("a/b/two.txt", "2").unwrap();
+        s.remove("a/").unwrap();
+        s.write("a/b/three.txt", "3").unwrap();
+        assert!(s.path("a/b/three.txt").unwrap().is_file());
+        assert!(!s.path("a/b/one.txt").unwrap().exists());
     }
 
     #[test]

@@ -334,14 +334,20 @@ impl Inputs {
             }
         }
         // A save may reach us by its last name only (a rename chain): where a report appears,
-        // the folders of reports gone from the disk are looked at too.
+        // the folders whose entries changed since they were scanned are looked at too.
         let appeared = changed
             .iter()
             .any(|f| f.ends_with(".md") && !self.reports.contains_key(f));
         if appeared {
-            for (file, c) in &self.reports {
-                if !slugs.contains(&c.slug) && !self.root.join(file).is_file() {
-                    slugs.insert(c.slug.clone());
+            let content = self.root.join("content");
+            for (slug, dir) in &self.dirs {
+                if !slugs.contains(slug)
+                    && std::fs::symlink_metadata(content.join(slug))
+                        .and_then(|m| m.modified())
+                        .ok()
+                        != dir.modified
+                {
+                    slugs.insert(slug.clone());
                 }
             }
         }

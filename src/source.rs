@@ -24,6 +24,9 @@ pub struct AgencyDir {
     pub misplaced: Vec<String>,
     /// Files left out, with the reason.
     pub ignored: Vec<(String, &'static str)>,
+    /// When the folder's list of entries last changed, as it was scanned (serve looks for
+    /// folders changed behind the watcher's back by this, not by every file in them).
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// What `content/` holds.
@@ -127,18 +130,19 @@ enum Kind {
 
 /// Judges one entry: hidden and editor files, and symlinks (followed only to a file inside the
 /// site), are left out with the reason.
+/// `t` is the type of the entry itself (a link is not followed).
 fn kind_of(
-    entry: &walkdir::DirEntry,
+    (name, path, t): (&str, &Path, std::fs::FileType),
     root_real: &Path,
     relpath: &str,
     ignored: &mut Vec<(String, &'static str)>,
 ) -> Option<Kind> {
-    if is_ignored_name(&entry.file_name().to_string_lossy()) {
+    if is_ignored_name(name) {
         ignored.push((relpath.to_string(), "隐藏文件或编辑器的临时、备份文件"));
         return None;
     }
-    if entry.path_is_symlink() {
-        return match inside_site(root_real, entry.path()) {
+    if t.is_symlink() {
+        return match inside_site(root_real, path) {
             Some(real) if real.is_dir() => {
                 // Linked folders are not followed.
                 ignored.push((relpath.to_string(), "指向文件夹的符号链接"));
@@ -151,7 +155,6 @@ fn kind_of(
             }
         };
     }
-    let t = entry.file_type();
     if t.is_dir() {
         Some(Kind::Dir)
     } else if t.is_file() {
@@ -192,16 +195,22 @@ pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<Stri
     if site_dir(root, "content").is_none() {
         return Ok(Vec::new());
     }
+    // One listing, sorted by name (not walkdir: at depth 1 it lists every agency folder too).
+    let mut entries: Vec<(String, PathBuf, std::fs::FileType)> = std::fs::read_dir(&content)?
+        .map(|e| {
+            let e = e?;
+            Ok((
+                e.file_name().to_string_lossy().into_owned(),
+                e.path(),
+                e.file_type()?,
+            ))
+        })
+        .collect::<std::io::Result<_>>()?;
+    entries.sort_by(|a, b| a.1.file_name().cmp(&b.1.file_name()));
     let mut slugs = Vec::new();
-    let walker = WalkDir::new(&content)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name();
-    for entry in walker {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let relpath = rel(root, entry.path());
-        let name = entry.file_name().to_string_lossy().into_owned();
-        match kind_of(&entry, &root_real, &relpath, &mut tree.ignored) {
+    for (name, path, t) in entries {
+        let relpath = rel(root, &path);
+        match kind_of((&name, &path, t), &root_real, &relpath, &mut tree.ignored) {
             Some(Kind::Dir) => slugs.push(name),
             Some(Kind::File) if name == "_index.md" => {
                 // A site-level intro file, as other generators use: not a report.
@@ -220,13 +229,14 @@ pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<Stri
 pub fn scan_agency(root: &Path, slug: &str) -> std::io::Result<Option<AgencyDir>> {
     let dir_path = root.join("content").join(slug);
     // A linked agency folder is left out by the top level: never followed here either.
-    match std::fs::symlink_metadata(&dir_path) {
-        Ok(m) if m.is_dir() => {}
+    let modified = match std::fs::symlink_metadata(&dir_path) {
+        Ok(m) if m.is_dir() => m.modified().ok(),
         _ => return Ok(None),
-    }
+    };
     let root_real = root.canonicalize()?;
     let mut dir = AgencyDir {
         slug: slug.to_string(),
+        modified,
         ..Default::default()
     };
     let mut walker = WalkDir::new(&dir_path)
@@ -237,14 +247,19 @@ pub fn scan_agency(root: &Path, slug: &str) -> std::io::Result<Option<AgencyDir>
         let entry = entry.map_err(std::io::Error::other)?;
         let relpath = rel(root, entry.path());
         let is_dir = entry.file_type().is_dir() && !entry.path_is_symlink();
-        let kind = kind_of(&entry, &root_real, &relpath, &mut dir.ignored);
+        let name = entry.file_name().to_string_lossy();
+        let kind = kind_of(
+            (&name, entry.path(), entry.file_type()),
+            &root_real,
+            &relpath,
+            &mut dir.ignored,
+        );
         let Some(Kind::File) = kind else {
             if kind.is_none() && is_dir {
                 walker.skip_current_dir();
             }
             continue;
         };
-        let name = entry.file_name().to_string_lossy().into_owned();
         let depth = entry.depth();
         if depth == 1 && name == "_index.md" {
             dir.index = Some(relpath);

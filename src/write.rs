@@ -42,7 +42,7 @@ pub trait Sink: Sync {
 }
 
 /// Removes a file, or a folder output (a path ending in `/`) with everything in it.
-fn remove_path(path: &Path, rel: &str) -> io::Result<()> {
+pub(crate) fn remove_path(path: &Path, rel: &str) -> io::Result<()> {
     let result = if rel.ends_with('/') {
         std::fs::remove_dir_all(path)
     } else {
@@ -99,7 +99,7 @@ impl Sink for Staging {
         Staging::copy(self, from, rel)
     }
     fn remove(&self, rel: &str) -> io::Result<()> {
-        remove_path(&self.path(rel)?, rel)
+        Staging::remove(self, rel)
     }
 }
 

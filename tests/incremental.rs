@@ -260,6 +260,17 @@ fn every_kind_of_edit_is_served_as_a_fresh_build_makes_it() {
     std::fs::remove_file(root.join(NEW)).unwrap();
     common::write(root, RENAMED, moved);
     h.step(&[RENAMED], "renamed, old name lost");
+    // A report gone from another folder, told only of the one that appeared: the folders whose
+    // entries changed are read again.
+    let later = common::read(root, RENAMED)
+        .replace("year: 2022", "year: 2023")
+        .replace("published: 2023-", "published: 2024-");
+    std::fs::remove_file(root.join(OTHER)).unwrap();
+    common::write(root, "content/tangyuan-shequ-ban/2023.md", later);
+    h.step(
+        &["content/tangyuan-shequ-ban/2023.md"],
+        "a report appeared, another gone unannounced elsewhere",
+    );
     const AGENCY: &str = "content/shilixian-wenlvju/2023.md";
     let copy =
         common::read(root, REPORT).replace("agency: 示例县教育局（改）", "agency: 示例县文旅局");

@@ -154,7 +154,9 @@ fn gather(
             Msg::Change(Change::Files(files)) => changed.extend(files),
             Msg::Change(Change::Error(e)) => warn(&e),
         }
-        next = rx.recv_timeout(watch::wait_for_more(changed.len())).ok();
+        next = rx
+            .recv_timeout(watch::wait_for_more(watch::saves(&changed)))
+            .ok();
     }
     Some(changed)
 }

@@ -57,6 +57,21 @@ pub fn wait_for_more(files: usize) -> Duration {
     }
 }
 
+/// How many changes a set of changed paths counts for [`wait_for_more`]: a folder that holds
+/// another changed path is not one more (a report saved into a new folder is one save).
+pub fn saves(changed: &BTreeSet<String>) -> usize {
+    changed
+        .iter()
+        .filter(|p| {
+            let inside = format!("{p}/");
+            !changed
+                .range(inside.clone()..)
+                .next()
+                .is_some_and(|n| n.starts_with(&inside))
+        })
+        .count()
+}
+
 /// What the watcher sends.
 #[derive(Debug)]
 pub enum Change {
@@ -182,6 +197,20 @@ mod tests {
         assert!(DEBOUNCE + wait_for_more(1) < BURST_WAIT);
         assert_eq!(wait_for_more(2), BURST_WAIT);
         assert_eq!(wait_for_more(10), BURST_WAIT);
+    }
+
+    #[test]
+    fn a_new_folder_with_its_report_is_one_save() {
+        let set = |ps: &[&str]| ps.iter().map(|p| p.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(saves(&set(&["content/a", "content/a/2024.md"])), 1);
+        // `content/a-b` sorts between `content/a` and `content/a/…`.
+        assert_eq!(
+            saves(&set(&["content/a", "content/a-b", "content/a/2024.md"])),
+            2
+        );
+        assert_eq!(saves(&set(&["content/a", "content/ab/2024.md"])), 2);
+        assert_eq!(saves(&set(&["content/a/2023.md", "content/a/2024.md"])), 2);
+        assert_eq!(saves(&set(&[])), 0);
     }
 
     #[test]
