@@ -1,10 +1,11 @@
-//! Times serve's steps after a save, in process and without the watcher or the writer: a
-//! figure of one report is changed on disk, then the changed file is checked again, the site
-//! assembled and planned (against the last plan), as `serve` does. A profiling aid for the
+//! Times serve's steps after a save, in process and without the watcher: a figure of one report
+//! is changed on disk, then the changed file is checked again, the site assembled, planned
+//! (against the last plan) and what changed written into a folder in place, as `serve` does
+//! (the search index left out: serve makes it in the background). A profiling aid for the
 //! serve targets (see docs/benchmarks.md); run it under `perf record` to see where a save goes.
 //!
 //! ```sh
-//! cargo run --release --example serve_steps -- /dev/shm/nb-10k [SAVES] [new]
+//! TMPDIR=/dev/shm cargo run --release --example serve_steps -- /dev/shm/nb-10k [SAVES] [new]
 //! ```
 //!
 //! The report edited is the newest of the first agency (its 行政许可 figure, as
@@ -17,7 +18,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use nianbao::build::{self, BuildOptions};
+use nianbao::plan::Written;
 use nianbao::site::{Inputs, LoadOptions};
+use nianbao::write::{InPlace, Writer};
+
+// The allocator of the `nianbao` binary, so that the times are those of serve.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Median and least, in ms (the least is the steadiest on a shared machine).
 fn ms(mut v: Vec<Duration>) -> String {
@@ -59,8 +66,27 @@ fn main() {
     let renderer = build::renderer(&root, &site.config, &opts).expect("templates");
     let settings = build::settings(&renderer, &site.config, &opts);
     let mut plan = build::plan(&site, &settings, None).expect("plan");
+    let out = tempfile::tempdir().expect("a folder to write into");
+    let sink = InPlace {
+        dir: out.path().to_path_buf(),
+        defer_search: true,
+    };
+    let mut written = Written::default();
+    let mut write = |inputs: &Inputs, plan: &nianbao::plan::Plan| {
+        let writer = Writer::new(&renderer, &sink, std::mem::take(&mut written));
+        let whole = |file: &str| {
+            inputs
+                .report(file)
+                .and_then(|c| c.report.clone())
+                .ok_or_else(|| format!("no report {file}"))
+        };
+        writer.write_plan(plan, &whole).expect("write");
+        written = writer.into_written();
+    };
+    write(&inputs, &plan);
 
-    let (mut reload, mut assemble, mut planning) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut reload, mut assemble, mut planning, mut writing) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..saves {
         let (changed, folder) = if new {
             // The folder as the watcher reports it, then the report in it.
@@ -86,15 +112,19 @@ fn main() {
         let t = Instant::now();
         plan = build::plan(&site, &settings, Some(&plan)).expect("plan");
         planning.push(t.elapsed());
+        let t = Instant::now();
+        write(&inputs, &plan);
+        writing.push(t.elapsed());
         if let Some(folder) = folder {
             std::fs::remove_dir_all(root.join(&folder)).expect("remove the folder");
             inputs.reload(&changed).expect("reload");
             plan = build::plan(&inputs.assemble(), &settings, Some(&plan)).expect("plan");
+            write(&inputs, &plan);
         }
     }
     std::fs::write(&path, &original).expect("restore the report");
     println!(
-        "{saves} {} of {file}, medians in ms: reload {} · assemble {} · plan {}",
+        "{saves} {} of {file}, medians in ms: reload {} · assemble {} · plan {} · write {}",
         if new {
             "copies in a new folder"
         } else {
@@ -103,5 +133,6 @@ fn main() {
         ms(reload),
         ms(assemble),
         ms(planning),
+        ms(writing),
     );
 }

@@ -6,12 +6,13 @@
 
 use std::fmt::Write;
 
+use chrono::{Datelike, NaiveDate};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::across::Rollup;
 use crate::facts::Facts;
 use crate::format::{AppRowKind, FormatDef, EDITIONS};
-use crate::markdown::escape;
+use crate::markdown::escape_into;
 use crate::report::{Num, Report};
 
 /// Byte order mark for CSV files.
@@ -473,7 +474,8 @@ fn is_number(s: &str) -> bool {
 /// `<updated>` too runs newest first.
 pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String {
     let mut sorted: Vec<&(&Facts, String)> = entries.iter().collect();
-    sorted.sort_by(|a, b| {
+    // Each report's (slug, year) is its own: no two keys are equal.
+    sorted.sort_unstable_by(|a, b| {
         (b.0.published.is_some(), b.0.published, b.0.year, &a.0.slug).cmp(&(
             a.0.published.is_some(),
             a.0.published,
@@ -483,16 +485,12 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String
     });
     // An entry is updated when its last revision was made, else when it was published.
     let updated_of = |s: &Facts| s.revised.max(s.published);
-    let updated = sorted
-        .iter()
-        .filter_map(|(s, _)| updated_of(s))
-        .max()
-        .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string());
+    let updated = sorted.iter().filter_map(|(s, _)| updated_of(s)).max();
     let oldest = sorted
         .iter()
         .rev()
         .find_map(|(s, _)| s.published)
-        .map_or_else(|| updated.clone(), |d| d.to_string());
+        .or(updated);
     let mut o = String::new();
     o.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     o.push_str(&format!(
@@ -504,38 +502,74 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String
         "<link rel=\"alternate\" href=\"{0}\"/>\n<link rel=\"self\" href=\"{0}atom.xml\"/>\n",
         xml_text(site_url)
     ));
-    o.push_str(&format!("<updated>{updated}T00:00:00Z</updated>\n"));
+    o.push_str("<updated>");
+    push_date(&mut o, updated);
+    o.push_str("T00:00:00Z</updated>\n");
     o.reserve(sorted.len() * 400);
+    // Pushed piece by piece: `format!` and a date's `Display` were most of a feed of 10 000
+    // entries, rendered again whenever a date changes.
     for (s, url) in sorted {
-        let url = xml_text(url);
-        let (published, date) = match s.published {
-            Some(d) => (
-                format!("<published>{d}T00:00:00Z</published>\n"),
-                updated_of(s).unwrap_or(d).to_string(),
-            ),
-            None => (
-                String::new(),
-                s.revised.map_or_else(|| oldest.clone(), |d| d.to_string()),
-            ),
+        o.push_str("<entry>\n<title>");
+        push_xml_text(&mut o, &s.title);
+        o.push_str("</title>\n<id>");
+        push_xml_text(&mut o, url);
+        o.push_str("</id>\n<link rel=\"alternate\" href=\"");
+        push_xml_text(&mut o, url);
+        o.push_str("\"/>\n");
+        let date = match s.published {
+            Some(d) => {
+                o.push_str("<published>");
+                push_date(&mut o, Some(d));
+                o.push_str("T00:00:00Z</published>\n");
+                updated_of(s)
+            }
+            None => s.revised.or(oldest),
         };
-        // Writing into a String cannot fail.
-        let _ = write!(
-            o,
-            "<entry>\n<title>{}</title>\n<id>{url}</id>\n<link rel=\"alternate\" href=\"{url}\"/>\n{published}<updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n</entry>\n",
-            xml_text(&s.title), xml_text(&s.agency)
-        );
+        o.push_str("<updated>");
+        push_date(&mut o, date);
+        o.push_str("T00:00:00Z</updated>\n<author><name>");
+        push_xml_text(&mut o, &s.agency);
+        o.push_str("</name></author>\n</entry>\n");
     }
     o.push_str("</feed>\n");
     o
 }
 
+/// A date as `YYYY-MM-DD` (1970-01-01 for none), as chrono writes it.
+fn push_date(o: &mut String, d: Option<NaiveDate>) {
+    let d = d.unwrap_or_default();
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        for n in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+            o.push(char::from(b'0' + n as u8));
+        }
+        for n in [m, day] {
+            o.push('-');
+            o.push(char::from(b'0' + (n / 10) as u8));
+            o.push(char::from(b'0' + (n % 10) as u8));
+        }
+    } else {
+        let _ = write!(o, "{d}");
+    }
+}
+
 /// Escaped text without the characters XML 1.0 forbids (C0 controls but tab and line ends).
 fn xml_text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    push_xml_text(&mut o, s);
+    o
+}
+
+/// [`xml_text`] of `s`, pushed onto `o`.
+fn push_xml_text(o: &mut String, s: &str) {
+    // Bytes first: C0 controls, DEL, and 0xC2, the lead byte of the C1 controls (tab, line
+    // ends and other characters led by 0xC2 are then let be by the exact test).
+    let suspect = |b: u8| (b < 0x20) | (b == 0x7f) | (b == 0xc2);
     let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if s.contains(forbidden) {
-        escape(&s.replace(forbidden, ""))
+    if crate::markdown::any_byte(s.as_bytes(), suspect) && s.contains(forbidden) {
+        escape_into(o, &s.replace(forbidden, ""));
     } else {
-        escape(s)
+        escape_into(o, s);
     }
 }
 
@@ -545,7 +579,7 @@ pub fn sitemap(urls: &[String]) -> String {
     o.reserve(urls.len() * 80);
     for u in urls {
         o.push_str("<url><loc>");
-        o.push_str(&xml_text(u));
+        push_xml_text(&mut o, u);
         o.push_str("</loc></url>\n");
     }
     o.push_str("</urlset>\n");
@@ -559,7 +593,35 @@ pub fn robots(site_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use super::{csv_field, push_date, xml_text};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [
+            (2024, 1, 31),
+            (1999, 12, 1),
+            (5, 3, 9),
+            (10000, 1, 1),
+            (-1, 2, 3),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut o = String::new();
+            push_date(&mut o, Some(date));
+            assert_eq!(o, date.to_string());
+        }
+        let mut o = String::new();
+        push_date(&mut o, None);
+        assert_eq!(o, "1970-01-01");
+    }
+
+    #[test]
+    fn xml_text_drops_control_characters_and_keeps_the_rest() {
+        assert_eq!(xml_text("a\u{1}b\u{7f}c\u{85}d\te"), "abcd\te");
+        // 0xC2 leads these too: kept.
+        assert_eq!(xml_text("§¢ü<&"), "§¢ü&lt;&amp;");
+        assert_eq!(xml_text("教育局\n"), "教育局\n");
+    }
 
     #[test]
     fn csv_fields_are_quoted_only_when_needed() {

@@ -799,9 +799,35 @@ fn rebase<'a>(url: pulldown_cmark::CowStr<'a>, base: &str) -> pulldown_cmark::Co
     }
 }
 
+/// Whether any byte of `bytes` is one `hit` picks. Looked at 32 bytes at a time without stopping
+/// early inside a block, so that the compiler can compare a whole block at once (a byte at a
+/// time, text was scanned at a nanosecond a byte).
+#[inline]
+pub fn any_byte(bytes: &[u8], hit: impl Fn(u8) -> bool) -> bool {
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block.iter().fold(false, |acc, &b| acc | hit(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| hit(b))
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + s.len() / 16);
+    escape_into(&mut o, s);
+    o
+}
+
+/// [`escape`] of `s`, pushed onto `o`.
+pub fn escape_into(o: &mut String, s: &str) {
+    if !any_byte(s.as_bytes(), |b| {
+        (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')
+    }) {
+        o.push_str(s);
+        return;
+    }
     // Runs without a special character are copied whole (most text is CJK, no ASCII markup).
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -818,7 +844,6 @@ pub fn escape(s: &str) -> String {
         start = i + 1;
     }
     o.push_str(&s[start..]);
-    o
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {

@@ -335,9 +335,9 @@ impl Inputs {
         }
         // A save may reach us by its last name only (a rename chain): where a report appears,
         // the folders whose entries changed since they were scanned are looked at too.
-        let appeared = changed
-            .iter()
-            .any(|f| f.ends_with(".md") && !self.reports.contains_key(f));
+        let appeared = changed.iter().any(|f| {
+            f.ends_with(".md") && !f.ends_with("/_index.md") && !self.reports.contains_key(f)
+        });
         if appeared {
             let content = self.root.join("content");
             for (slug, dir) in &self.dirs {

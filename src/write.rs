@@ -6,6 +6,7 @@
 //! writer remembers the fingerprint of every output it wrote, so that writing a plan renders only
 //! what is not there yet: the whole plan for a build, what an edit changed for `serve`.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -547,11 +548,17 @@ fn feed_entries<'i>(
     renderer: &Renderer,
     index: &'i Index,
 ) -> Vec<(&'i crate::facts::Facts, String)> {
+    // `abs_url` of each report's path, without its two `format!`s a report.
+    let root = renderer.abs_root();
     index
         .by_year
         .iter()
         .flat_map(|(_, v)| v.iter())
-        .map(|s| (&**s, renderer.abs_url(&s.path())))
+        .map(|s| {
+            let mut url = String::with_capacity(root.len() + s.slug.len() + 6);
+            let _ = write!(url, "{root}{}/{}/", s.slug, s.year);
+            (&**s, url)
+        })
         .collect()
 }
 

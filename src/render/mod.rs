@@ -271,11 +271,16 @@ impl Renderer {
 
     /// Absolute URL of a path below the site root.
     pub fn abs_url(&self, path: &str) -> String {
+        format!("{}{path}", self.abs_root())
+    }
+
+    /// The absolute URL of the site root: [`Renderer::abs_url`] of a path is this and the path.
+    pub fn abs_root(&self) -> String {
         let origin = self
             .base_url
             .strip_suffix(&self.base)
             .unwrap_or(self.base_url.trim_end_matches('/'));
-        format!("{origin}{}", self.url(path))
+        format!("{origin}{}", self.base)
     }
 
     /// A page of `template`, whose own variable (`report`, `year`, …) is `name`.
