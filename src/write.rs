@@ -438,13 +438,15 @@ impl<'a> Writer<'a> {
             Output::Sitemap => {
                 // The search page too (a page like the others, found by its form).
                 let search = r.has_search().then(|| r.abs_url("search/"));
+                let root = r.abs_root();
                 let mut urls: Vec<String> = index_pages(index)
                     .iter()
-                    .map(|p| r.abs_url(p))
+                    .map(|p| format!("{root}{p}"))
                     .chain(search)
                     .chain(feed_entries(r, index).into_iter().map(|(_, u)| u))
                     .collect();
-                urls.sort();
+                // Equal URLs are the same bytes: the order is the same as a stable sort's.
+                urls.par_sort_unstable();
                 data::sitemap(&urls)
             }
             Output::Robots => data::robots(&r.abs_url("")),
