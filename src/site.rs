@@ -532,10 +532,19 @@ impl Inputs {
             .map(|d| d.file.as_str())
             .collect();
         if !lacking.is_empty() {
-            let by_file: HashMap<&str, &Facts> = reports
+            // Found in the agency's run of the sorted reports (hashing every report's path was
+            // a millisecond a save).
+            let by_file: HashMap<&str, &Facts> = lacking
                 .iter()
-                .filter(|r| lacking.contains(r.file.as_str()))
-                .map(|r| (r.file.as_str(), &**r))
+                .filter_map(|&file| {
+                    let slug = file.split('/').nth(1)?;
+                    let from = reports.partition_point(|r| r.slug.as_str() < slug);
+                    let r = reports[from..]
+                        .iter()
+                        .take_while(|r| r.slug == slug)
+                        .find(|r| r.file == file)?;
+                    Some((r.file.as_str(), &**r))
+                })
                 .collect();
             for d in across.iter_mut().filter(|d| d.source.is_none()) {
                 d.source = by_file.get(d.file.as_str()).and_then(|r| r.line(d.line));
@@ -546,12 +555,12 @@ impl Inputs {
             diagnostic::make_strict(&mut diags);
         }
         // Explained warnings, of reports and of agency files (W106 for those explaining none).
-        let agency_acks: Vec<(String, &[crate::report::Acknowledgement])> = self
+        let agency_acks: Vec<(&str, &[crate::report::Acknowledgement])> = self
             .agency_files
             .iter()
             .filter_map(|(slug, f)| {
                 let (a, _) = f.as_ref().ok()?;
-                let file = self.dirs.get(slug)?.index.clone()?;
+                let file = self.dirs.get(slug)?.index.as_deref()?;
                 Some((file, a.acknowledge.as_slice()))
             })
             .collect();
@@ -564,17 +573,21 @@ impl Inputs {
             .chain(
                 agency_acks
                     .iter()
-                    .map(|(file, entries)| FileAcknowledgements { file, entries }),
+                    .map(|&(file, entries)| FileAcknowledgements { file, entries }),
             )
             .collect();
         acknowledge::apply(&mut diags, &acks);
         diagnostic::sort(&mut diags);
 
-        let with_reports: BTreeSet<&str> = reports.iter().map(|r| r.slug.as_str()).collect();
+        // `reports` is sorted by agency: looked up there, not collected into a set a save.
+        let with_reports = |slug: &str| {
+            let at = reports.partition_point(|r| r.slug.as_str() < slug);
+            reports.get(at).is_some_and(|r| r.slug == slug)
+        };
         let mut agencies: Vec<Arc<Agency>> = self
             .agencies
             .values()
-            .filter(|a| with_reports.contains(a.slug.as_str()) || a.index_file.is_some())
+            .filter(|a| a.index_file.is_some() || with_reports(&a.slug))
             .cloned()
             .collect();
         agencies.sort_by(|a, b| {
