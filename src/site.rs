@@ -216,9 +216,10 @@ impl Inputs {
         let (config, config_diags) = config::load(root).map_err(LoadError::Config)?;
         let mut top = ContentTree::default();
         let slugs = source::scan_top(root, &mut top).map_err(io_error("content/"))?;
+        let root_real = root.canonicalize().map_err(io_error("content/"))?;
         let dirs: Vec<AgencyDir> = slugs
             .par_iter()
-            .map(|s| source::scan_agency(root, s))
+            .map(|s| source::scan_agency_in(root, &root_real, s))
             .collect::<Result<Vec<_>, _>>()
             .map_err(io_error("content/"))?
             .into_iter()

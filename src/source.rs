@@ -168,8 +168,9 @@ fn kind_of(
 /// as [`scan_agency`] does.
 pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
     let mut tree = ContentTree::default();
+    let root_real = root.canonicalize()?;
     for slug in scan_top(root, &mut tree)? {
-        if let Some(dir) = scan_agency(root, &slug)? {
+        if let Some(dir) = scan_agency_in(root, &root_real, &slug)? {
             tree.agencies.push(dir);
         }
     }
@@ -227,13 +228,22 @@ pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<Stri
 
 /// One agency folder, `content/<slug>/` (`None` when it is not a folder, e.g. deleted).
 pub fn scan_agency(root: &Path, slug: &str) -> std::io::Result<Option<AgencyDir>> {
+    scan_agency_in(root, &root.canonicalize()?, slug)
+}
+
+/// [`scan_agency`], with the root's real path made once by the caller (a load scans thousands
+/// of folders: `canonicalize` is a system call for each part of the path).
+pub fn scan_agency_in(
+    root: &Path,
+    root_real: &Path,
+    slug: &str,
+) -> std::io::Result<Option<AgencyDir>> {
     let dir_path = root.join("content").join(slug);
     // A linked agency folder is left out by the top level: never followed here either.
     let modified = match std::fs::symlink_metadata(&dir_path) {
         Ok(m) if m.is_dir() => m.modified().ok(),
         _ => return Ok(None),
     };
-    let root_real = root.canonicalize()?;
     let mut dir = AgencyDir {
         slug: slug.to_string(),
         modified,
@@ -250,7 +260,7 @@ pub fn scan_agency(root: &Path, slug: &str) -> std::io::Result<Option<AgencyDir>
         let name = entry.file_name().to_string_lossy();
         let kind = kind_of(
             (&name, entry.path(), entry.file_type()),
-            &root_real,
+            root_real,
             &relpath,
             &mut dir.ignored,
         );
