@@ -35,7 +35,10 @@ fn ms(mut v: Vec<Duration>) -> String {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().expect("usage: serve_steps SITE_DIR [SAVES]"));
+    let root = PathBuf::from(
+        args.next()
+            .expect("usage: serve_steps SITE_DIR [SAVES] [new]"),
+    );
     let saves: usize = args
         .next()
         .map_or(20, |s| s.parse().expect("SAVES is a number"));

@@ -22,6 +22,19 @@ pub const MANIFEST: &str = ".nianbao-build";
 const MANIFEST_HEAD: &str =
     "# nianbao build：此目录由 nianbao 生成，下次构建时整体替换。以下是它写入的顶层文件和目录。\n";
 
+/// Removes a file, or a folder output (a path ending in `/`) with everything in it.
+pub fn remove_path(path: &Path, rel: &str) -> io::Result<()> {
+    let result = if rel.ends_with('/') {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    match result {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// How [`Staging::commit`] put the new folder in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Swap {
@@ -110,7 +123,7 @@ impl Staging {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
-        crate::write::remove_path(&self.path(rel)?, rel)
+        remove_path(&self.path(rel)?, rel)
     }
 
     /// Copies a file into the site: its bytes only. The copy gets an ordinary mode (0644, or 0755

@@ -488,7 +488,7 @@ pub fn plan(
         .map(|(path, _)| path)
         .filter(|path| {
             let slug = path
-                .strip_prefix("search/r/")
+                .strip_prefix(crate::search::RECORDS_DIR)
                 .unwrap_or(path)
                 .split('/')
                 .next();

@@ -29,6 +29,8 @@ use crate::report::Report;
 
 /// Folder of the index, below the site root.
 pub const INDEX_DIR: &str = "search/index/";
+/// Folder of the records (one folder an agency), below the site root.
+pub const RECORDS_DIR: &str = "search/r/";
 /// Reports per file of record paths.
 const CHUNK: usize = 64;
 /// Target size of a shard, before the count of shards is rounded up to a power of two.
@@ -51,7 +53,7 @@ pub struct Record {
 
 /// Where the record of a report is: `search/r/<slug>/<year>.json`.
 pub fn record_path(slug: &str, year: u16) -> String {
-    format!("search/r/{slug}/{year}.json")
+    format!("{RECORDS_DIR}{slug}/{year}.json")
 }
 
 /// The record of a report; `region` is its agency's.

@@ -215,8 +215,8 @@ impl Inputs {
     ) -> Result<Inputs, LoadError> {
         let (config, config_diags) = config::load(root).map_err(LoadError::Config)?;
         let mut top = ContentTree::default();
-        let slugs = source::scan_top(root, &mut top).map_err(io_error("content/"))?;
         let root_real = root.canonicalize().map_err(io_error("content/"))?;
+        let slugs = source::scan_top(root, &root_real, &mut top).map_err(io_error("content/"))?;
         let dirs: Vec<AgencyDir> = slugs
             .par_iter()
             .map(|s| source::scan_agency_in(root, &root_real, s))
@@ -353,7 +353,8 @@ impl Inputs {
             }
         }
         if top_level {
-            let known: BTreeSet<String> = source::scan_top(&self.root, &mut self.top)
+            let root_real = self.root.canonicalize().map_err(io_error("content/"))?;
+            let known: BTreeSet<String> = source::scan_top(&self.root, &root_real, &mut self.top)
                 .map_err(io_error("content/"))?
                 .into_iter()
                 .collect();

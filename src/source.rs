@@ -169,7 +169,7 @@ fn kind_of(
 pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
     let mut tree = ContentTree::default();
     let root_real = root.canonicalize()?;
-    for slug in scan_top(root, &mut tree)? {
+    for slug in scan_top(root, &root_real, &mut tree)? {
         if let Some(dir) = scan_agency_in(root, &root_real, &slug)? {
             tree.agencies.push(dir);
         }
@@ -180,15 +180,19 @@ pub fn scan(root: &Path) -> std::io::Result<ContentTree> {
 /// The top level of `content/`: the agency folder names (sorted); files there go to `misplaced`
 /// or `ignored` of `tree`. Also warns of the site's folders that are symbolic links leading out
 /// of it: those are not read.
-pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<String>> {
+/// `root_real` is the root's real path (`canonicalize`), made once by the caller.
+pub fn scan_top(
+    root: &Path,
+    root_real: &Path,
+    tree: &mut ContentTree,
+) -> std::io::Result<Vec<String>> {
     let content = root.join("content");
     tree.misplaced.clear();
     tree.ignored.clear();
-    let root_real = root.canonicalize()?;
     for dir in std::iter::once("content".to_string()).chain(read_dirs(root)) {
         let path = root.join(&dir);
         let linked = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
-        if linked && inside_site(&root_real, &path).is_none() {
+        if linked && inside_site(root_real, &path).is_none() {
             tree.ignored
                 .push((format!("{dir}/"), "符号链接指向站点之外或不存在，不读取"));
         }
@@ -211,7 +215,7 @@ pub fn scan_top(root: &Path, tree: &mut ContentTree) -> std::io::Result<Vec<Stri
     let mut slugs = Vec::new();
     for (name, path, t) in entries {
         let relpath = rel(root, &path);
-        match kind_of((&name, &path, t), &root_real, &relpath, &mut tree.ignored) {
+        match kind_of((&name, &path, t), root_real, &relpath, &mut tree.ignored) {
             Some(Kind::Dir) => slugs.push(name),
             Some(Kind::File) if name == "_index.md" => {
                 // A site-level intro file, as other generators use: not a report.

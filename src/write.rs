@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::data;
 use crate::index::Index;
 use crate::opendata;
-use crate::output::{safe_rel, Staging};
+use crate::output::{remove_path, safe_rel, Staging};
 use crate::plan::{AgencyPlan, Output, Plan, Planned, StaticFile, Written};
 use crate::render::Renderer;
 use crate::report::Report;
@@ -39,19 +39,6 @@ pub trait Sink: Sync {
     /// index in the background).
     fn defers(&self, _output: &Output) -> bool {
         false
-    }
-}
-
-/// Removes a file, or a folder output (a path ending in `/`) with everything in it.
-pub(crate) fn remove_path(path: &Path, rel: &str) -> io::Result<()> {
-    let result = if rel.ends_with('/') {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    };
-    match result {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
     }
 }
 
