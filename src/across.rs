@@ -323,12 +323,21 @@ pub fn rollups(
     // members up once, not once a year (serve runs this after every save).
     let mut ids: HashMap<&str, usize> = HashMap::default();
     let mut table: Vec<Vec<Shown>> = Vec::new();
-    let mut years: BTreeSet<u16> = BTreeSet::new();
+    let mut years: Vec<u16> = Vec::new();
+    let mut last: Option<(&str, usize)> = None;
     for r in reports.iter().filter(|r| shown(r)) {
-        let id = *ids.entry(r.slug.as_str()).or_insert_with(|| {
-            table.push(Vec::new());
-            table.len() - 1
-        });
+        // Sorted by agency, a report is mostly of the agency before it: no lookup then.
+        let id = match last {
+            Some((slug, id)) if slug == r.slug => id,
+            _ => *ids.entry(r.slug.as_str()).or_insert_with(|| {
+                table.push(Vec::new());
+                table.len() - 1
+            }),
+        };
+        last = Some((r.slug.as_str(), id));
+        if !years.contains(&r.year) {
+            years.push(r.year);
+        }
         if table[id].iter().all(|s| s.year != r.year) {
             table[id].push(Shown {
                 year: r.year,
@@ -337,8 +346,8 @@ pub fn rollups(
                 fingerprint: (r.data, r.listing),
             });
         }
-        years.insert(r.year);
     }
+    years.sort_unstable();
     let mut sets: Vec<Set> = Vec::new();
     if only.is_none_or(|o| o.contains(COVERS_SITE)) {
         sets.push(Set {

@@ -5,6 +5,7 @@
 //! rows; CSV has one line per cell and starts with a BOM so spreadsheet programs read UTF-8.
 
 use std::fmt::Write;
+use std::sync::{Arc, PoisonError};
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -473,17 +474,43 @@ fn is_number(s: &str) -> bool {
 /// The Atom feed: every report, newest `published` first; those without a date last (newest
 /// year first), with no `<published>` and the oldest date of the feed as `<updated>`, so that
 /// `<updated>` too runs newest first.
-pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String {
-    let mut sorted: Vec<&(&Facts, String)> = entries.iter().collect();
+/// Each feed entry's text by what it is made of, kept from one feed to the next of the same site
+/// address (its renderer's): serve renders the feed of every report whenever one date changes.
+pub type FeedCache = std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<str>>>;
+
+/// The Atom feed of `entries` (each report with its address); `cache` holds the entries of the
+/// last feed made with it and, after, those of this one.
+pub fn atom(
+    title: &str,
+    site_url: &str,
+    entries: &[(&Facts, String)],
+    cache: &FeedCache,
+) -> String {
+    // Newest first, then the later year, then by agency slug. Each slug is ranked once (a few
+    // thousand), so that the sort compares integers: most reports share a date with others.
+    let mut ranks: std::collections::HashMap<&str, u32> = Default::default();
+    for (s, _) in entries {
+        let next = ranks.len() as u32;
+        ranks.entry(s.slug.as_str()).or_insert(next);
+    }
+    let mut slugs: Vec<&str> = ranks.keys().copied().collect();
+    slugs.par_sort_unstable();
+    for (i, slug) in slugs.iter().enumerate() {
+        ranks.insert(slug, i as u32);
+    }
+    let order = |s: &Facts| {
+        let day = s.published.map_or(0, |d| {
+            i64::from(d.num_days_from_ce()) - i64::from(i32::MIN) + 1
+        }) as u64;
+        (u128::from(u64::MAX - day) << 64)
+            | (u128::from(u16::MAX - s.year) << 32)
+            | u128::from(ranks[s.slug.as_str()])
+    };
+    let mut keyed: Vec<(u128, &(&Facts, String))> =
+        entries.iter().map(|e| (order(e.0), e)).collect();
     // Each report's (slug, year) is its own: no two keys are equal.
-    sorted.par_sort_unstable_by(|a, b| {
-        (b.0.published.is_some(), b.0.published, b.0.year, &a.0.slug).cmp(&(
-            a.0.published.is_some(),
-            a.0.published,
-            a.0.year,
-            &b.0.slug,
-        ))
-    });
+    keyed.par_sort_unstable_by_key(|(k, _)| *k);
+    let sorted: Vec<&(&Facts, String)> = keyed.into_iter().map(|(_, e)| e).collect();
     // An entry is updated when its last revision was made, else when it was published.
     let updated_of = |s: &Facts| s.revised.max(s.published);
     let updated = sorted.iter().filter_map(|(s, _)| updated_of(s)).max();
@@ -532,26 +559,53 @@ pub fn atom(title: &str, site_url: &str, entries: &[(&Facts, String)]) -> String
         push_xml_text(o, &s.agency);
         o.push_str("</name></author>\n</entry>\n");
     };
-    let blocks: Vec<String> = sorted
+    // An entry is made of its report's `entry` fingerprint (title, agency, dates, slug and
+    // year), its address and, undated, the oldest date of the feed.
+    // (The address is the cache's root, which its renderer keeps, and the report's slug and
+    // year.)
+    let key = |(s, _): &(&Facts, String)| match s.published {
+        Some(_) => s.entry,
+        None => crate::facts::fingerprint_of(&(s.entry, oldest)),
+    };
+    let kept = std::mem::take(&mut *cache.lock().unwrap_or_else(PoisonError::into_inner));
+    // Each block's text, and its entries for the cache.
+    type Block = (String, Vec<(u64, Arc<str>)>);
+    let blocks: Vec<Block> = sorted
         .par_chunks(2048)
         .map(|block| {
             let mut o = String::with_capacity(block.len() * 400);
+            let mut made = Vec::with_capacity(block.len());
             for e in block {
-                entry(&mut o, e);
+                let k = key(e);
+                let text = match kept.get(&k) {
+                    Some(t) => Arc::clone(t),
+                    None => {
+                        let mut t = String::with_capacity(400);
+                        entry(&mut t, e);
+                        Arc::from(t)
+                    }
+                };
+                o.push_str(&text);
+                made.push((k, text));
             }
-            o
+            (o, made)
         })
         .collect();
-    o.reserve(blocks.iter().map(String::len).sum::<usize>() + 8);
-    for b in blocks {
+    o.reserve(blocks.iter().map(|(b, _)| b.len()).sum::<usize>() + 8);
+    let mut now = std::collections::HashMap::with_capacity(sorted.len());
+    for (b, made) in blocks {
         o.push_str(&b);
+        now.extend(made);
     }
+    *cache.lock().unwrap_or_else(PoisonError::into_inner) = now;
+    drop(kept);
     o.push_str("</feed>\n");
     o
 }
 
-/// A date as `YYYY-MM-DD` (1970-01-01 for none), as chrono writes it.
-fn push_date(o: &mut String, d: Option<NaiveDate>) {
+/// A date as `YYYY-MM-DD` (1970-01-01 for none), as chrono writes it (its `Display` goes through
+/// `Debug` and was most of the time of a long list's dates).
+pub fn push_date(o: &mut String, d: Option<NaiveDate>) {
     let d = d.unwrap_or_default();
     let (y, m, day) = (d.year(), d.month(), d.day());
     if (0..=9999).contains(&y) {
@@ -670,5 +724,50 @@ mod tests {
         ] {
             assert_eq!(csv_field(cell), want, "{cell:?}");
         }
+    }
+
+    #[test]
+    fn a_feed_made_with_the_last_feeds_entries_is_the_feed_made_afresh() {
+        use super::{atom, Facts, FeedCache};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text =
+            std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md"))
+                .unwrap();
+        let facts = |slug: &str, text: &str| {
+            let file = format!("content/{slug}/2021.md");
+            let ctx = crate::validate::FileContext {
+                file: &file,
+                slug,
+                this_year: 2026,
+            };
+            let r = crate::validate::read_report(&ctx, text).0.unwrap();
+            Facts::of(&r, text)
+        };
+        let undated = text.replace("published: 2022-01-25\n", "");
+        let site = |later: &str| {
+            vec![
+                facts("a", &text),
+                facts("b", &text.replace("2022-01-25", later)),
+                facts("c", &undated),
+            ]
+        };
+        let feed = |reports: &[Facts], cache: &FeedCache| {
+            let entries: Vec<(&Facts, String)> = reports
+                .iter()
+                .map(|r| (r, format!("https://x.cn/{}", r.path())))
+                .collect();
+            atom("站", "https://x.cn/", &entries, cache)
+        };
+        let cache = FeedCache::default();
+        let first = feed(&site("2022-01-26"), &cache);
+        assert_eq!(first, feed(&site("2022-01-26"), &FeedCache::default()));
+        assert_eq!(cache.lock().unwrap().len(), 3);
+        // One date moves: that entry, and the undated one (it shows the oldest date), change.
+        for later in ["2022-01-27", "2021-12-30"] {
+            let again = feed(&site(later), &cache);
+            assert_eq!(again, feed(&site(later), &FeedCache::default()));
+            assert_ne!(again, first);
+        }
+        assert_eq!(cache.lock().unwrap().len(), 3);
     }
 }

@@ -72,6 +72,8 @@ pub struct Facts {
     pub rules_at: Pos,
     /// Sketches of sections 一 and 五, for W102.
     pub print: ReportPrint,
+    /// What W102's findings name of it ([`crate::validate::copied::entry_id`]).
+    pub copy_id: u64,
     /// The warnings the report explains (`acknowledge`).
     pub acknowledge: Vec<Acknowledgement>,
     /// The date of the last correction (`revisions`), for the feed's `<updated>`.
@@ -132,6 +134,9 @@ impl Facts {
             makes_rules,
             rules_at,
             print: ReportPrint::of(r),
+            copy_id: crate::validate::copied::entry_id(
+                &r.file, &r.slug, &r.agency, r.year, r.draft,
+            ),
             acknowledge: r.acknowledge.clone(),
             revised: r.revisions.last().map(|v| v.date),
             cells: crate::across::pack(&crate::across::cells_of(r)),

@@ -633,6 +633,7 @@ impl Inputs {
                 draft: r.draft,
                 print: &r.print,
                 source: r.source,
+                id: r.copy_id,
             })
             .collect();
         let fresh;

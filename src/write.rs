@@ -421,7 +421,12 @@ impl<'a> Writer<'a> {
                 put(&data::rollups_json(&index.rollups, &urls, keep)?)?;
                 return Ok(None);
             }
-            Output::Feed => data::atom(&r.site_title(), &r.abs_url(""), &feed_entries(r, index)),
+            Output::Feed => data::atom(
+                &r.site_title(),
+                &r.abs_url(""),
+                &feed_entries(r, index),
+                &r.feed,
+            ),
             Output::Sitemap => {
                 // The search page too (a page like the others, found by its form).
                 let search = r.has_search().then(|| r.abs_url("search/"));

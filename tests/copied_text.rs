@@ -49,6 +49,7 @@ fn run(docs: &[Doc], threshold: f64) -> Vec<Diagnostic> {
             draft: d.draft,
             print: &d.print,
             source: nianbao::facts::fingerprint(d.texts.concat().as_bytes()),
+            id: copied::entry_id(&d.file, &d.slug, &d.agency, d.year, d.draft),
         })
         .collect();
     let index: HashMap<&str, &Doc> = docs.iter().map(|d| (d.file.as_str(), d)).collect();
@@ -387,6 +388,7 @@ fn site_from_env() {
             draft: r.draft,
             print: p,
             source: r.source,
+            id: r.copy_id,
         })
         .collect();
     let files = copied::FileSections::new(&root);

@@ -164,6 +164,8 @@ pub struct Renderer {
     /// Fingerprint of everything every page is made with: the templates, the site settings,
     /// the base URL and the injected HTML.
     pub fingerprint: u64,
+    /// The feed's entries as last made (see [`crate::data::atom`]).
+    pub feed: crate::data::FeedCache,
 }
 
 /// Reads the `.html` files of a folder, by relative path.
@@ -251,6 +253,7 @@ impl Renderer {
             base_url,
             inject_html,
             fingerprint,
+            feed: Default::default(),
         })
     }
 
@@ -354,14 +357,26 @@ impl Renderer {
 
     /// A report as listed on index pages.
     pub fn link(&self, s: &Facts) -> ReportLink {
+        use std::fmt::Write as _;
+        // Each string made in one allocation: a year page makes thousands of links.
+        let mut agency_url = String::with_capacity(self.base.len() + s.slug.len() + 6);
+        agency_url.push_str(&self.base);
+        agency_url.push_str(&s.slug);
+        agency_url.push('/');
+        let mut url = agency_url.clone();
+        let _ = write!(url, "{}/", s.year);
+        let mut published = String::new();
+        if s.published.is_some() {
+            crate::data::push_date(&mut published, s.published);
+        }
         ReportLink {
             title: s.title.clone(),
             agency: s.agency.clone(),
             agency_slug: s.slug.clone(),
-            agency_url: self.url(&format!("{}/", s.slug)),
+            agency_url,
             year: s.year,
-            url: self.url(&s.path()),
-            published: s.published.map(|d| d.to_string()).unwrap_or_default(),
+            url,
+            published,
             draft: s.draft,
             figures: s.figures.into(),
         }
@@ -510,6 +525,7 @@ impl Renderer {
             base_url: self.base_url.clone(),
             inject_html: self.inject_html.clone(),
             fingerprint: self.fingerprint,
+            feed: Default::default(),
         }
     }
 

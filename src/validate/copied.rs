@@ -186,6 +186,9 @@ pub struct SectionPrint {
     /// File line of the section heading, and its width in characters.
     pub line: u32,
     pub width: u32,
+    /// Fingerprint of the heading's place and of the normalised text (what the exact check
+    /// compares): W102's findings are kept while it is unchanged, as after a figure edit.
+    key: u64,
     sketch: Box<[u16; K]>,
 }
 
@@ -217,6 +220,7 @@ impl SectionPrint {
         Some(SectionPrint {
             line,
             width,
+            key: crate::facts::fingerprint_of(&(line, width, &norm)),
             sketch,
         })
     }
@@ -266,6 +270,26 @@ pub struct CopyEntry<'a> {
     pub print: &'a ReportPrint,
     /// Fingerprint of the file (the exact check reads it).
     pub source: u64,
+    /// [`entry_id`] of the fields above: made once when the report is read, not on every check.
+    pub id: u64,
+}
+
+/// What a finding names of a report, fingerprinted for [`CopyEntry::id`].
+pub fn entry_id(file: &str, slug: &str, agency: &str, year: u16, draft: bool) -> u64 {
+    crate::facts::fingerprint_of(&(file, slug, agency, year, draft))
+}
+
+impl CopyEntry<'_> {
+    /// Everything a finding on section `s` takes from this entry (as the subject or as the one
+    /// named): not the file's fingerprint, which a figure edit changes too.
+    fn key(&self, s: usize, h: &mut impl std::hash::Hasher) {
+        debug_assert_eq!(
+            self.id,
+            entry_id(self.file, self.slug, self.agency, self.year, self.draft)
+        );
+        h.write_u64(self.id);
+        h.write_u64(self.print.sections[s].as_ref().map_or(0, |p| p.key));
+    }
 }
 
 /// W102's findings, each with the fingerprint of what it was found in, so that serve, after a
@@ -274,8 +298,9 @@ pub struct CopyEntry<'a> {
 #[derive(Debug, Default)]
 pub struct Memo {
     groups: Mutex<HashMap<(u16, usize), Found>>,
-    /// By file: the findings, and the check that last found them.
-    previous: Mutex<HashMap<Box<str>, (Found, u64)>>,
+    /// By the fingerprint of the two reports' sections: the findings, and the check that last
+    /// found them.
+    previous: Mutex<HashMap<u64, (Vec<Diagnostic>, u64)>>,
     round: std::sync::atomic::AtomicU64,
 }
 
@@ -389,13 +414,12 @@ pub fn check(
             .label(format!("相似度 {}%", percent(sim)));
         Some(d)
     };
-    // Against the previous year of the same agency. The fingerprint of a file covers its path,
-    // slug and text: its draft flag, its name and its sketch too.
+    // Against the previous year of the same agency.
     let mut before = memo
         .previous
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let previous: Vec<(&str, u64, Option<Vec<Diagnostic>>)> = entries
+    let previous: Vec<(u64, Option<Vec<Diagnostic>>)> = entries
         .par_iter()
         .filter_map(|e| {
             let prev = e
@@ -404,9 +428,15 @@ pub fn check(
                 .and_then(|y| by_key.get(&(e.slug, y)))
                 .map(|&i| &entries[i])
                 .filter(|p| may_name(e, p))?;
-            let key = crate::facts::fingerprint_of(&(threshold.to_bits(), e.source, prev.source));
-            if before.get(e.file).is_some_and(|((k, _), _)| *k == key) {
-                return Some((e.file, key, None));
+            let mut h = crate::facts::hasher();
+            std::hash::Hasher::write_u64(&mut h, threshold.to_bits());
+            for s in 0..SECTIONS.len() {
+                e.key(s, &mut h);
+                prev.key(s, &mut h);
+            }
+            let key = std::hash::Hasher::finish(&h);
+            if before.contains_key(&key) {
+                return Some((key, None));
             }
             let mut found = Vec::new();
             for s in 0..SECTIONS.len() {
@@ -420,29 +450,25 @@ pub fn check(
                     found.extend(warn(e, s, prev, sim, true));
                 }
             }
-            Some((e.file, key, Some(found)))
+            Some((key, Some(found)))
         })
         .collect();
-    // Kept: what this check found or found again; forgotten: files gone, or now without a
-    // previous year.
+    // Kept: what this check found or found again; forgotten: pairs that changed or are gone.
     let round = memo
         .round
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         + 1;
-    for (file, key, found) in previous {
-        match (before.get_mut(file), found) {
-            (Some(kept), None) => {
-                kept.1 = round;
-                out.extend(kept.0 .1.iter().cloned());
-            }
-            (Some(kept), Some(found)) => {
+    for (key, found) in previous {
+        match found {
+            Some(found) => {
                 out.extend(found.iter().cloned());
-                *kept = ((key, found), round);
+                before.insert(key, (found, round));
             }
-            (None, found) => {
-                let found = found.unwrap_or_default();
-                out.extend(found.iter().cloned());
-                before.insert(file.into(), ((key, found), round));
+            None => {
+                if let Some(kept) = before.get_mut(&key) {
+                    kept.1 = round;
+                    out.extend(kept.0.iter().cloned());
+                }
             }
         }
     }
@@ -470,12 +496,11 @@ pub fn check(
                     .filter(|(_, e)| e.year == year)
                     .filter_map(|(i, e)| e.print.sections[s].as_ref().map(|p| (i, p)))
                     .collect();
-                // Everything the group's findings are made of: each file's fingerprint covers
-                // its path, slug and text (so its draft flag, name and sketch too).
+                // Everything the group's findings are made of.
                 let mut h = crate::facts::hasher();
                 std::hash::Hasher::write_u64(&mut h, threshold.to_bits());
                 for (i, _) in &group {
-                    std::hash::Hasher::write_u64(&mut h, entries[*i].source);
+                    entries[*i].key(s, &mut h);
                 }
                 let key = std::hash::Hasher::finish(&h);
                 if let Some((k, found)) = memo
@@ -668,5 +693,57 @@ mod tests {
             assert!(r >= 1 && K / r >= 1, "{t}: {r}");
         }
         assert_eq!(rows_per_band(0.9), 5);
+    }
+
+    #[test]
+    fn findings_are_kept_while_the_sections_are_and_found_again_when_they_change() {
+        let copy = |agency: &str| ReportPrint {
+            sections: [None, SectionPrint::of(SECTION_5, agency, 40, 12)],
+        };
+        let (a, b) = (copy("甲局"), copy("乙局"));
+        fn entry<'a>(
+            file: &'a str,
+            agency: &'a str,
+            print: &'a ReportPrint,
+            source: u64,
+        ) -> CopyEntry<'a> {
+            CopyEntry {
+                file,
+                slug: &file[8..9],
+                agency,
+                year: 2024,
+                draft: false,
+                print,
+                source,
+                id: entry_id(file, &file[8..9], agency, 2024, false),
+            }
+        }
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let exact = |_: &CopyEntry, _: &CopyEntry, _: usize| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Some(1.0)
+        };
+        let memo = Memo::default();
+        let run = |source_a: u64, print_a: &ReportPrint| {
+            let entries = [
+                entry("content/a/2024.md", "甲局", print_a, source_a),
+                entry("content/b/2024.md", "乙局", &b, 2),
+            ];
+            check(&entries, 0.9, &exact, &memo)
+        };
+        let first = run(1, &a);
+        assert_eq!(first.len(), 2, "{first:?}");
+        let asked = calls.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(asked > 0);
+        // A figure edit: the file's fingerprint moves, the sections do not.
+        assert_eq!(run(7, &a), first);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), asked);
+        // The section's heading moves down a line: found again, at its new place.
+        let moved = ReportPrint {
+            sections: [None, SectionPrint::of(SECTION_5, "甲局", 41, 12)],
+        };
+        let again = run(8, &moved);
+        assert!(calls.load(std::sync::atomic::Ordering::Relaxed) > asked);
+        assert_eq!(again[0].line, 41, "{again:?}");
     }
 }
