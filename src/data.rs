@@ -476,7 +476,9 @@ fn is_number(s: &str) -> bool {
 /// `<updated>` too runs newest first.
 /// Each feed entry's text by what it is made of, kept from one feed to the next of the same site
 /// address (its renderer's): serve renders the feed of every report whenever one date changes.
-pub type FeedCache = std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<str>>>;
+pub type FeedCache = std::sync::Mutex<FastMap<u64, Arc<str>>>;
+
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The Atom feed of `entries` (each report with its address); `cache` holds the entries of the
 /// last feed made with it and, after, those of this one.
@@ -488,7 +490,7 @@ pub fn atom(
 ) -> String {
     // Newest first, then the later year, then by agency slug. Each slug is ranked once (a few
     // thousand), so that the sort compares integers: most reports share a date with others.
-    let mut ranks: std::collections::HashMap<&str, u32> = Default::default();
+    let mut ranks: FastMap<&str, u32> = Default::default();
     for (s, _) in entries {
         let next = ranks.len() as u32;
         ranks.entry(s.slug.as_str()).or_insert(next);
@@ -592,7 +594,7 @@ pub fn atom(
         })
         .collect();
     o.reserve(blocks.iter().map(|(b, _)| b.len()).sum::<usize>() + 8);
-    let mut now = std::collections::HashMap::with_capacity(sorted.len());
+    let mut now = FastMap::with_capacity_and_hasher(sorted.len(), Default::default());
     for (b, made) in blocks {
         o.push_str(&b);
         now.extend(made);

@@ -511,11 +511,31 @@ const BATCH: usize = 1024;
 /// The files of the index (paths below [`INDEX_DIR`]) made from the records at `paths` below
 /// `dir`, in this order: each report's number is its place.
 pub fn index_files(dir: &Path, paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    index_files_while(dir, paths, &|| true)
+}
+
+/// What an index being made is told to do before each record ([`index_files_while`]).
+pub type Go<'a> = dyn Fn() -> bool + Sync + 'a;
+
+/// Why [`index_files_while`] stopped when told to.
+pub const ABANDONED: &str = "搜索索引的生成已放弃";
+
+/// [`index_files`], asking `go` before each record is read: it may wait (serve holds its
+/// background index while a save is rebuilt), and its `false` abandons the index
+/// ([`ABANDONED`]).
+pub fn index_files_while(
+    dir: &Path,
+    paths: &[String],
+    go: &Go,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut index = Index::new();
     for batch in paths.chunks(BATCH) {
         let docs: Vec<Doc> = batch
             .par_iter()
             .map(|p| {
+                if !go() {
+                    return Err(ABANDONED.to_string());
+                }
                 let bytes = std::fs::read(dir.join(p)).map_err(|e| format!("无法读取 {p}：{e}"))?;
                 let rec: Record =
                     serde_json::from_slice(&bytes).map_err(|e| format!("无法读取 {p}：{e}"))?;

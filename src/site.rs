@@ -341,16 +341,20 @@ impl Inputs {
         });
         if appeared {
             let content = self.root.join("content");
-            for (slug, dir) in &self.dirs {
-                if !slugs.contains(slug)
-                    && std::fs::symlink_metadata(content.join(slug))
-                        .and_then(|m| m.modified())
-                        .ok()
-                        != dir.modified
-                {
-                    slugs.insert(slug.clone());
-                }
-            }
+            // A `stat` of each folder, on every core (thousands of folders).
+            let moved: Vec<String> = self
+                .dirs
+                .par_iter()
+                .filter(|(slug, dir)| {
+                    !slugs.contains(*slug)
+                        && std::fs::symlink_metadata(content.join(slug))
+                            .and_then(|m| m.modified())
+                            .ok()
+                            != dir.modified
+                })
+                .map(|(slug, _)| slug.clone())
+                .collect();
+            slugs.extend(moved);
         }
         if top_level {
             let root_real = self.root.canonicalize().map_err(io_error("content/"))?;

@@ -201,19 +201,23 @@ pub fn scan_top(
         return Ok(Vec::new());
     }
     // One listing, sorted by name (not walkdir: at depth 1 it lists every agency folder too).
-    let mut entries: Vec<(String, PathBuf, std::fs::FileType)> = std::fs::read_dir(&content)?
+    let mut entries: Vec<(std::ffi::OsString, std::fs::FileType)> = std::fs::read_dir(&content)?
         .map(|e| {
             let e = e?;
-            Ok((
-                e.file_name().to_string_lossy().into_owned(),
-                e.path(),
-                e.file_type()?,
-            ))
+            Ok((e.file_name(), e.file_type()?))
         })
         .collect::<std::io::Result<_>>()?;
-    entries.sort_by(|a, b| a.1.file_name().cmp(&b.1.file_name()));
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut slugs = Vec::new();
-    for (name, path, t) in entries {
+    for (file_name, t) in entries {
+        let name = file_name.to_string_lossy().into_owned();
+        // Most entries are agency folders: nothing more to make for them (a new folder makes
+        // serve list the top level again, thousands of entries).
+        if t.is_dir() && !is_ignored_name(&name) {
+            slugs.push(name);
+            continue;
+        }
+        let path = content.join(&file_name);
         let relpath = rel(root, &path);
         match kind_of((&name, &path, t), root_real, &relpath, &mut tree.ignored) {
             Some(Kind::Dir) => slugs.push(name),

@@ -22,6 +22,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -174,7 +175,10 @@ impl Builder {
         if !self.incremental {
             self.state = None;
         }
+        // The background search index waits: the save is what the reader waits for.
+        self.indexer.hold(true);
         let outcome = self.update(changed);
+        self.indexer.hold(false);
         match outcome {
             Ok((reports, warnings)) => {
                 let verb = if self.first {
@@ -379,18 +383,24 @@ struct IndexerState {
     pending: Option<IndexJob>,
     busy: bool,
     stop: bool,
+    /// A save is being rebuilt: the job running waits (it would take a core from the save).
+    held: bool,
 }
 
 /// Writes the search index of the served folder on its own thread, one job at a time.
 struct Indexer {
     shared: Arc<(Mutex<IndexerState>, Condvar)>,
+    /// Set while held, or when a newer job or the end waits: the job running then looks.
+    attention: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Indexer {
     fn start() -> Indexer {
         let shared: Arc<(Mutex<IndexerState>, Condvar)> = Arc::default();
+        let attention: Arc<AtomicBool> = Arc::default();
         let mine = Arc::clone(&shared);
+        let look = Arc::clone(&attention);
         let timings = std::env::var_os("NIANBAO_TIMINGS").is_some();
         let thread = std::thread::Builder::new()
             .name("nianbao-search".into())
@@ -416,13 +426,26 @@ impl Indexer {
                             return;
                         }
                         s.busy = true;
+                        look.store(s.held || s.stop, Ordering::Release);
                         s.pending.take()
                     };
                     if let Some(job) = job {
                         let started = Instant::now();
+                        // Before each record: wait while a save is rebuilt, give up for a
+                        // newer job or the end.
+                        let go = || {
+                            if !look.load(Ordering::Acquire) {
+                                return true;
+                            }
+                            let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                            while s.held && s.pending.is_none() && !s.stop {
+                                s = cv.wait(s).unwrap_or_else(PoisonError::into_inner);
+                            }
+                            s.pending.is_none() && !s.stop
+                        };
                         let result = match &pool {
-                            Some(p) => p.install(|| Indexer::run(&job)),
-                            None => Indexer::run(&job),
+                            Some(p) => p.install(|| Indexer::run(&job, &go)),
+                            None => Indexer::run(&job, &go),
                         };
                         if timings {
                             eprintln!(
@@ -433,7 +456,7 @@ impl Indexer {
                         let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
                         // A failure a newer job makes moot (a folder replaced) is not told.
                         match result {
-                            Err(e) if s.pending.is_none() => {
+                            Err(e) if s.pending.is_none() && e != search::ABANDONED => {
                                 eprintln!("[{}] 搜索索引写入失败：{e}", clock());
                             }
                             _ => {}
@@ -444,17 +467,21 @@ impl Indexer {
                 }
             })
             .ok();
-        Indexer { shared, thread }
+        Indexer {
+            shared,
+            attention,
+            thread,
+        }
     }
 
-    fn run(job: &IndexJob) -> Result<(), String> {
+    fn run(job: &IndexJob, go: &search::Go) -> Result<(), String> {
         let sink = InPlace {
             dir: job.dir.clone(),
             defer_search: false,
         };
         match &job.records {
             Some(records) => {
-                let files = search::index_files(&job.dir, records)?;
+                let files = search::index_files_while(&job.dir, records, go)?;
                 crate::write::write_folder(&sink, search::INDEX_DIR, &files)
             }
             None => crate::write::Sink::remove(&sink, search::INDEX_DIR)
@@ -465,13 +492,25 @@ impl Indexer {
     fn send(&self, job: IndexJob) {
         if self.thread.is_none() {
             // No thread could be started: written here, at once.
-            if let Err(e) = Indexer::run(&job) {
+            if let Err(e) = Indexer::run(&job, &|| true) {
                 eprintln!("[{}] 搜索索引写入失败：{e}", clock());
             }
             return;
         }
         let (lock, cv) = &*self.shared;
-        lock.lock().unwrap_or_else(PoisonError::into_inner).pending = Some(job);
+        let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        s.pending = Some(job);
+        self.attention.store(true, Ordering::Release);
+        cv.notify_all();
+    }
+
+    /// Holds the job running (from the start of a save's rebuild), or lets it go on.
+    fn hold(&self, held: bool) {
+        let (lock, cv) = &*self.shared;
+        let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        s.held = held;
+        self.attention
+            .store(held || s.pending.is_some() || s.stop, Ordering::Release);
         cv.notify_all();
     }
 
@@ -488,6 +527,7 @@ impl Drop for Indexer {
     fn drop(&mut self) {
         let (lock, cv) = &*self.shared;
         lock.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+        self.attention.store(true, Ordering::Release);
         cv.notify_all();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
@@ -621,5 +661,37 @@ mod tests {
                 Code::W003
             ]
         );
+    }
+
+    #[test]
+    fn the_search_index_waits_while_a_save_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let rec = |url: &str| search::Record {
+            url: url.into(),
+            agency: "示例县教育局".into(),
+            year: 2023,
+            region: String::new(),
+            title: "年度报告".into(),
+            text: "依申请公开".into(),
+        };
+        let paths: Vec<String> = ["r/a.json", "r/b.json"].map(String::from).into();
+        std::fs::create_dir_all(dir.path().join("r")).unwrap();
+        for p in &paths {
+            let bytes = search::record_bytes(&rec(p)).unwrap();
+            std::fs::write(dir.path().join(p), bytes).unwrap();
+        }
+        let entry = dir.path().join(search::INDEX_DIR).join("entry.json");
+        let indexer = Indexer::start();
+        indexer.hold(true);
+        indexer.send(IndexJob {
+            dir: dir.path().to_path_buf(),
+            records: Some(Arc::new(paths)),
+        });
+        // Held: the job started waits before its first record, whatever the time given.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!entry.exists());
+        indexer.hold(false);
+        indexer.wait();
+        assert!(entry.exists());
     }
 }
