@@ -349,7 +349,16 @@ pub fn agency_plan(
 /// Fingerprint of a report's search record: what the record is made of ([`Facts::search`]) and
 /// its agency's region. Neither templates nor settings go into a record, nor into the index.
 fn record_fp(r: &Facts, agency: &Agency) -> u64 {
-    facts::fingerprint_of(&("search.record", r.search, &agency.region))
+    record_fp_in(r, region_fp(agency))
+}
+
+/// What a search record takes of its agency ([`record_fp`]): made once an agency.
+fn region_fp(agency: &Agency) -> u64 {
+    facts::fingerprint_of(&("search.record", &agency.region))
+}
+
+fn record_fp_in(r: &Facts, region: u64) -> u64 {
+    facts::fingerprint_of(&(r.search, region))
 }
 
 /// The files each report of `site` has errors in.
@@ -798,12 +807,22 @@ fn search_outputs(
         .collect();
     let mut indexed = Vec::with_capacity(reports.len());
     let mut fps = Vec::with_capacity(reports.len());
+    // The reports are sorted by agency: each agency looked up once, for a run of them.
+    let mut last: Option<(&str, Option<u64>)> = None;
     for r in reports {
-        let Some(a) = agencies.get(r.slug.as_str()) else {
+        let region = match last {
+            Some((slug, region)) if slug == r.slug => region,
+            _ => {
+                let region = agencies.get(r.slug.as_str()).map(|a| region_fp(a));
+                last = Some((r.slug.as_str(), region));
+                region
+            }
+        };
+        let Some(region) = region else {
             continue;
         };
         indexed.push(Arc::clone(r));
-        fps.push(record_fp(r, a));
+        fps.push(record_fp_in(r, region));
     }
     let records = match previous {
         Some((kept, of, _)) if same_reports(of, &indexed) => Arc::clone(kept),
