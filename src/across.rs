@@ -377,31 +377,16 @@ pub fn rollups(
                 .collect()
         })
         .collect();
-    // Year by year: each report shown that year unpacked once (an agency is in the site's set
-    // and in every region above it) when a set needs summing, every set in parallel.
+    // Year by year, every set in parallel.
     let mut out: Vec<(usize, Arc<Rollup>)> = Vec::new();
     for &year in &years {
         let f = FormatDef::for_year(year);
-        let l = layout(f);
-        let dense: OnceLock<Vec<Option<Vec<i64>>>> = OnceLock::new();
-        let unpacked = || {
-            dense.get_or_init(|| {
-                table
-                    .iter()
-                    .map(|row| {
-                        row.iter()
-                            .find(|s| s.year == year && s.format == f.id)
-                            .map(|s| unpack(&s.facts.cells, l.len))
-                    })
-                    .collect()
-            })
-        };
         let of_year: Vec<(usize, Arc<Rollup>)> = sets
             .par_iter()
             .zip(&members)
             .enumerate()
             .filter_map(|(k, (set, members))| {
-                rollup_of(set, members, year, f, &table, &unpacked, before).map(|r| (k, r))
+                rollup_of(set, members, year, f, &table, before).map(|r| (k, r))
             })
             .collect();
         out.extend(of_year);
@@ -424,13 +409,12 @@ pub type Before<'a> = dyn Fn(Option<&str>, u16) -> Option<Arc<Rollup>> + Sync + 
 
 /// One set's roll-up of a year, if it has anything to show. `members`: slug and number in
 /// `table` of each agency summed.
-fn rollup_of<'a>(
+fn rollup_of(
     set: &Set,
     members: &[(&str, usize)],
     year: u16,
     f: &'static FormatDef,
     table: &[Vec<Shown>],
-    dense: &(dyn Fn() -> &'a Vec<Option<Vec<i64>>> + Sync),
     before: &Before,
 ) -> Option<Arc<Rollup>> {
     let mut included: Vec<(usize, &Shown)> = Vec::new();
@@ -462,15 +446,12 @@ fn rollup_of<'a>(
     if let Some(kept) = before(set.slug, year).filter(|b| b.fingerprint == fingerprint) {
         return Some(kept);
     }
-    let dense = dense();
+    // Summed from the packed cells: serve sums only the sets a save changed (an unpacked copy
+    // of every report of the year, made for them, was most of a figure edit's roll-ups).
     let mut cells = vec![0i64; layout(f).len];
     let mut slugs: Vec<String> = Vec::with_capacity(included.len());
-    for (id, s) in &included {
-        if let Some(v) = &dense[*id] {
-            for (sum, x) in cells.iter_mut().zip(v) {
-                *sum = sum.saturating_add(*x);
-            }
-        }
+    for (_, s) in &included {
+        add_packed(&s.facts.cells, &mut cells);
         slugs.push(s.facts.slug.clone());
     }
     slugs.sort();
