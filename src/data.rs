@@ -480,13 +480,14 @@ pub type FeedCache = std::sync::Mutex<FastMap<u64, Arc<str>>>;
 
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
-/// The Atom feed of `entries` (each report with its address); `cache` holds the entries of the
+/// The Atom feed of `entries` (each report with its address); `cache`, when given, holds the
+/// entries of the
 /// last feed made with it and, after, those of this one.
 pub fn atom(
     title: &str,
     site_url: &str,
     entries: &[(&Facts, String)],
-    cache: &FeedCache,
+    cache: Option<&FeedCache>,
 ) -> String {
     // Newest first, then the later year, then by agency slug. Each slug is ranked once (a few
     // thousand), so that the sort compares integers: most reports share a date with others.
@@ -569,15 +570,21 @@ pub fn atom(
         Some(_) => s.entry,
         None => crate::facts::fingerprint_of(&(s.entry, oldest)),
     };
-    let kept = std::mem::take(&mut *cache.lock().unwrap_or_else(PoisonError::into_inner));
+    let kept = cache
+        .map(|c| std::mem::take(&mut *c.lock().unwrap_or_else(PoisonError::into_inner)))
+        .unwrap_or_default();
     // Each block's text, and its entries for the cache.
     type Block = (String, Vec<(u64, Arc<str>)>);
     let blocks: Vec<Block> = sorted
         .par_chunks(2048)
         .map(|block| {
             let mut o = String::with_capacity(block.len() * 400);
-            let mut made = Vec::with_capacity(block.len());
+            let mut made = Vec::with_capacity(if cache.is_some() { block.len() } else { 0 });
             for e in block {
+                if cache.is_none() {
+                    entry(&mut o, e);
+                    continue;
+                }
                 let k = key(e);
                 let text = match kept.get(&k) {
                     Some(t) => Arc::clone(t),
@@ -599,7 +606,9 @@ pub fn atom(
         o.push_str(&b);
         now.extend(made);
     }
-    *cache.lock().unwrap_or_else(PoisonError::into_inner) = now;
+    if let Some(c) = cache {
+        *c.lock().unwrap_or_else(PoisonError::into_inner) = now;
+    }
     drop(kept);
     o.push_str("</feed>\n");
     o
@@ -753,7 +762,7 @@ mod tests {
                 facts("c", &undated),
             ]
         };
-        let feed = |reports: &[Facts], cache: &FeedCache| {
+        let feed = |reports: &[Facts], cache: Option<&FeedCache>| {
             let entries: Vec<(&Facts, String)> = reports
                 .iter()
                 .map(|r| (r, format!("https://x.cn/{}", r.path())))
@@ -761,13 +770,13 @@ mod tests {
             atom("站", "https://x.cn/", &entries, cache)
         };
         let cache = FeedCache::default();
-        let first = feed(&site("2022-01-26"), &cache);
-        assert_eq!(first, feed(&site("2022-01-26"), &FeedCache::default()));
+        let first = feed(&site("2022-01-26"), Some(&cache));
+        assert_eq!(first, feed(&site("2022-01-26"), None));
         assert_eq!(cache.lock().unwrap().len(), 3);
         // One date moves: that entry, and the undated one (it shows the oldest date), change.
         for later in ["2022-01-27", "2021-12-30"] {
-            let again = feed(&site(later), &cache);
-            assert_eq!(again, feed(&site(later), &FeedCache::default()));
+            let again = feed(&site(later), Some(&cache));
+            assert_eq!(again, feed(&site(later), None));
             assert_ne!(again, first);
         }
         assert_eq!(cache.lock().unwrap().len(), 3);

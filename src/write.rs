@@ -421,11 +421,12 @@ impl<'a> Writer<'a> {
                 put(&data::rollups_json(&index.rollups, &urls, keep)?)?;
                 return Ok(None);
             }
+            // Its entries kept where the sink is kept from one run to the next (serve).
             Output::Feed => data::atom(
                 &r.site_title(),
                 &r.abs_url(""),
                 &feed_entries(r, index),
-                &r.feed,
+                (!self.sink.writes_data_files()).then_some(&r.feed),
             ),
             Output::Sitemap => {
                 // The search page too (a page like the others, found by its form).
