@@ -397,7 +397,8 @@ impl<'a> Writer<'a> {
             Output::Agencies => r.agencies(index)?,
             Output::Years => r.years(index)?,
             Output::Agency(page) => r.agency(&page.0, &page.1)?,
-            Output::Year(i) => r.year(index, *i)?,
+            // Its rows kept where the sink is kept from one run to the next (serve).
+            Output::Year(i) => r.year(index, *i, !self.sink.writes_data_files())?,
             Output::Regions => r.regions(index)?,
             Output::Region(i) => r.region(index, *i)?,
             Output::RegionYear(k) => r.region_year(index, *k)?,

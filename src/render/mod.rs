@@ -166,7 +166,14 @@ pub struct Renderer {
     pub fingerprint: u64,
     /// The feed's entries as last made (see [`crate::data::atom`]).
     pub feed: crate::data::FeedCache,
+    /// Each year page's rows as last rendered, by what each is made of ([`Renderer::year`]).
+    year_rows: std::sync::Mutex<RowMaps>,
 }
+
+/// Rendered rows by the fingerprint of their [`FiguresRow`], for each year.
+type RowMaps = HashMap<u16, HashMap<u64, Arc<str>>>;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Reads the `.html` files of a folder, by relative path.
 fn read_templates(dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {
@@ -254,6 +261,7 @@ impl Renderer {
             inject_html,
             fingerprint,
             feed: Default::default(),
+            year_rows: Default::default(),
         })
     }
 
@@ -526,6 +534,7 @@ impl Renderer {
             inject_html: self.inject_html.clone(),
             fingerprint: self.fingerprint,
             feed: Default::default(),
+            year_rows: Default::default(),
         }
     }
 
@@ -536,6 +545,33 @@ impl Renderer {
             html.push('\n');
             html.push_str(&self.partial("partials/figures-row.html", "row", row)?);
         }
+        Ok(html)
+    }
+
+    /// [`Renderer::figure_rows`] of a year page, each row taken from the year's last rendering
+    /// when it is made of the same (serve: one report's date or figures change one row of
+    /// thousands). The year's rows are then those of this rendering.
+    fn year_rows_kept(&self, year: u16, rows: &[FiguresRow]) -> Result<String, String> {
+        let lock = || {
+            self.year_rows
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let kept = lock().remove(&year).unwrap_or_default();
+        let mut now: HashMap<u64, Arc<str>> = HashMap::default();
+        now.reserve(rows.len());
+        let mut html = String::new();
+        for row in rows {
+            let key = crate::facts::fingerprint_of(row);
+            let text = match kept.get(&key) {
+                Some(t) => Arc::clone(t),
+                None => Arc::from(self.partial("partials/figures-row.html", "row", row)?),
+            };
+            html.push('\n');
+            html.push_str(&text);
+            now.insert(key, text);
+        }
+        lock().insert(year, now);
         Ok(html)
     }
 
@@ -784,8 +820,9 @@ impl Renderer {
         )
     }
 
-    /// The page of the year at place `i` of the index.
-    pub fn year(&self, index: &Index, i: usize) -> Result<String, String> {
+    /// The page of the year at place `i` of the index; `keep`: its rows are kept for the next
+    /// rendering of the year (serve).
+    pub fn year(&self, index: &Index, i: usize, keep: bool) -> Result<String, String> {
         let (year, reports) = &index.by_year[i];
         let year = *year;
         let rollup = index.rollup(None, year);
@@ -823,7 +860,11 @@ impl Renderer {
         let view = YearView {
             year,
             count: reports.len(),
-            rows_html: self.figure_rows(&rows)?,
+            rows_html: if keep {
+                self.year_rows_kept(year, &rows)?
+            } else {
+                self.figure_rows(&rows)?
+            },
             reports: links,
             totals: rollup.map_or_else(|| Index::totals(reports).into(), |r| r.figures.into()),
             rollup: rollup

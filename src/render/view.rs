@@ -82,7 +82,7 @@ pub struct PageView {
 }
 
 /// Key figures of one report or a sum of reports, as printed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct FiguresView {
     /// In the order of [`SiteView::figure_labels`].
     pub values: Vec<u64>,
@@ -129,7 +129,7 @@ pub struct ReportLink {
 }
 
 /// A row of a key-figures table (`partials/figures-row.html`): a report, named by `label`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct FiguresRow {
     /// The row header: the agency (year page), the year (agency page), a region or a roll-up.
     pub label: String,
