@@ -740,20 +740,9 @@ mod tests {
     #[test]
     fn a_feed_made_with_the_last_feeds_entries_is_the_feed_made_afresh() {
         use super::{atom, Facts, FeedCache};
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text =
-            std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md"))
-                .unwrap();
-        let facts = |slug: &str, text: &str| {
-            let file = format!("content/{slug}/2021.md");
-            let ctx = crate::validate::FileContext {
-                file: &file,
-                slug,
-                this_year: 2026,
-            };
-            let r = crate::validate::read_report(&ctx, text).0.unwrap();
-            Facts::of(&r, text)
-        };
+        let text = crate::facts::tests::demo_text();
+        let facts =
+            |slug: &str, text: &str| Facts::of(&crate::facts::tests::read_as(slug, text), text);
         let undated = text.replace("published: 2022-01-25\n", "");
         let site = |later: &str| {
             vec![

@@ -233,24 +233,33 @@ fn search_fingerprint(r: &Report) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn read(text: &str) -> Report {
+    /// A report read from `text` as `content/<slug>/2021.md`.
+    pub(crate) fn read_as(slug: &str, text: &str) -> Report {
+        let file = format!("content/{slug}/2021.md");
         let ctx = crate::validate::FileContext {
-            file: "content/a/2021.md",
-            slug: "a",
+            file: &file,
+            slug,
             this_year: 2026,
         };
         crate::validate::read_report(&ctx, text).0.unwrap()
     }
 
+    fn read(text: &str) -> Report {
+        read_as("a", text)
+    }
+
+    /// The valid fixture's 2021 report.
+    pub(crate) fn demo_text() -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md")).unwrap()
+    }
+
     #[test]
     fn positions_carry_their_lines() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text =
-            std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md"))
-                .unwrap();
+        let text = demo_text();
         let r = read(&text);
         let f = Facts::of(&r, &text);
         let d = f.diagnostic(Code::W001, f.carried_over_at[2], "x");
@@ -262,10 +271,7 @@ mod tests {
 
     #[test]
     fn the_data_fingerprint_ignores_the_narrative() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text =
-            std::fs::read_to_string(root.join("tests/fixtures/valid/content/demo-ju/2021.md"))
-                .unwrap();
+        let text = demo_text();
         let edited = text.replacen("## 五、", "新增一句。\n\n## 五、", 1);
         assert_ne!(edited, text);
         let (a, b) = (
