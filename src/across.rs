@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+use crate::fast::HashMap;
 
 use crate::diagnostic::{Code, Detail, Diagnostic};
 use crate::facts::{self, Facts};

@@ -7,6 +7,8 @@
 use std::fmt::Write;
 use std::sync::{Arc, PoisonError};
 
+use crate::fast::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -471,18 +473,14 @@ fn is_number(s: &str) -> bool {
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The Atom feed: every report, newest `published` first; those without a date last (newest
-/// year first), with no `<published>` and the oldest date of the feed as `<updated>`, so that
-/// `<updated>` too runs newest first.
 /// Each feed entry's text by what it is made of, kept from one feed to the next of the same site
 /// address (its renderer's): serve renders the feed of every report whenever one date changes.
-pub type FeedCache = std::sync::Mutex<FastMap<u64, Arc<str>>>;
+pub type FeedCache = std::sync::Mutex<HashMap<u64, Arc<str>>>;
 
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-
-/// The Atom feed of `entries` (each report with its address); `cache`, when given, holds the
-/// entries of the
-/// last feed made with it and, after, those of this one.
+/// The Atom feed of `entries` (each report with its address): every report, newest `published`
+/// first; those without a date last (newest year first), with no `<published>` and the oldest
+/// date of the feed as `<updated>`, so that `<updated>` too runs newest first. `cache`, when
+/// given, holds the entries of the last feed made with it and, after, those of this one.
 pub fn atom(
     title: &str,
     site_url: &str,
@@ -491,7 +489,7 @@ pub fn atom(
 ) -> String {
     // Newest first, then the later year, then by agency slug. Each slug is ranked once (a few
     // thousand), so that the sort compares integers: most reports share a date with others.
-    let mut ranks: FastMap<&str, u32> = Default::default();
+    let mut ranks: HashMap<&str, u32> = Default::default();
     for (s, _) in entries {
         let next = ranks.len() as u32;
         ranks.entry(s.slug.as_str()).or_insert(next);
@@ -563,9 +561,8 @@ pub fn atom(
         o.push_str("</name></author>\n</entry>\n");
     };
     // An entry is made of its report's `entry` fingerprint (title, agency, dates, slug and
-    // year), its address and, undated, the oldest date of the feed.
-    // (The address is the cache's root, which its renderer keeps, and the report's slug and
-    // year.)
+    // year: with the cache's site address, its own address) and, undated, the feed's oldest
+    // date.
     let key = |(s, _): &(&Facts, String)| match s.published {
         Some(_) => s.entry,
         None => crate::facts::fingerprint_of(&(s.entry, oldest)),
@@ -586,14 +583,11 @@ pub fn atom(
                     continue;
                 }
                 let k = key(e);
-                let text = match kept.get(&k) {
-                    Some(t) => Arc::clone(t),
-                    None => {
-                        let mut t = String::with_capacity(400);
-                        entry(&mut t, e);
-                        Arc::from(t)
-                    }
-                };
+                let text = kept.get(&k).cloned().unwrap_or_else(|| {
+                    let mut t = String::with_capacity(400);
+                    entry(&mut t, e);
+                    Arc::from(t)
+                });
                 o.push_str(&text);
                 made.push((k, text));
             }
@@ -601,7 +595,7 @@ pub fn atom(
         })
         .collect();
     o.reserve(blocks.iter().map(|(b, _)| b.len()).sum::<usize>() + 8);
-    let mut now = FastMap::with_capacity_and_hasher(sorted.len(), Default::default());
+    let mut now = HashMap::with_capacity_and_hasher(sorted.len(), Default::default());
     for (b, made) in blocks {
         o.push_str(&b);
         now.extend(made);
@@ -609,7 +603,6 @@ pub fn atom(
     if let Some(c) = cache {
         *c.lock().unwrap_or_else(PoisonError::into_inner) = now;
     }
-    drop(kept);
     o.push_str("</feed>\n");
     o
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+use crate::fast::HashMap;
 use std::sync::Arc;
 
 use crate::across::Rollup;

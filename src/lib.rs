@@ -23,6 +23,7 @@ pub mod config;
 pub mod data;
 pub mod diagnostic;
 pub mod facts;
+pub mod fast;
 pub mod fix;
 pub mod format;
 pub mod frontmatter;

@@ -25,9 +25,8 @@ use crate::report::Agency;
 use crate::site::Site;
 
 /// A map by output path (a fast hash: tens of thousands of paths are planned at every save).
-pub type PathMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+pub type PathMap<V> = HashMap<String, V>;
+use crate::fast::{HashMap, HashSet};
 
 /// What every page of a build is made with besides its own inputs.
 #[derive(Debug, Clone)]

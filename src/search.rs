@@ -24,6 +24,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::fast::HashMap;
 use crate::format::SectionKind;
 use crate::report::Report;
 
@@ -228,8 +229,6 @@ fn varint(out: &mut Vec<u8>, mut n: u64) {
 }
 
 // --- the index ------------------------------------------------------------------------------
-
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A report read for the index: its record, and its fields and text folded.
 struct Doc {

@@ -28,8 +28,7 @@ use crate::source::{self, AgencyDir, ContentTree};
 use crate::validate::acknowledge::{self, FileAcknowledgements};
 use crate::validate::{self, copied, coverage, FileContext};
 
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+use crate::fast::{HashMap, HashSet};
 
 /// A loaded, checked site.
 #[derive(Debug, Clone)]

@@ -21,6 +21,7 @@ use tera::Tera;
 use crate::across::{self, Rollup};
 use crate::config::Config;
 use crate::facts::Facts;
+use crate::fast::HashMap;
 use crate::format::layout::grids;
 use crate::format::{FormatDef, SectionKind, TableId};
 use crate::index::Index;
@@ -172,8 +173,6 @@ pub struct Renderer {
 
 /// Rendered rows by the fingerprint of their [`FiguresRow`], for each year.
 type RowMaps = HashMap<u16, HashMap<u64, Arc<str>>>;
-
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Reads the `.html` files of a folder, by relative path.
 fn read_templates(dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {

@@ -8,8 +8,7 @@
 //! Jaccard index of the 4-gram sets decides (rules.md).
 
 // Deterministic and fast: the candidate pairs are millions of small keys on a large site.
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+use crate::fast::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 

@@ -6,7 +6,7 @@
 
 use crate::diagnostic::{Code, Detail, Diagnostic, Pos};
 
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+use crate::fast::HashMap;
 
 /// A report as coverage sees it.
 #[derive(Debug, Clone, Copy)]
