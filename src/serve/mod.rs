@@ -207,9 +207,9 @@ pub fn run(root: &Path, opts: &ServeOptions) -> Result<(), String> {
             builder.rebuild(&BTreeSet::new());
             let _ = first_tx.send(true);
             'outer: while let Ok(msg) = rx.recv() {
-                // The debouncer reports each file once it is quiet, so a burst comes as several
-                // batches: whatever arrived during the last rebuild, and every batch that follows
-                // within a moment (longer once several files changed), goes into one rebuild.
+                // The watcher reports what changed once the files are quiet; a burst with pauses
+                // comes as several batches: whatever arrived during the last rebuild, and every
+                // batch that follows within a moment once several files changed, is one rebuild.
                 let first_event = Instant::now();
                 let Some(changed) =
                     gather(msg, &rx, |e| eprintln!("警告：监视文件变化时出错：{e}"))
@@ -341,7 +341,7 @@ mod tests {
 
     #[test]
     fn a_burst_already_reported_is_one_rebuild() {
-        // Ten files reported one by one, as the debouncer does, and a watcher error among them.
+        // Ten files reported one by one (a burst with pauses), and a watcher error among them.
         let (tx, rx) = mpsc::channel();
         for i in 1..10 {
             tx.send(files(&[&format!("content/a/{i}.md")])).unwrap();
