@@ -487,30 +487,18 @@ pub fn atom(
     entries: &[(&Facts, String)],
     cache: Option<&FeedCache>,
 ) -> String {
-    // Newest first, then the later year, then by agency slug. Each slug is ranked once (a few
-    // thousand), so that the sort compares integers: most reports share a date with others.
-    let mut ranks: HashMap<&str, u32> = Default::default();
-    for (s, _) in entries {
-        let next = ranks.len() as u32;
-        ranks.entry(s.slug.as_str()).or_insert(next);
-    }
-    let mut slugs: Vec<&str> = ranks.keys().copied().collect();
-    slugs.par_sort_unstable();
-    for (i, slug) in slugs.iter().enumerate() {
-        ranks.insert(slug, i as u32);
-    }
+    // Newest first, then the later year, then by agency slug: integers first, the slugs only
+    // between reports of the same date and year.
     let order = |s: &Facts| {
         let day = s.published.map_or(0, |d| {
             i64::from(d.num_days_from_ce()) - i64::from(i32::MIN) + 1
         }) as u64;
-        (u128::from(u64::MAX - day) << 64)
-            | (u128::from(u16::MAX - s.year) << 32)
-            | u128::from(ranks[s.slug.as_str()])
+        (u64::MAX - day, u16::MAX - s.year)
     };
-    let mut keyed: Vec<(u128, &(&Facts, String))> =
-        entries.iter().map(|e| (order(e.0), e)).collect();
-    // Each report's (slug, year) is its own: no two keys are equal.
-    keyed.par_sort_unstable_by_key(|(k, _)| *k);
+    type Keyed<'e> = ((u64, u16), &'e (&'e Facts, String));
+    let mut keyed: Vec<Keyed> = entries.iter().map(|e| (order(e.0), e)).collect();
+    // Each report's (slug, year) is its own: no two are equal.
+    keyed.par_sort_unstable_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.0.slug.cmp(&y.0.slug)));
     let sorted: Vec<&(&Facts, String)> = keyed.into_iter().map(|(_, e)| e).collect();
     // An entry is updated when its last revision was made, else when it was published.
     let updated_of = |s: &Facts| s.revised.max(s.published);
@@ -646,13 +634,15 @@ fn push_xml_text(o: &mut String, s: &str) {
     }
 }
 
-/// `sitemap.xml` of absolute page URLs.
-pub fn sitemap(urls: &[String]) -> String {
+/// `sitemap.xml` of the pages at `root` and each of `paths` (sorted) below it.
+pub fn sitemap(root: &str, paths: &[String]) -> String {
     let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    o.reserve(urls.len() * 80);
-    for u in urls {
+    o.reserve(paths.len() * (root.len() + 48));
+    let root = xml_text(root);
+    for p in paths {
         o.push_str("<url><loc>");
-        push_xml_text(&mut o, u);
+        o.push_str(&root);
+        push_xml_text(&mut o, p);
         o.push_str("</loc></url>\n");
     }
     o.push_str("</urlset>\n");

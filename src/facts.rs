@@ -180,7 +180,18 @@ impl Facts {
 
     /// Path of the report's folder below the site root, e.g. `shequ-ban/2020/`.
     pub fn path(&self) -> String {
-        format!("{}/{}/", self.slug, self.year)
+        let mut p = String::with_capacity(self.slug.len() + 7);
+        self.push_path(&mut p);
+        p
+    }
+
+    /// [`Facts::path`] pushed onto `o` (not `format!`ed: a plan, the feed and the sitemap each
+    /// make one for every report shown).
+    pub fn push_path(&self, o: &mut String) {
+        o.push_str(&self.slug);
+        o.push('/');
+        o.push_str(itoa::Buffer::new().format(self.year));
+        o.push('/');
     }
 }
 

@@ -6,7 +6,6 @@
 //! writer remembers the fingerprint of every output it wrote, so that writing a plan renders only
 //! what is not there yet: the whole plan for a build, what an edit changed for `serve`.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -431,17 +430,21 @@ impl<'a> Writer<'a> {
             ),
             Output::Sitemap => {
                 // The search page too (a page like the others, found by its form).
-                let search = r.has_search().then(|| r.abs_url("search/"));
-                let root = r.abs_root();
-                let mut urls: Vec<String> = index_pages(index)
-                    .iter()
-                    .map(|p| format!("{root}{p}"))
-                    .chain(search)
-                    .chain(feed_entries(r, index).into_iter().map(|(_, u)| u))
-                    .collect();
-                // Equal URLs are the same bytes: the order is the same as a stable sort's.
-                urls.par_sort_unstable();
-                data::sitemap(&urls)
+                let search = r.has_search().then(|| "search/".to_string());
+                // The pages' paths, sorted (every URL begins with the same root, which the
+                // sitemap puts before each).
+                let mut paths: Vec<String> = index_pages(index);
+                paths.extend(search);
+                paths.extend(
+                    index
+                        .by_year
+                        .iter()
+                        .flat_map(|(_, v)| v.iter())
+                        .map(|s| s.path()),
+                );
+                // Equal paths are the same bytes: the order is the same as a stable sort's.
+                paths.par_sort_unstable();
+                data::sitemap(&r.abs_root(), &paths)
             }
             Output::Robots => data::robots(&r.abs_url("")),
             Output::NotFound => r.not_found()?,
@@ -544,7 +547,7 @@ fn feed_entries<'i>(
     renderer: &Renderer,
     index: &'i Index,
 ) -> Vec<(&'i crate::facts::Facts, String)> {
-    // `abs_url` of each report's path, without its two `format!`s a report.
+    // `abs_url` of each report's path, in one allocation.
     let root = renderer.abs_root();
     index
         .by_year
@@ -552,7 +555,8 @@ fn feed_entries<'i>(
         .flat_map(|(_, v)| v.iter())
         .map(|s| {
             let mut url = String::with_capacity(root.len() + s.slug.len() + 6);
-            let _ = write!(url, "{root}{}/{}/", s.slug, s.year);
+            url.push_str(&root);
+            s.push_path(&mut url);
             (&**s, url)
         })
         .collect()
