@@ -168,6 +168,7 @@ pub fn plan(site: &Site, settings: &Settings, previous: Option<&Plan>) -> Result
 /// `nianbao build`: loads, checks, plans and renders the site at `root`; writes nothing unless
 /// no error stops it (see [`blocking_errors`]).
 pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result<Outcome, String> {
+    let mut steps = crate::serve::rebuild::Steps::default();
     let (config, _) = crate::config::load(root)?;
     let target = opts
         .output
@@ -227,11 +228,14 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    steps.mark("load and reports");
     let site = inputs.assemble();
+    steps.mark("assemble");
     if !blocking_errors(&site, &settings).is_empty() {
         return Ok(Outcome::Invalid(site));
     }
     let plan = plan(&site, &settings, None)?;
+    steps.mark("plan");
     // A report the batches did not render as planned is read again (it is no longer whole).
     let again = |file: &str| -> Result<Arc<Report>, String> {
         let slug = file.split('/').nth(1).unwrap_or_default();
@@ -242,9 +246,15 @@ pub fn build(root: &Path, load_opts: LoadOptions, opts: &BuildOptions) -> Result
     };
     writer.write_plan(&plan, &again)?;
     drop(writer);
+    steps.mark("write");
     staging
         .commit()
         .map_err(|e| format!("无法替换输出目录 {}：{e}", target.display()))?;
+    steps.mark("commit");
+    // A profiling aid, as serve's.
+    if std::env::var_os("NIANBAO_TIMINGS").is_some() {
+        eprintln!("[timings] {}", steps.summary());
+    }
     let stats = BuildStats {
         reports: plan.data.len(),
         pages: plan.files().filter(|(p, _)| p.ends_with(".html")).count(),

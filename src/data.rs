@@ -487,8 +487,7 @@ pub fn atom(
     entries: &[(&Facts, String)],
     cache: Option<&FeedCache>,
 ) -> String {
-    // Newest first, then the later year, then by agency slug: integers first, the slugs only
-    // between reports of the same date and year.
+    // Newest first, then the later year, then by agency slug.
     let order = |s: &Facts| {
         let day = s.published.map_or(0, |d| {
             i64::from(d.num_days_from_ce()) - i64::from(i32::MIN) + 1
@@ -497,8 +496,15 @@ pub fn atom(
     };
     type Keyed<'e> = ((u64, u16), &'e (&'e Facts, String));
     let mut keyed: Vec<Keyed> = entries.iter().map(|e| (order(e.0), e)).collect();
-    // Each report's (slug, year) is its own: no two are equal.
-    keyed.par_sort_unstable_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.0.slug.cmp(&y.0.slug)));
+    // Given in slug order (as the site holds its reports), a stable sort by date and year
+    // alone keeps it among equals: most reports share a date with others, and comparing their
+    // slugs was most of the feed's time. Otherwise the slugs are compared too. Each report's
+    // (slug, year) is its own: no two are equal.
+    if entries.windows(2).all(|w| w[0].0.slug <= w[1].0.slug) {
+        keyed.par_sort_by_key(|(k, _)| *k);
+    } else {
+        keyed.par_sort_unstable_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.0.slug.cmp(&y.0.slug)));
+    }
     let sorted: Vec<&(&Facts, String)> = keyed.into_iter().map(|(_, e)| e).collect();
     // An entry is updated when its last revision was made, else when it was published.
     let updated_of = |s: &Facts| s.revised.max(s.published);
@@ -752,5 +758,38 @@ mod tests {
             assert_ne!(again, first);
         }
         assert_eq!(cache.lock().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn the_feed_orders_by_date_year_and_slug_whatever_order_it_is_given() {
+        use super::{atom, Facts};
+        let text = crate::facts::tests::demo_text();
+        let facts =
+            |slug: &str, text: &str| Facts::of(&crate::facts::tests::read_as(slug, text), text);
+        // Three share a date (their slugs decide), one is later, one undated.
+        let site = [
+            facts("a", &text),
+            facts("b", &text.replace("2022-01-25", "2022-01-28")),
+            facts("c", &text),
+            facts("d", &text.replace("published: 2022-01-25\n", "")),
+            facts("e", &text),
+        ];
+        let feed = |order: &[usize]| {
+            let entries: Vec<(&Facts, String)> = order
+                .iter()
+                .map(|&i| (&site[i], format!("https://x.cn/{}", site[i].path())))
+                .collect();
+            atom("站", "https://x.cn/", &entries, None)
+        };
+        // In slug order (the site's) and shuffled: the same feed.
+        let sorted = feed(&[0, 1, 2, 3, 4]);
+        assert_eq!(sorted, feed(&[4, 2, 0, 3, 1]));
+        // The feed's own id first, then each entry's.
+        let ids: Vec<&str> = sorted
+            .match_indices("<id>https://x.cn/")
+            .skip(1)
+            .map(|(i, m)| &sorted[i + m.len()..i + m.len() + 1])
+            .collect();
+        assert_eq!(ids, ["b", "a", "c", "e", "d"]);
     }
 }

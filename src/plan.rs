@@ -156,6 +156,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The reports shown, in the site's order (by agency slug, then year).
+    pub fn shown(&self) -> &[Arc<Facts>] {
+        &self.data_of
+    }
+
     /// Every planned output.
     pub fn files(&self) -> impl Iterator<Item = (&String, &Planned)> {
         self.agencies

@@ -215,7 +215,7 @@ impl<'a> Writer<'a> {
             .iter()
             .flat_map(|a| a.files.iter().map(|(p, o)| (p.as_str(), o)))
             .collect();
-        self.write(&files, &Index::default(), None, &[], reports)?;
+        self.write(&files, &Index::default(), None, &[], &[], reports)?;
         let mut held = self.held();
         for a in agencies {
             held.agencies.insert(a.slug.clone(), Arc::clone(a));
@@ -232,7 +232,14 @@ impl<'a> Writer<'a> {
         let todo: Vec<(&str, &Planned)> = todo.into_iter().map(|(p, o)| (p.as_str(), o)).collect();
         // Files that went are removed last, once no page written links them.
         let result = self
-            .write(&todo, &plan.index, Some(&plan.data), &plan.search, reports)
+            .write(
+                &todo,
+                &plan.index,
+                Some(&plan.data),
+                plan.shown(),
+                &plan.search,
+                reports,
+            )
             .and_then(|()| {
                 gone.iter()
                     .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
@@ -280,6 +287,7 @@ impl<'a> Writer<'a> {
         outputs: &[(&str, &Planned)],
         index: &Index,
         data_folders: Option<&[String]>,
+        shown: &[Arc<crate::facts::Facts>],
         search_records: &[String],
         reports: ReportSource,
     ) -> Result<(), String> {
@@ -310,7 +318,7 @@ impl<'a> Writer<'a> {
             .par_iter()
             .map(|&i| {
                 let (rel, planned) = pages[i];
-                self.write_one(rel, &planned.output, index, reports)
+                self.write_one(rel, &planned.output, index, shown, reports)
             })
             .collect();
         // The reports' data, in the order of the outputs, for the site's data files.
@@ -364,6 +372,7 @@ impl<'a> Writer<'a> {
         rel: &str,
         output: &Output,
         index: &Index,
+        shown: &[Arc<crate::facts::Facts>],
         reports: ReportSource,
     ) -> Result<Option<DataPiece>, String> {
         let r = self.renderer;
@@ -425,7 +434,7 @@ impl<'a> Writer<'a> {
             Output::Feed => data::atom(
                 &r.site_title(),
                 &r.abs_url(""),
-                &feed_entries(r, index),
+                &feed_entries(r, shown),
                 (!self.sink.writes_data_files()).then_some(&r.feed),
             ),
             Output::Sitemap => {
@@ -542,17 +551,16 @@ pub fn index_pages(index: &Index) -> Vec<String> {
     pages
 }
 
-/// Every report with its absolute URL, as the feed and the sitemap list them.
-fn feed_entries<'i>(
+/// Every report shown with its absolute URL, in the site's order (by slug), as the feed lists
+/// them.
+fn feed_entries<'s>(
     renderer: &Renderer,
-    index: &'i Index,
-) -> Vec<(&'i crate::facts::Facts, String)> {
+    shown: &'s [Arc<crate::facts::Facts>],
+) -> Vec<(&'s crate::facts::Facts, String)> {
     // `abs_url` of each report's path, in one allocation.
     let root = renderer.abs_root();
-    index
-        .by_year
+    shown
         .iter()
-        .flat_map(|(_, v)| v.iter())
         .map(|s| {
             let mut url = String::with_capacity(root.len() + s.slug.len() + 6);
             url.push_str(&root);
