@@ -477,14 +477,15 @@ fn is_number(s: &str) -> bool {
 /// address (its renderer's): serve renders the feed of every report whenever one date changes.
 pub type FeedCache = std::sync::Mutex<HashMap<u64, Arc<str>>>;
 
-/// The Atom feed of `entries` (each report with its address): every report, newest `published`
-/// first; those without a date last (newest year first), with no `<published>` and the oldest
+/// The Atom feed of `reports` (`url` gives each one's address, made only for the entries the
+/// cache does not hold): every report, newest `published` first; those without a date last (newest year first), with no `<published>` and the oldest
 /// date of the feed as `<updated>`, so that `<updated>` too runs newest first. `cache`, when
 /// given, holds the entries of the last feed made with it and, after, those of this one.
 pub fn atom(
     title: &str,
     site_url: &str,
-    entries: &[(&Facts, String)],
+    reports: &[&Facts],
+    url: &(dyn Fn(&Facts) -> String + Sync),
     cache: Option<&FeedCache>,
 ) -> String {
     // Newest first, then the later year, then by agency slug.
@@ -494,26 +495,21 @@ pub fn atom(
         }) as u64;
         (u64::MAX - day, u16::MAX - s.year)
     };
-    type Keyed<'e> = ((u64, u16), &'e (&'e Facts, String));
-    let mut keyed: Vec<Keyed> = entries.iter().map(|e| (order(e.0), e)).collect();
+    let mut keyed: Vec<((u64, u16), &Facts)> = reports.iter().map(|&s| (order(s), s)).collect();
     // Given in slug order (as the site holds its reports), a stable sort by date and year
     // alone keeps it among equals: most reports share a date with others, and comparing their
     // slugs was most of the feed's time. Otherwise the slugs are compared too. Each report's
     // (slug, year) is its own: no two are equal.
-    if entries.windows(2).all(|w| w[0].0.slug <= w[1].0.slug) {
+    if reports.windows(2).all(|w| w[0].slug <= w[1].slug) {
         keyed.par_sort_by_key(|(k, _)| *k);
     } else {
-        keyed.par_sort_unstable_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.0.slug.cmp(&y.0.slug)));
+        keyed.par_sort_unstable_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.slug.cmp(&y.slug)));
     }
-    let sorted: Vec<&(&Facts, String)> = keyed.into_iter().map(|(_, e)| e).collect();
+    let sorted: Vec<&Facts> = keyed.into_iter().map(|(_, s)| s).collect();
     // An entry is updated when its last revision was made, else when it was published.
     let updated_of = |s: &Facts| s.revised.max(s.published);
-    let updated = sorted.iter().filter_map(|(s, _)| updated_of(s)).max();
-    let oldest = sorted
-        .iter()
-        .rev()
-        .find_map(|(s, _)| s.published)
-        .or(updated);
+    let updated = sorted.iter().filter_map(|s| updated_of(s)).max();
+    let oldest = sorted.iter().rev().find_map(|s| s.published).or(updated);
     let mut o = String::new();
     o.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     o.push_str(&format!(
@@ -531,13 +527,14 @@ pub fn atom(
     // Pushed piece by piece (`format!` and a date's `Display` were most of the time), in
     // blocks on the pool's threads: serve renders a feed of every report whenever a date
     // changes, and it was the longest output of such a save.
-    let entry = |o: &mut String, (s, url): &(&Facts, String)| {
+    let entry = |o: &mut String, s: &Facts| {
+        let url = url(s);
         o.push_str("<entry>\n<title>");
         push_xml_text(o, &s.title);
         o.push_str("</title>\n<id>");
-        push_xml_text(o, url);
+        push_xml_text(o, &url);
         o.push_str("</id>\n<link rel=\"alternate\" href=\"");
-        push_xml_text(o, url);
+        push_xml_text(o, &url);
         o.push_str("\"/>\n");
         let date = match s.published {
             Some(d) => {
@@ -557,7 +554,7 @@ pub fn atom(
     // An entry is made of its report's `entry` fingerprint (title, agency, dates, slug and
     // year: with the cache's site address, its own address) and, undated, the feed's oldest
     // date.
-    let key = |(s, _): &(&Facts, String)| match s.published {
+    let key = |s: &Facts| match s.published {
         Some(_) => s.entry,
         None => crate::facts::fingerprint_of(&(s.entry, oldest)),
     };
@@ -571,7 +568,7 @@ pub fn atom(
         .map(|block| {
             let mut o = String::with_capacity(block.len() * 400);
             let mut made = Vec::with_capacity(if cache.is_some() { block.len() } else { 0 });
-            for e in block {
+            for &e in block {
                 if cache.is_none() {
                     entry(&mut o, e);
                     continue;
@@ -740,12 +737,10 @@ mod tests {
                 facts("c", &undated),
             ]
         };
+        let url = |r: &Facts| format!("https://x.cn/{}", r.path());
         let feed = |reports: &[Facts], cache: Option<&FeedCache>| {
-            let entries: Vec<(&Facts, String)> = reports
-                .iter()
-                .map(|r| (r, format!("https://x.cn/{}", r.path())))
-                .collect();
-            atom("站", "https://x.cn/", &entries, cache)
+            let reports: Vec<&Facts> = reports.iter().collect();
+            atom("站", "https://x.cn/", &reports, &url, cache)
         };
         let cache = FeedCache::default();
         let first = feed(&site("2022-01-26"), Some(&cache));
@@ -774,12 +769,10 @@ mod tests {
             facts("d", &text.replace("published: 2022-01-25\n", "")),
             facts("e", &text),
         ];
+        let url = |r: &Facts| format!("https://x.cn/{}", r.path());
         let feed = |order: &[usize]| {
-            let entries: Vec<(&Facts, String)> = order
-                .iter()
-                .map(|&i| (&site[i], format!("https://x.cn/{}", site[i].path())))
-                .collect();
-            atom("站", "https://x.cn/", &entries, None)
+            let reports: Vec<&Facts> = order.iter().map(|&i| &site[i]).collect();
+            atom("站", "https://x.cn/", &reports, &url, None)
         };
         // In slug order (the site's) and shuffled: the same feed.
         let sorted = feed(&[0, 1, 2, 3, 4]);

@@ -431,12 +431,24 @@ impl<'a> Writer<'a> {
                 return Ok(None);
             }
             // Its entries kept where the sink is kept from one run to the next (serve).
-            Output::Feed => data::atom(
-                &r.site_title(),
-                &r.abs_url(""),
-                &feed_entries(r, shown),
-                (!self.sink.writes_data_files()).then_some(&r.feed),
-            ),
+            Output::Feed => {
+                let root = r.abs_root();
+                // `abs_url` of a report's folder, in one allocation.
+                let url = |s: &crate::facts::Facts| {
+                    let mut url = String::with_capacity(root.len() + s.slug.len() + 6);
+                    url.push_str(&root);
+                    s.push_path(&mut url);
+                    url
+                };
+                let reports: Vec<&crate::facts::Facts> = shown.iter().map(|s| &**s).collect();
+                data::atom(
+                    &r.site_title(),
+                    &r.abs_url(""),
+                    &reports,
+                    &url,
+                    (!self.sink.writes_data_files()).then_some(&r.feed),
+                )
+            }
             Output::Sitemap => {
                 // The search page too (a page like the others, found by its form).
                 let search = r.has_search().then(|| "search/".to_string());
@@ -549,25 +561,6 @@ pub fn index_pages(index: &Index) -> Vec<String> {
         );
     }
     pages
-}
-
-/// Every report shown with its absolute URL, in the site's order (by slug), as the feed lists
-/// them.
-fn feed_entries<'s>(
-    renderer: &Renderer,
-    shown: &'s [Arc<crate::facts::Facts>],
-) -> Vec<(&'s crate::facts::Facts, String)> {
-    // `abs_url` of each report's path, in one allocation.
-    let root = renderer.abs_root();
-    shown
-        .iter()
-        .map(|s| {
-            let mut url = String::with_capacity(root.len() + s.slug.len() + 6);
-            url.push_str(&root);
-            s.push_path(&mut url);
-            (&**s, url)
-        })
-        .collect()
 }
 
 pub const DATA_JSON: &str = "data/reports.json";
