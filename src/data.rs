@@ -478,9 +478,10 @@ fn is_number(s: &str) -> bool {
 pub type FeedCache = std::sync::Mutex<HashMap<u64, Arc<str>>>;
 
 /// The Atom feed of `reports` (`url` gives each one's address, made only for the entries the
-/// cache does not hold): every report, newest `published` first; those without a date last (newest year first), with no `<published>` and the oldest
-/// date of the feed as `<updated>`, so that `<updated>` too runs newest first. `cache`, when
-/// given, holds the entries of the last feed made with it and, after, those of this one.
+/// cache does not hold): every report, newest `published` first; those without a date last
+/// (newest year first), with no `<published>` and the oldest date of the feed as `<updated>`, so
+/// that `<updated>` too runs newest first. `cache`, when given, holds the entries of the last
+/// feed made with it and, after, those of this one.
 pub fn atom(
     title: &str,
     site_url: &str,
@@ -498,7 +499,7 @@ pub fn atom(
     let mut keyed: Vec<((u64, u16), &Facts)> = reports.iter().map(|&s| (order(s), s)).collect();
     // Given in slug order (as the site holds its reports), a stable sort by date and year
     // alone keeps it among equals: most reports share a date with others, and comparing their
-    // slugs was most of the feed's time. Otherwise the slugs are compared too. Each report's
+    // slugs was a third of the feed's time. Otherwise the slugs are compared too. Each report's
     // (slug, year) is its own: no two are equal.
     if reports.windows(2).all(|w| w[0].slug <= w[1].slug) {
         keyed.par_sort_by_key(|(k, _)| *k);

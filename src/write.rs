@@ -215,7 +215,7 @@ impl<'a> Writer<'a> {
             .iter()
             .flat_map(|a| a.files.iter().map(|(p, o)| (p.as_str(), o)))
             .collect();
-        self.write(&files, &Index::default(), None, &[], &[], reports)?;
+        self.write(&files, None, reports)?;
         let mut held = self.held();
         for a in agencies {
             held.agencies.insert(a.slug.clone(), Arc::clone(a));
@@ -231,19 +231,10 @@ impl<'a> Writer<'a> {
         let mut touched: Vec<String> = todo.iter().map(|(p, _)| (*p).clone()).collect();
         let todo: Vec<(&str, &Planned)> = todo.into_iter().map(|(p, o)| (p.as_str(), o)).collect();
         // Files that went are removed last, once no page written links them.
-        let result = self
-            .write(
-                &todo,
-                &plan.index,
-                Some(&plan.data),
-                plan.shown(),
-                &plan.search,
-                reports,
-            )
-            .and_then(|()| {
-                gone.iter()
-                    .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
-            });
+        let result = self.write(&todo, Some(plan), reports).and_then(|()| {
+            gone.iter()
+                .try_for_each(|rel| self.sink.remove(rel).map_err(|e| write_error(rel, e)))
+        });
         let mut held = self.held();
         match result {
             Ok(()) => {
@@ -280,17 +271,18 @@ impl<'a> Writer<'a> {
         Ok(touched)
     }
 
-    /// Renders and writes some outputs (in parallel; the site's data files and the search
-    /// index, made from the files of the others, last).
+    /// Renders and writes some outputs of `plan` (in parallel; the site's data files and the
+    /// search index, made from the files of the others, last). Without a plan, only agencies'
+    /// outputs (a build's batches).
     fn write(
         &self,
         outputs: &[(&str, &Planned)],
-        index: &Index,
-        data_folders: Option<&[String]>,
-        shown: &[Arc<crate::facts::Facts>],
-        search_records: &[String],
+        plan: Option<&Plan>,
         reports: ReportSource,
     ) -> Result<(), String> {
+        let no_index = Index::default();
+        let index = plan.map_or(&no_index, |p| &p.index);
+        let shown = plan.map_or(&[][..], Plan::shown);
         let is_data = |o: &Output| {
             matches!(
                 o,
@@ -355,11 +347,13 @@ impl<'a> Writer<'a> {
         for (rel, p) in outputs.iter().filter(|(_, p)| is_data(&p.output)) {
             if matches!(p.output, Output::SearchIndex) {
                 if !self.sink.defers(&p.output) {
-                    let files = crate::search::index_files(self.sink.dir(), search_records)?;
+                    let records = plan.map_or(&[][..], |p| p.search.as_slice());
+                    let files = crate::search::index_files(self.sink.dir(), records)?;
                     write_folder(self.sink, rel, &files)?;
                 }
             } else if self.sink.writes_data_files() {
-                self.write_data_file(rel, data_folders.unwrap_or_default())?;
+                let folders = plan.map_or(&[][..], |p| p.data.as_slice());
+                self.write_data_file(rel, folders)?;
             }
         }
         Ok(())
